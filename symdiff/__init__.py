@@ -1,0 +1,44 @@
+"""symdiff: symbolic differentiation, exact and simplified, as text, LaTeX or code.
+
+    >>> import symdiff as sd
+    >>> sd.diff("3*x^2 - 4*x", "x")
+    6*x - 4
+    >>> sd.parse("x^2*sin(x)").diff("x")
+    x^2*cos(x) + 2*x*sin(x)
+    >>> sd.latex(sd.diff("sin(x)/x"))
+    '\\\\frac{x \\\\cos(x) - \\\\sin(x)}{x^{2}}'
+
+SymPy is imported only by the functions that need it (to_sympy, from_sympy, check).
+"""
+
+from .api import MAX_ORDER, diff, latex, parse, simplify, sympy_code, text
+from .errors import (ConversionError, DifferentiationError, LimitError, ParseError, SymdiffError,
+                     UsageError)
+from .expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
+
+__version__ = "0.1.0"
+
+
+def to_sympy(expr):
+    """The expression as a SymPy object, built exactly from the tree (no string parsing)."""
+    from .sympy_bridge import to_sympy as convert
+    return convert(expr)
+
+
+def from_sympy(obj):
+    """A SymPy expression as a symdiff expression; ConversionError for what symdiff cannot represent."""
+    from .sympy_bridge import from_sympy as convert
+    return convert(obj)
+
+
+def check(expr, *variables, order: int = 1, **options):
+    """Differentiate with symdiff and with SymPy and report whether they agree (see symdiff.check)."""
+    from .check import check as run
+    return run(expr, *variables, order=order, **options)
+
+
+__all__ = [
+    "parse", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check", "MAX_ORDER",
+    "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "LimitError",
+    "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
+]

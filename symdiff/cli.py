@@ -1,0 +1,96 @@
+"""The command line: symdiff EXPR [--wrt VAR]... [--order N] [--latex | --format F] [--no-simplify] [--check]
+
+Exit status: 0 on success, 2 for bad input or usage (one line saying what is wrong, then the input with a
+caret under the position), 3 when --check finds that symdiff and SymPy disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_USAGE, EXIT_DISAGREE = 0, 2, 3
+
+FORMATS = ("text", "latex", "sympy")
+
+
+def build_argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symdiff",
+        description="Differentiate an expression symbolically: exact, simplified, as text, LaTeX or SymPy code.",
+        epilog='examples:  symdiff "3*x^2-4*x" --wrt x      symdiff "x^2*y^3" --wrt x --wrt y      '
+               'symdiff "sin(x)/x" --latex',
+    )
+    parser.add_argument("expression", help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)"')
+    parser.add_argument("--wrt", action="append", default=[], metavar="VAR",
+                        help="differentiate in VAR; repeat (or write x,y) for a mixed partial, taken in order. "
+                             "May be left out when the expression has one free symbol.")
+    parser.add_argument("--order", type=int, default=1, metavar="N",
+                        help="differentiate N times in each variable (default 1; 0 prints the expression)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--latex", action="store_const", const="latex", dest="format",
+                        help="print LaTeX (same as --format latex)")
+    output.add_argument("--format", choices=FORMATS, default="text",
+                        help="output: text (parses back), latex, or sympy (a runnable SymPy snippet)")
+    parser.add_argument("--no-simplify", action="store_true",
+                        help="print the derivative exactly as the rules produce it")
+    parser.add_argument("--check", action="store_true",
+                        help="also differentiate with SymPy and say whether the results agree (exit 3 if not)")
+    parser.add_argument("--version", action="version", version=_version())
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+    return f"symdiff {__version__}"
+
+
+def report_error(error, stream=None) -> int:
+    """One line saying what is wrong, then the input with a caret under the position."""
+    stream = stream or sys.stderr
+    print(f"symdiff: error: {error.message}", file=stream)
+    caret = error.caret()
+    if caret:
+        print("\n".join("  " + line for line in caret.splitlines()), file=stream)
+    return EXIT_USAGE
+
+
+def render(expr, output_format: str) -> str:
+    from .api import latex, sympy_code, text
+    if output_format == "latex":
+        return latex(expr)
+    if output_format == "sympy":
+        return sympy_code(expr, standalone=True)
+    return text(expr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_argument_parser().parse_args(argv)
+    from .api import diff, parse, variable_name
+    from .errors import SymdiffError, UsageError
+
+    try:
+        expr = parse(arguments.expression)
+        variables = [variable_name(part) for v in arguments.wrt for part in v.split(",")]
+        if not variables and len(expr.free_symbols) > 1:
+            names = ", ".join(sorted(expr.free_symbols))
+            raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
+                             f"e.g. --wrt {min(expr.free_symbols)}")
+        for name in variables:
+            if name not in expr.free_symbols:
+                print(f"symdiff: warning: {name} does not occur in the expression, so its derivative in {name} is 0",
+                      file=sys.stderr)
+        result = diff(expr, *variables, order=arguments.order, simplify=not arguments.no_simplify)
+        print(render(result, arguments.format))
+        if arguments.check:
+            from .check import check
+            outcome = check(expr, *variables, order=arguments.order, ours=result)
+            print(outcome.report())
+            return EXIT_OK if outcome.agree else EXIT_DISAGREE
+    except SymdiffError as error:
+        return report_error(error)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""LaTeX that reads like a textbook: \\frac for quotients, ^{...}, \\sin, \\ln, \\sqrt, and \\left( \\right) only
+around tall content such as a fraction."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from .. import functions
+from ..build import has_negative_sign, inv, is_denominator, neg
+from ..expr import HALF, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from .precedence import ADD, ATOM, MUL, POW, precedence, split_product
+
+GREEK = frozenset("""alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma
+    tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega varepsilon
+    vartheta varphi varrho varsigma""".split()) - {"omicron"}
+
+_SUBSCRIPTED = re.compile(r"^([A-Za-z]+?)_?([0-9]+)$|^([A-Za-z0-9]+)_([A-Za-z0-9_]+)$")
+
+
+def latex_symbol(name: str) -> str:
+    """x -> x, alpha -> \\alpha, x1 and x_1 -> x_{1}, x_max -> x_{max}, rate -> \\mathit{rate}."""
+    match = _SUBSCRIPTED.match(name)
+    if match:
+        base, sub = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        return f"{latex_symbol(base)}_{{{latex_symbol(sub) if not sub.isdigit() else sub}}}"
+    if name in GREEK:
+        return "\\" + name
+    if len(name) == 1:
+        return name
+    return f"\\mathit{{{name.replace('_', chr(92) + '_')}}}"
+
+
+class LatexPrinter:
+    def __init__(self):
+        self._methods = {Num: self.num, Float: self.float, Sym: self.sym, Const: self.const, Add: self.add,
+                         Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative}
+
+    def __call__(self, node: Expr) -> str:
+        return self._methods[type(node)](node)
+
+    @staticmethod
+    def parens(text: str) -> str:
+        tall = "\\frac" in text or "\\sqrt" in text
+        return f"\\left({text}\\right)" if tall else f"({text})"
+
+    def paren(self, node: Expr, at_least: int) -> str:
+        text = self(node)
+        return self.parens(text) if precedence(node) < at_least else text
+
+    # -- leaves --
+    def num(self, node: Num) -> str:
+        value = node.value
+        if isinstance(value, Fraction):
+            sign = "-" if value < 0 else ""
+            return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+        return str(value)
+
+    def float(self, node: Float) -> str:
+        text = repr(node.value)
+        if "e" in text:
+            mantissa, exponent = text.split("e")
+            return f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
+        return text
+
+    def sym(self, node: Sym) -> str:
+        return latex_symbol(node.name)
+
+    def const(self, node: Const) -> str:
+        return "\\pi" if node.name == "pi" else "e"
+
+    # -- operators --
+    def add(self, node: Add) -> str:
+        parts = []
+        for i, term in enumerate(node.args):
+            if has_negative_sign(term):
+                parts.append(("-" if i == 0 else " - ") + self.paren(neg(term), MUL))
+            else:
+                parts.append(("" if i == 0 else " + ") + self.paren(term, ADD + 1))
+        return "".join(parts)
+
+    def juxtapose(self, items: list[str]) -> str:
+        """Factors side by side; a \\cdot where a digit would follow a digit (2 \\cdot 3^{x})."""
+        text = ""
+        for item in items:
+            if text and item[0].isdigit():
+                text += " \\cdot " + item
+            else:
+                text += (" " if text else "") + item
+        return text
+
+    def mul(self, node: Mul) -> str:
+        p = split_product(node)
+        items = [self(p.coefficient)] if p.coefficient is not None else []
+        items += [self.paren(f, POW) for f in p.numerator]
+        numerator = self.juxtapose(items) if items else "1"
+        if p.denominator:
+            denominator = self.juxtapose([self.paren(f, POW) for f in p.denominator])
+            text = f"\\frac{{{numerator}}}{{{denominator}}}"
+        else:
+            text = numerator
+        return "-" + text if p.negative else text
+
+    def pow(self, node: Pow) -> str:
+        base, exponent = node.args
+        if is_denominator(node):
+            return f"\\frac{{1}}{{{self(inv(node))}}}"
+        if exponent is HALF:
+            return f"\\sqrt{{{self(base)}}}"
+        if type(exponent) is Num and isinstance(exponent.value, Fraction) and exponent.value.numerator == 1:
+            return f"\\sqrt[{exponent.value.denominator}]{{{self(base)}}}"
+        if type(base) is Func and type(exponent) is Num and exponent.value > 0 and base.name != "exp" \
+                and functions.lookup(base.name, len(base.arguments)) and base.name != "abs":
+            # sin(x)^2 as \sin^{2}(x), as textbooks write it
+            operator = functions.lookup(base.name, len(base.arguments)).latex
+            return f"{operator}^{{{self(exponent)}}}{self.arguments(base.arguments)}"
+        base_text = self.parens(self(base)) if precedence(base) < ATOM or type(base) is Pow \
+            or type(base) is Func and base.name == "exp" else self(base)
+        return f"{base_text}^{{{self(exponent)}}}"
+
+    def arguments(self, arguments) -> str:
+        return self.parens(", ".join(map(self, arguments)))
+
+    def func(self, node: Func) -> str:
+        name, arguments = node.name, node.arguments
+        if name == "exp":
+            return f"e^{{{self(arguments[0])}}}"
+        if name == "abs":
+            return f"\\left|{self(arguments[0])}\\right|"
+        if name == "log" and len(arguments) == 2:
+            return f"\\log_{{{self(arguments[1])}}}{self.arguments(arguments[:1])}"
+        rule = functions.lookup(name, len(arguments))
+        operator = rule.latex if rule else latex_symbol(name)
+        return operator + self.arguments(arguments)
+
+    def derivative(self, node: Derivative) -> str:
+        name, orders, arguments = latex_symbol(node.name), node.orders, node.arguments
+        if len(arguments) == 1:
+            n = orders[0]
+            marks = "'" * n if n <= 3 else f"^{{({n})}}"
+            return f"{name}{marks}{self.arguments(arguments)}"
+        total = sum(orders)
+        if all(type(a) is Sym for a in arguments) and len(set(arguments)) == len(arguments):
+            below = " ".join(f"\\partial {self(a)}" + (f"^{{{k}}}" if k > 1 else "")
+                             for a, k in zip(arguments, orders) if k)
+            top = "\\partial" + (f"^{{{total}}}" if total > 1 else "")
+            return f"\\frac{{{top} {name}}}{{{below}}}{self.arguments(arguments)}"
+        slots = "".join(f"\\partial_{{{i + 1}}}" + (f"^{{{k}}}" if k > 1 else "")
+                        for i, k in enumerate(orders) if k)
+        return f"{slots} {name}{self.arguments(arguments)}"
+
+
+_printer = LatexPrinter()
+
+
+def latex(node: Expr) -> str:
+    return _printer(node)

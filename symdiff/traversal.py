@@ -1,0 +1,74 @@
+"""Walking expressions: substitution, size and depth. Each walk visits a shared subexpression once."""
+
+from __future__ import annotations
+
+from .build import add, mul, power
+from .expr import Add, Derivative, Expr, Func, Mul, Pow
+
+
+def rebuild(node: Expr, children: list) -> Expr:
+    """`node` with new children, through the builders so the literal normal form is kept."""
+    kind = type(node)
+    if kind is Add:
+        return add(*children)
+    if kind is Mul:
+        return mul(*children)
+    if kind is Pow:
+        return power(*children)
+    if kind is Func:
+        return Func(node.name, *children)
+    if kind is Derivative:
+        return Derivative(node.name, node.orders, *children)
+    return node
+
+
+def children(node: Expr) -> tuple:
+    """The subexpressions of a node (not its name or orders)."""
+    kind = type(node)
+    if kind in (Add, Mul, Pow):
+        return node.args
+    if kind is Func:
+        return node.args[1:]
+    if kind is Derivative:
+        return node.args[2:]
+    return ()
+
+
+def substitute(node: Expr, mapping: dict) -> Expr:
+    """Replace subexpressions (keys of `mapping`, usually symbols) everywhere, simultaneously."""
+    memo = dict(mapping)
+
+    def walk(n: Expr) -> Expr:
+        found = memo.get(n)
+        if found is None:
+            kids = children(n)
+            found = rebuild(n, [walk(k) for k in kids]) if kids else n
+            memo[n] = found
+        return found
+
+    return walk(node)
+
+
+def tree_size(node: Expr) -> int:
+    """Number of nodes counted as a tree (a shared part counts each time it occurs)."""
+    sizes: dict = {}
+
+    def walk(n: Expr) -> int:
+        found = sizes.get(n)
+        if found is None:
+            found = 1 + sum(walk(k) for k in children(n))
+            sizes[n] = found
+        return found
+
+    return walk(node)
+
+
+def dag_size(node: Expr) -> int:
+    """Number of distinct nodes (the memory an interned expression takes)."""
+    seen, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            stack.extend(children(n))
+    return len(seen)
