@@ -19,10 +19,12 @@ from .expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym,
 __version__ = "0.1.0"
 
 
-def to_sympy(expr):
-    """The expression as a SymPy object, built exactly from the tree (no string parsing)."""
+def to_sympy(expr, real: bool = False):
+    """The expression as a SymPy object, built exactly from the tree (no string parsing); with `real`,
+    its symbols are declared real."""
+    from .api import as_expr
     from .sympy_bridge import to_sympy as convert
-    return convert(expr)
+    return convert(as_expr(expr), real=real)
 
 
 def from_sympy(obj):

@@ -89,13 +89,20 @@ class LatexPrinter:
                 text += (" " if text else "") + item
         return text
 
+    def factors(self, factors: list, alone_needs_parens: bool) -> str:
+        """Factors side by side; a lone factor inside \\frac{}{} needs no parentheses."""
+        if not factors:
+            return "1"
+        if len(factors) == 1 and not alone_needs_parens:
+            return self(factors[0])
+        return self.juxtapose([self.paren(f, POW) for f in factors])
+
     def mul(self, node: Mul) -> str:
         p = split_product(node)
-        items = [self(p.coefficient)] if p.coefficient is not None else []
-        items += [self.paren(f, POW) for f in p.numerator]
-        numerator = self.juxtapose(items) if items else "1"
+        numerator = self.factors(([p.coefficient] if p.coefficient is not None else []) + p.numerator,
+                                 alone_needs_parens=not p.denominator)
         if p.denominator:
-            denominator = self.juxtapose([self.paren(f, POW) for f in p.denominator])
+            denominator = self.factors(p.denominator, alone_needs_parens=False)
             text = f"\\frac{{{numerator}}}{{{denominator}}}"
         else:
             text = numerator

@@ -1,0 +1,93 @@
+"""The test oracle: compare any symdiff result with SymPy, symbolically or numerically at random points.
+
+Every feature's tests use these helpers, so that all of symdiff is measured against the same reference.
+Ours is evaluated with symdiff.numeric (complex principal branches); SymPy's with mpmath through lambdify on
+the SymPy tree (never on user text), so that neither side's evaluator is trusted alone.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import sympy
+
+import symdiff
+from symdiff.numeric import EvaluationError, evaluate
+
+RELATIVE_TOLERANCE = 1e-7
+
+
+def sympy_diff(expr, *variables, order: int = 1):
+    """SymPy's derivative of a symdiff expression (converted exactly), in real symbols."""
+    expr = symdiff.parse(expr) if isinstance(expr, str) else expr
+    result = symdiff.to_sympy(expr, real=True)
+    for name in variables:
+        result = sympy.diff(result, sympy.Symbol(name, real=True), order)
+    return result
+
+
+def _sympy_evaluator(theirs, names):
+    symbols = [sympy.Symbol(n, real=True) for n in names]
+    function = sympy.lambdify(symbols, theirs, modules=["mpmath"])
+    return lambda values: complex(function(*(values[n] for n in names)))
+
+
+def _close(a: complex, b: complex) -> bool:
+    return abs(a - b) <= RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def random_points(names, count, seed, low=0.2, high=1.5):
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield {n: rng.uniform(low, high) for n in names}
+
+
+def numeric_mismatch(ours, theirs, names=None, points: int = 5, seed: int = 0, low=0.2, high=1.5,
+                     attempts: int = 60):
+    """None when `ours` (symdiff) and `theirs` (SymPy) agree at `points` random points where both are finite;
+    else a description of the first disagreement. Raises AssertionError if no usable point is found."""
+    names = sorted(set(names or ()) | set(ours.free_symbols) | {s.name for s in theirs.free_symbols})
+    evaluate_theirs = _sympy_evaluator(theirs, names)
+    tested = 0
+    for point in random_points(names, attempts, seed, low, high):
+        try:
+            a = complex(evaluate(ours, point, complex_values=True))
+        except (EvaluationError, OverflowError):
+            continue
+        try:
+            b = evaluate_theirs(point)
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            continue
+        if not all(map(math.isfinite, (a.real, a.imag, b.real, b.imag))):
+            continue
+        if not _close(a, b):
+            return f"at {point}: symdiff {a} vs sympy {b}"
+        tested += 1
+        if tested == points:
+            return None
+    if tested == 0:
+        raise AssertionError(f"no point where both {ours} and {theirs} are finite")
+    return None
+
+
+def assert_matches_sympy(ours, theirs, **options) -> None:
+    mismatch = numeric_mismatch(ours, theirs, **options)
+    assert mismatch is None, f"{ours} != {theirs}: {mismatch}"
+
+
+def assert_derivative_matches_sympy(text_or_expr, *variables, order: int = 1, **options):
+    """Differentiate with symdiff and SymPy and compare numerically; returns symdiff's result."""
+    ours = symdiff.diff(text_or_expr, *variables, order=order)
+    assert_matches_sympy(ours, sympy_diff(text_or_expr, *variables, order=order), **options)
+    return ours
+
+
+def symbolically_equal(ours, theirs, seconds: float = 10.0) -> bool:
+    """sympy.simplify(ours - theirs) == 0 (False if it does not finish in time)."""
+    from symdiff.check import TimeLimit, time_limit
+    try:
+        with time_limit(seconds):
+            return sympy.simplify(symdiff.to_sympy(ours, real=True) - theirs) == 0
+    except TimeLimit:
+        return False

@@ -1,0 +1,47 @@
+"""README is part of the product: its examples run, and CI runs exactly its quick start."""
+
+import doctest
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for line in section.splitlines() if line.startswith("    ") and line.strip()]
+
+
+def test_quick_start_is_two_commands_install_and_test():
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    install, test = commands
+    assert "pip install" in install and 'symdiff "3*x^2-4*x" --wrt x' in install
+    assert "pytest" in test
+
+
+def test_ci_runs_the_quick_start_verbatim():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_lines = {line.strip() for line in ci.splitlines()}
+    for command in quick_start_commands():
+        assert command in ci_lines, f"README's quick start line is not in .ci/run: {command}"
+
+
+def test_readme_python_examples_run():
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(README, {}, "README.md", str(ROOT / "README.md"), 0)
+    assert test.examples, "README has no Python examples"
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} README example(s) failed (run with -s to see them)"
+
+
+def test_readme_cli_examples_match_the_cli(capsys):
+    from symdiff.cli import main
+    for command, expected in re.findall(r'\$ symdiff (.+?)(?:\s+#.*)?\n\s+(\S.*)\n', README):
+        if command.startswith('"3*x^2-4*x)"'):
+            continue  # the error example: tested in test_cli
+        args = re.findall(r'"[^"]*"|\S+', command)
+        assert main([a.strip('"') for a in args]) == 0
+        assert capsys.readouterr().out.strip() == expected.strip(), command
