@@ -13,7 +13,7 @@ SymPy is imported only by the functions that need it (to_sympy, from_sympy, chec
 
 from .api import MAX_ORDER, diff, latex, parse, simplify, sympy_code, text
 from .errors import (ConversionError, DifferentiationError, LimitError, ParseError, SymdiffError,
-                     UsageError)
+                     UndefinedError, UsageError)
 from .expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
 
 __version__ = "0.1.0"
@@ -34,13 +34,14 @@ def from_sympy(obj):
 
 
 def check(expr, *variables, order: int = 1, **options):
-    """Differentiate with symdiff and with SymPy and report whether they agree (see symdiff.check)."""
-    from .check import check as run
+    """Differentiate with symdiff and with SymPy and report whether they agree (see symdiff.verify)."""
+    from .verify import check as run
     return run(expr, *variables, order=order, **options)
 
 
 __all__ = [
     "parse", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check", "MAX_ORDER",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "LimitError",
+    "UndefinedError",
     "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
 ]

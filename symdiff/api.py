@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import re
 
 from . import functions
 from .differentiate import differentiate
 from .errors import LimitError, UsageError
-from .expr import Const, Expr, Sym
+from .expr import NAME_PATTERN, Const, Expr, Sym
 from .parser import parse as _parse
 from .printing.latex import latex as _latex
 from .printing.sympy_code import to_sympy_code
@@ -18,7 +17,6 @@ from .simplify import simplify as _simplify
 # A derivative order above this is refused: each order at least rebuilds the expression.
 MAX_ORDER = 1000
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def _guard(function):
@@ -50,7 +48,7 @@ def parse(text: str) -> Expr:
 def variable_name(variable) -> str:
     """The name of a variable given as text or as a symbol; UsageError for anything else."""
     name = variable.name if isinstance(variable, Sym) else variable
-    if not isinstance(name, str) or not _NAME.match(name.strip()):
+    if not isinstance(name, str) or not NAME_PATTERN.match(name.strip()):
         raise UsageError(f"{variable!r} is not a variable name")
     name = name.strip()
     if functions.is_known(name) or name in Const.NAMES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .expr import ONE, ZERO, Add, Expr, Float, Mul, Num, Pow
+from .expr import NEG_ONE, ONE, ZERO, Add, Expr, Float, Mul, Num, Pow
 
 NUMBERS = (Num, Float)
 
@@ -70,7 +70,7 @@ def inv(node: Expr) -> Expr:
         return mul(*map(inv, node.args))
     if kind is Pow and not is_number(node.base):
         return power(node.base, neg(node.exp))
-    return Pow(node, Num(-1))
+    return Pow(node, NEG_ONE)
 
 
 def div(a: Expr, b: Expr) -> Expr:
@@ -78,10 +78,14 @@ def div(a: Expr, b: Expr) -> Expr:
 
 
 def power(base: Expr, exponent: Expr) -> Expr:
+    """base^exponent; base^-1 is written and read as 1/base, so it is built as inv(base) (valid for any base:
+    the exponent is an integer)."""
     if exponent is ONE:
         return base
     if exponent is ZERO:
         return ONE
+    if exponent is NEG_ONE:
+        return inv(base)
     return Pow(base, exponent)
 
 

@@ -14,8 +14,13 @@ EXIT_OK, EXIT_USAGE, EXIT_DISAGREE = 0, 2, 3
 FORMATS = ("text", "latex", "sympy")
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own usage errors, in symdiff's one-line form
+        self.exit(EXIT_USAGE, f"symdiff: error: {message} (see symdiff --help)\n")
+
+
 def build_argument_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="symdiff",
         description="Differentiate an expression symbolically: exact, simplified, as text, LaTeX or SymPy code.",
         epilog='examples:  symdiff "3*x^2-4*x" --wrt x      symdiff "x^2*y^3" --wrt x --wrt y      '
@@ -64,8 +69,32 @@ def render(expr, output_format: str) -> str:
     return text(expr)
 
 
+def _expression_after_double_dash(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """An expression may start with a minus ("-x^2"): argparse would take it for an option, so any argument
+    that starts with '-' and is not one of ours (nor an option's value) is passed after '--'."""
+    options = {s for action in parser._actions for s in action.option_strings}
+    takes_value = {s for action in parser._actions if action.nargs is None and action.option_strings
+                   and not isinstance(action, (argparse._StoreConstAction, argparse._VersionAction))
+                   for s in action.option_strings}
+    kept, expressions, skip = [], [], False
+    for argument in argv:
+        if skip:
+            kept.append(argument)
+            skip = False
+        elif argument == "--":
+            return kept + ["--"] + expressions + argv[len(kept) + len(expressions) + 1:]
+        elif argument.startswith("-") and argument.split("=", 1)[0] not in options:
+            expressions.append(argument)
+        else:
+            kept.append(argument)
+            skip = argument in takes_value
+    return kept + (["--"] + expressions if expressions else [])
+
+
 def main(argv: list[str] | None = None) -> int:
-    arguments = build_argument_parser().parse_args(argv)
+    parser = build_argument_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    arguments = parser.parse_args(_expression_after_double_dash(parser, argv))
     from .api import diff, parse, variable_name
     from .errors import SymdiffError, UsageError
 
@@ -76,14 +105,14 @@ def main(argv: list[str] | None = None) -> int:
             names = ", ".join(sorted(expr.free_symbols))
             raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
                              f"e.g. --wrt {min(expr.free_symbols)}")
+        result = diff(expr, *variables, order=arguments.order, simplify=not arguments.no_simplify)
         for name in variables:
             if name not in expr.free_symbols:
-                print(f"symdiff: warning: {name} does not occur in the expression, so its derivative in {name} is 0",
+                print(f"symdiff: warning: {name} does not occur in the expression, so the derivative is 0",
                       file=sys.stderr)
-        result = diff(expr, *variables, order=arguments.order, simplify=not arguments.no_simplify)
         print(render(result, arguments.format))
         if arguments.check:
-            from .check import check
+            from .verify import check
             outcome = check(expr, *variables, order=arguments.order, ours=result)
             print(outcome.report())
             return EXIT_OK if outcome.agree else EXIT_DISAGREE

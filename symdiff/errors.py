@@ -20,7 +20,8 @@ class SymdiffError(Exception):
         start = self.text.rfind("\n", 0, self.position) + 1
         end = self.text.find("\n", self.position)
         line = self.text[start:] if end < 0 else self.text[start:end]
-        return f"{line}\n{' ' * (self.position - start)}^"
+        padding = "".join("\t" if c == "\t" else " " for c in line[:self.position - start])
+        return f"{line}\n{padding}^"
 
     def __str__(self) -> str:
         if self.position is None:
@@ -42,6 +43,10 @@ class DifferentiationError(SymdiffError):
 
 class ConversionError(SymdiffError):
     """A SymPy object that has no symdiff equivalent."""
+
+
+class UndefinedError(SymdiffError):
+    """The expression has no value anywhere, e.g. x/(x - x) divides by an expression that is identically 0."""
 
 
 class LimitError(SymdiffError):

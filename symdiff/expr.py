@@ -10,6 +10,7 @@ algebra). Simplification is a separate step (`symdiff.simplify`).
 
 from __future__ import annotations
 
+import re
 import weakref
 from fractions import Fraction
 from numbers import Rational
@@ -20,6 +21,9 @@ __all__ = [
 ]
 
 _set = object.__setattr__
+
+# What the grammar accepts as a name (grammar/symdiff.lark, NAME).
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _interned: "weakref.WeakValueDictionary[tuple, Expr]" = weakref.WeakValueDictionary()
 
 

@@ -50,6 +50,7 @@ class _Build(Transformer):
         self.text = text
         self.symbol_at: dict[str, int] = {}
         self.function_at: dict[str, int] = {}
+        self.function_arity: dict[str, int] = {}
 
     def error(self, message: str, token: Token) -> ParseError:
         return ParseError(message, self.text, token.start_pos)
@@ -81,7 +82,11 @@ class _Build(Transformer):
         return children[1]
 
     def pow(self, children):
-        return power(children[0], children[2])
+        base, caret, exponent = children
+        try:
+            return power(base, exponent)
+        except ZeroDivisionError:
+            raise self.error("division by zero (0 to a negative power)", caret) from None
 
     def group(self, children):
         return children[1]
@@ -121,12 +126,12 @@ class _Build(Transformer):
         if functions.is_known(name):
             self._check_arity(token, name, len(arguments), functions.arities(name))
         else:
-            self.function_at.setdefault(name, token.start_pos)
+            self._undefined_function(token, len(arguments))
         return Func(name, *arguments)
 
     def prime_derivative(self, children):
         token, primes, arguments = children
-        self._undefined_function(token)
+        self._undefined_function(token, len(arguments))
         if len(arguments) != 1:
             raise self.error(f"{token}' needs one argument; for several write D[1,0]({token})(x, y)", token)
         return Derivative(str(token), (len(primes),), *arguments)
@@ -136,7 +141,7 @@ class _Build(Transformer):
         if str(head) != "D":
             raise self.error(f"unknown notation {head}[...]: derivatives by position are written D[1,0](f)(x, y)",
                              head)
-        self._undefined_function(function)
+        self._undefined_function(function, len(arguments))
         orders = tuple(int(n) for n in orders)
         if len(orders) != len(arguments):
             raise self.error(f"D[...] gives {len(orders)} orders for {len(arguments)} arguments", head)
@@ -144,10 +149,13 @@ class _Build(Transformer):
             return Func(str(function), *arguments)
         return Derivative(str(function), orders, *arguments)
 
-    def _undefined_function(self, token):
+    def _undefined_function(self, token, arity: int):
         name = str(token)
         if functions.is_known(name) or name in Const.NAMES:
             raise self.error(f"derivative notation is for undefined functions, not {name}", token)
+        first_arity = self.function_arity.setdefault(name, arity)
+        if first_arity != arity:
+            raise self.error(f"{name} is used with {first_arity} and with {arity} arguments", token)
         self.function_at.setdefault(name, token.start_pos)
 
     def _check_arity(self, token, name, given, allowed):
@@ -198,23 +206,24 @@ def parse(text: str) -> Expr:
 def _syntax_error(error: UnexpectedInput, text: str) -> ParseError:
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream]
-        return ParseError(f"unexpected character {char!r}" + _expected(error.allowed), text, error.pos_in_stream)
+        return ParseError(f"unexpected character {char!r}", text, error.pos_in_stream)
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
         return ParseError("unexpected end of input" + _expected(error.expected), text, len(text))
     if isinstance(error, UnexpectedToken):
         token = error.token
-        hint = ""
-        if token.type == "NUMBER":
-            hint = " (a number right after a factor must be multiplied explicitly: write x*2)"
-        return ParseError(f"unexpected {_describe(token)}" + _expected(error.expected) + hint, text,
-                          token.start_pos)
+        before = text[:token.start_pos].rstrip()
+        if token.type == "NUMBER" and before.endswith("."):
+            return ParseError("malformed number", text, token.start_pos)
+        if token.type == "NUMBER" and before and (before[-1].isalnum() or before[-1] in "_)"):
+            return ParseError(f"a number cannot follow a factor directly: write *{token} to multiply", text,
+                              token.start_pos)
+        return ParseError(f"unexpected {_describe(token)}" + _expected(error.expected), text, token.start_pos)
     return ParseError(str(error), text, getattr(error, "pos_in_stream", None))
 
 
 def _describe(token: Token) -> str:
-    if token.type in ("NUMBER", "NAME", "INT"):
-        return f"{_TERMINAL_NAMES[token.type][2:] if token.type != 'INT' else 'number'} {str(token)!r}"
-    return repr(str(token))
+    kind = {"NUMBER": "number ", "INT": "number ", "NAME": "name "}.get(token.type, "")
+    return f"{kind}{str(token)!r}"
 
 
 def _expected(terminals) -> str:

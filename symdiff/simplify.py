@@ -15,6 +15,7 @@ import math
 from fractions import Fraction
 
 from .build import has_negative_sign, number
+from .errors import UndefinedError
 from .expr import E, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
 from .numeric import REAL_FUNCTIONS
 from .order import factor_key, term_key
@@ -173,12 +174,14 @@ def canonical_pow(base: Expr, exponent: Expr) -> Expr:
         return base
     if base is E:
         return canonical_function("exp", [exponent])
+    if base is ZERO and type(exponent) in NUMBERS:
+        if exponent.value > 0:
+            return ZERO
+        raise UndefinedError("division by zero: the expression divides by something that is identically 0")
     if type(base) in NUMBERS and type(exponent) in NUMBERS:
         folded = fold_numeric_power(base, exponent)
         if folded is not None:
             return folded
-    if base is ZERO and type(exponent) in NUMBERS and exponent.value > 0:
-        return ZERO
     if _is_integer(exponent):
         kind = type(base)
         if kind is Pow:  # (u^a)^n = u^(a*n) for integer n
@@ -214,8 +217,6 @@ def fold_numeric_power(base: Expr, exponent: Expr):
         except OverflowError:
             return None
     if isinstance(e, int):
-        if b == 0 and e < 0:
-            return None  # 1/0 stays visible
         b = Fraction(b)
         bits = max(b.numerator.bit_length(), b.denominator.bit_length()) * abs(e)
         return Num(b ** e) if bits <= MAX_POWER_BITS else None

@@ -8,7 +8,6 @@ compound argument u. SymPy is imported here only, so that plain differentiation 
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 
 import sympy
@@ -16,10 +15,9 @@ import sympy
 from . import functions
 from .build import add, mul, power
 from .errors import ConversionError
-from .expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from .expr import NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from .traversal import substitute
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TO_SYMPY_FUNCTION = {(rule.name, rule.arity): getattr(sympy, rule.sympy) for rule in functions.RULES.values()}
 _FROM_SYMPY_FUNCTION = {getattr(sympy, rule.sympy): rule.name for rule in functions.RULES.values()
                         if rule.arity == 1}
@@ -107,7 +105,7 @@ def _convert(o, convert) -> Expr:
     if isinstance(o, sympy.Dummy):  # Subs' bound variables: a name no user symbol can have
         return Sym(f"_dummy{o.dummy_index}")
     if o.is_Symbol:
-        if not _NAME.match(o.name):
+        if not NAME_PATTERN.match(o.name):
             raise ConversionError(f"the symbol name {o.name!r} cannot be written in symdiff's syntax")
         return Sym(o.name)
     if o.is_Add:
@@ -120,7 +118,7 @@ def _convert(o, convert) -> Expr:
         return Func("exp", convert(o.args[0]))
     if isinstance(o, sympy.core.function.AppliedUndef):
         name = type(o).__name__
-        if not _NAME.match(name) or functions.is_known(name):
+        if not NAME_PATTERN.match(name) or functions.is_known(name):
             raise ConversionError(f"the function name {name!r} cannot be written in symdiff's syntax")
         return Func(name, *map(convert, o.args))
     if o.is_Function and type(o) in _FROM_SYMPY_FUNCTION:

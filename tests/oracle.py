@@ -85,7 +85,7 @@ def assert_derivative_matches_sympy(text_or_expr, *variables, order: int = 1, **
 
 def symbolically_equal(ours, theirs, seconds: float = 10.0) -> bool:
     """sympy.simplify(ours - theirs) == 0 (False if it does not finish in time)."""
-    from symdiff.check import TimeLimit, time_limit
+    from symdiff.verify import TimeLimit, time_limit
     try:
         with time_limit(seconds):
             return sympy.simplify(symdiff.to_sympy(ours, real=True) - theirs) == 0

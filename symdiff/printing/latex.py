@@ -116,8 +116,8 @@ class LatexPrinter:
             return f"\\sqrt{{{self(base)}}}"
         if type(exponent) is Num and isinstance(exponent.value, Fraction) and exponent.value.numerator == 1:
             return f"\\sqrt[{exponent.value.denominator}]{{{self(base)}}}"
-        if type(base) is Func and type(exponent) is Num and exponent.value > 0 and base.name != "exp" \
-                and functions.lookup(base.name, len(base.arguments)) and base.name != "abs":
+        if type(base) is Func and len(base.arguments) == 1 and type(exponent) is Num and exponent.value > 0 \
+                and base.name not in ("exp", "abs") and functions.lookup(base.name, 1):
             # sin(x)^2 as \sin^{2}(x), as textbooks write it
             operator = functions.lookup(base.name, len(base.arguments)).latex
             return f"{operator}^{{{self(exponent)}}}{self.arguments(base.arguments)}"

@@ -8,29 +8,43 @@ import keyword
 from fractions import Fraction
 
 from .. import functions
-from ..build import is_denominator, is_number
-from ..expr import Const, Derivative, Expr, Func, Num, Pow, Sym
-from .precedence import POW
+from ..build import is_number
+from ..expr import Add, Const, Derivative, Expr, Func, Mul, Num, Pow, Sym
 from .text import TextPrinter
 
 
 class SymPyPrinter(TextPrinter):
+    """Python's own arithmetic must never see a numbers-only subexpression (1/(2 + 3) would be 0.2): there,
+    integers are written Integer(n) and decimals Float(...)."""
+
     power_operator = "**"
+
+    def __init__(self, exact_numbers: bool = False):
+        super().__init__()
+        self.exact_numbers = exact_numbers
+        self._exact = self if exact_numbers else None
+
+    def __call__(self, node: Expr) -> str:
+        if not self.exact_numbers and type(node) in (Add, Mul, Pow) and _numbers_only(node):
+            return self.exact(node)
+        return super().__call__(node)
+
+    def exact(self, node: Expr) -> str:
+        if self._exact is None:
+            self._exact = SymPyPrinter(exact_numbers=True)
+        return self._exact(node)
 
     def num(self, node: Num) -> str:
         value = node.value
         if isinstance(value, Fraction):
             return f"Rational({value.numerator}, {value.denominator})"
-        return str(value)
+        return f"Integer({value})" if self.exact_numbers else str(value)
+
+    def float(self, node) -> str:
+        return f"Float({node.value!r})" if self.exact_numbers else repr(node.value)
 
     def sym(self, node: Sym) -> str:
         return node.name if is_plain_name(node.name) else f"Symbol({node.name!r})"
-
-    def pow(self, node: Pow) -> str:
-        if is_number(node.base) and not is_denominator(node):
-            # 2**(-1) in Python is the float 0.5: make the base a SymPy number
-            return f"S({self(node.base)}){self.power_operator}{self.paren(node.exp, POW)}"
-        return super().pow(node)
 
     def const(self, node: Const) -> str:
         return "pi" if node.name == "pi" else "E"
@@ -48,6 +62,18 @@ class SymPyPrinter(TextPrinter):
         return f"Subs({inner}, ({', '.join(dummies)},), ({', '.join(map(self, node.arguments))},))"
 
 
+def _numbers_only(node: Expr) -> bool:
+    """True when every leaf is a Num or Float (no symbol, constant or function), iteratively."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if type(n) in (Add, Mul, Pow):
+            stack.extend(n.args)
+        elif not is_number(n):
+            return False
+    return True
+
+
 # Names the generated code uses itself: a symbol called so is written Symbol('name') instead.
 _RESERVED = frozenset({"Symbol", "symbols", "Rational", "Function", "Derivative", "Subs", "pi", "E", "I", "S",
                        "N", "O", "Q", "sqrt", "expr"} | {rule.sympy for rule in functions.RULES.values()})
@@ -63,7 +89,7 @@ _printer = SymPyPrinter()
 def to_sympy_code(node: Expr, standalone: bool = False) -> str:
     """The expression as SymPy code; `standalone` adds the import and the symbols it needs, so that the
     snippet runs as it is and leaves the result in `expr`."""
-    code = _printer(node)
+    code = _printer.exact(node) if standalone and is_number(node) else _printer(node)
     if not standalone:
         return code
     names = sorted(n for n in node.free_symbols if is_plain_name(n))

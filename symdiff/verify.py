@@ -1,4 +1,4 @@
-"""Cross-checking a derivative against SymPy: `symdiff.check` and the CLI's --check.
+"""Cross-checking a derivative against SymPy: `symdiff.check` (the function) and the CLI's --check.
 
 The two results agree symbolically when sympy.simplify(ours - theirs) is 0 (tried under a time cap), else
 numerically when they match at several random points (complex principal values where a branch needs them,
