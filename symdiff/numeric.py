@@ -1,13 +1,14 @@
-"""Numeric evaluation in floating point, over the reals or the complex numbers (principal branches, as SymPy).
+"""Numeric evaluation, over the reals in floating point, or over the complex numbers with mpmath.
 
 Real evaluation refuses points where the expression is undefined over the reals (1/x at 0, log(-1),
-(-8)^(1/3)) with an EvaluationError instead of returning nan. Complex evaluation is what tests use to compare
-expressions where a branch of sqrt or log makes intermediate values complex.
+(-8)^(1/3)) with an EvaluationError instead of returning nan. Complex evaluation is what tests and the corpus
+use where a branch of sqrt or log makes intermediate values complex: it uses mpmath (SymPy's own numerics, at
+30 digits by default), so that values on branch cuts follow SymPy's conventions (asin(2) = pi/2 - 1.317i, and
+so asin(-x) = -asin(x) everywhere) and rounding cannot flip the sign of a zero imaginary part.
 """
 
 from __future__ import annotations
 
-import cmath
 import math
 
 from .errors import SymdiffError
@@ -18,8 +19,8 @@ class EvaluationError(SymdiffError):
     """The expression is undefined at the point (or a value is missing)."""
 
 
-def _sign(z):
-    return (z > 0) - (z < 0) if not isinstance(z, complex) else (z / abs(z) if z else 0)
+def _sign(x: float) -> float:
+    return float((x > 0) - (x < 0))
 
 
 def _reciprocal(f):
@@ -30,68 +31,122 @@ def _of_reciprocal(f):
     return lambda z: f(1 / z)
 
 
-def _functions(m):
-    """The numeric function table over module m (math or cmath)."""
-    return {
-        "sin": m.sin, "cos": m.cos, "tan": m.tan,
-        "cot": _reciprocal(m.tan), "sec": _reciprocal(m.cos), "csc": _reciprocal(m.sin),
-        "asin": m.asin, "acos": m.acos, "atan": m.atan,
-        "acot": _of_reciprocal(m.atan), "asec": _of_reciprocal(m.acos), "acsc": _of_reciprocal(m.asin),
-        "sinh": m.sinh, "cosh": m.cosh, "tanh": m.tanh,
-        "coth": _reciprocal(m.tanh), "sech": _reciprocal(m.cosh), "csch": _reciprocal(m.sinh),
-        "asinh": m.asinh, "acosh": m.acosh, "atanh": m.atanh,
-        "exp": m.exp, "log": m.log, "abs": abs, "sign": _sign,
-    }
+def _acot(atan):
+    # acot(x) = atan(1/x), continued to acot(0) = pi/2 as in SymPy
+    return lambda x: atan(1 / x) if x != 0 else math.pi / 2
 
 
-REAL_FUNCTIONS = _functions(math)
-COMPLEX_FUNCTIONS = _functions(cmath)
-CONSTANTS = {"pi": math.pi, "e": math.e}
+REAL_FUNCTIONS = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "cot": _reciprocal(math.tan), "sec": _reciprocal(math.cos), "csc": _reciprocal(math.sin),
+    "asin": math.asin, "acos": math.acos, "atan": math.atan,
+    "acot": _acot(math.atan), "asec": _of_reciprocal(math.acos), "acsc": _of_reciprocal(math.asin),
+    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
+    "coth": _reciprocal(math.tanh), "sech": _reciprocal(math.cosh), "csch": _reciprocal(math.sinh),
+    "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh,
+    "exp": math.exp, "log": math.log, "abs": abs, "sign": _sign,
+}
+COMPLEX_FUNCTIONS = (  # mpmath's, by the same names; imported when first used
+    "sin cos tan cot sec csc asin acos atan acot asec acsc sinh cosh tanh coth sech csch asinh acosh atanh "
+    "exp log sign".split() + ["abs"])
 
 
-def evaluate(node: Expr, values: dict, complex_values: bool = False):
-    """The value of `node` with symbols bound by `values` (name -> number), as float or complex."""
-    table = COMPLEX_FUNCTIONS if complex_values else REAL_FUNCTIONS
-    memo: dict = {}
+class _Real:
+    """Arithmetic over the reals with floats."""
+    functions = REAL_FUNCTIONS
+    pi, e = math.pi, math.e
 
+    @staticmethod
+    def number(value):
+        return float(value)
+
+    @staticmethod
+    def total(values):
+        return math.fsum(values)
+
+    @staticmethod
     def power(base, exponent):
-        if complex_values:
-            if base == 0:
-                if exponent == 0:
-                    return 1.0
-                if complex(exponent).real > 0:
-                    return 0.0
-                raise EvaluationError("0 to a non-positive power")
-            return cmath.exp(exponent * cmath.log(base))
         if base == 0 and exponent < 0:
             raise EvaluationError("division by zero")
         if base < 0 and exponent != int(exponent):
             raise EvaluationError(f"{base}^{exponent} is not real")
         return math.pow(base, exponent)
 
+    @staticmethod
+    def result(value):
+        return value
+
+
+class _Complex:
+    """Arithmetic over the complex numbers with mpmath, principal branches."""
+
+    def __init__(self):
+        import mpmath
+        self.mpmath = mpmath
+        self.functions = {name: getattr(mpmath, name) for name in COMPLEX_FUNCTIONS if name != "abs"}
+        self.functions["abs"] = abs
+        self.pi, self.e = mpmath.pi, mpmath.e
+
+    def number(self, value):
+        if isinstance(value, (int, float)):
+            return self.mpmath.mpf(value)
+        if isinstance(value, complex):
+            return self.mpmath.mpc(value)
+        return self.mpmath.mpf(value.numerator) / value.denominator  # Fraction
+
+    def total(self, values):
+        return self.mpmath.fsum(values)
+
+    def power(self, base, exponent):
+        if base == 0 and self.mpmath.re(exponent) <= 0 and exponent != 0:
+            raise EvaluationError("0 to a non-positive power")
+        return self.mpmath.power(base, exponent)
+
+    def result(self, value):
+        value = complex(value)
+        if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+            raise EvaluationError("not finite at this point")
+        return value
+
+
+def evaluate(node: Expr, values: dict, complex_values: bool = False, digits: int = 30):
+    """The value of `node` with symbols bound by `values` (name -> number): a float over the reals, or with
+    `complex_values` a complex computed by mpmath at `digits` significant digits."""
+    if complex_values:
+        import mpmath
+        with mpmath.workdps(digits):
+            return _evaluate(node, values, _Complex())
+    return _evaluate(node, values, _Real)
+
+
+def _evaluate(node: Expr, values: dict, arithmetic):
+    table = arithmetic.functions
+    number = arithmetic.number
+    constants = {"pi": arithmetic.pi, "e": arithmetic.e}
+    bound = {name: number(value) for name, value in values.items()}
+    memo: dict = {}
+
     def walk(n: Expr):
         found = memo.get(n)
         if found is not None:
             return found
         kind = type(n)
-        if kind is Num:
-            value = n.value.numerator / n.value.denominator if not isinstance(n.value, int) else float(n.value)
-        elif kind is Float:
-            value = n.value
+        if kind in (Num, Float):
+            value = number(n.value)
         elif kind is Const:
-            value = CONSTANTS[n.name]
+            value = +constants[n.name]
         elif kind is Sym:
-            if n.name not in values:
+            if n.name not in bound:
                 raise EvaluationError(f"no value given for {n.name}")
-            value = values[n.name]
+            value = bound[n.name]
         elif kind is Add:
-            value = math.fsum(map(walk, n.args)) if not complex_values else sum(map(walk, n.args))
+            value = arithmetic.total(map(walk, n.args))
         elif kind is Mul:
-            value = 1.0
-            for a in n.args:
-                value *= walk(a)
+            value = walk(n.args[0])
+            for a in n.args[1:]:
+                value = value * walk(a)
         elif kind is Pow:
-            value = power(walk(n.base), walk(n.exp))
+            value = arithmetic.power(walk(n.base), walk(n.exp))
         elif kind is Func:
             arguments = [walk(a) for a in n.arguments]
             if n.name == "log" and len(arguments) == 2:
@@ -108,7 +163,7 @@ def evaluate(node: Expr, values: dict, complex_values: bool = False):
         return value
 
     try:
-        return walk(node)
+        return arithmetic.result(walk(node))
     except (ValueError, ZeroDivisionError) as error:
         raise EvaluationError(f"undefined at this point ({error})") from None
     except OverflowError:

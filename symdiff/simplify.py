@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from .build import has_negative_sign, number
 from .errors import UndefinedError
-from .expr import E, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
+from .expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
 from .numeric import REAL_FUNCTIONS
 from .order import factor_key, term_key
 
@@ -37,7 +37,11 @@ SPECIAL_VALUES = {
     ("sinh", ZERO): ZERO, ("cosh", ZERO): ONE, ("tanh", ZERO): ZERO, ("sech", ZERO): ONE,
     ("asinh", ZERO): ZERO, ("atanh", ZERO): ZERO, ("acosh", ONE): ZERO,
     ("exp", ZERO): ONE, ("log", ONE): ZERO, ("log", E): ONE, ("sign", ZERO): ZERO, ("abs", ZERO): ZERO,
+    ("acot", ZERO): Mul(HALF, PI),
 }
+# Points where a function has no value (SymPy's zoo or oo): an expression containing one is undefined.
+UNDEFINED_AT = frozenset({("cot", ZERO), ("csc", ZERO), ("coth", ZERO), ("csch", ZERO), ("log", ZERO),
+                          ("asec", ZERO), ("acsc", ZERO), ("atanh", ONE), ("atanh", NEG_ONE)})
 
 
 def simplify(node: Expr) -> Expr:
@@ -94,18 +98,9 @@ def canonical_add(terms: list) -> Expr:
     flat = []
     for term in terms:
         flat.extend(term.args if type(term) is Add else (term,))
-    split = [split_coefficient(t) for t in flat]
-    # c*(a + b) is distributed when one of a, b is like another term of the sum, so that they combine.
-    present = {rest for _, rest in split}
-    expanded = []
-    for coefficient, rest in split:
-        if type(rest) is Add and coefficient != 1 and any(split_coefficient(t)[1] in present for t in rest.args):
-            expanded.extend((coefficient * c, r) for c, r in map(split_coefficient, rest.args))
-        else:
-            expanded.append((coefficient, rest))
     constant = 0
     collected: dict = {}
-    for coefficient, rest in expanded:
+    for coefficient, rest in map(split_coefficient, flat):
         if rest is None:
             constant += coefficient
         else:
@@ -116,6 +111,10 @@ def canonical_add(terms: list) -> Expr:
     out.sort(key=term_key)
     if constant != 0:
         out.append(number(constant))
+    if has_negative_sign(out[0]):  # 1 - x^2 rather than -x^2 + 1, as a textbook writes it
+        first_positive = next((i for i, t in enumerate(out) if not has_negative_sign(t)), None)
+        if first_positive is not None:
+            out.insert(0, out.pop(first_positive))
     return out[0] if len(out) == 1 else Add(*out)
 
 
@@ -151,10 +150,12 @@ def canonical_mul(factors: list) -> Expr:
         if not pending:
             break
         pending.extend(out)
-    if coefficient == 0 and not isinstance(coefficient, float):
-        return ZERO
-    if not out:
+    if coefficient == 0 or not out:
         return number(coefficient)
+    if len(out) == 1 and type(out[0]) is Add and coefficient != 1:
+        # a number times a sum is distributed, as SymPy does: -(x - y) -> y - x, 2*(x + 1) -> 2*x + 2
+        return canonical_add([with_coefficient(coefficient * c, rest) if rest is not None else
+                              number(coefficient * c) for c, rest in map(split_coefficient, out[0].args)])
     out.sort(key=factor_key)
     if coefficient != 1 or isinstance(coefficient, float):
         out.insert(0, number(coefficient))
@@ -232,8 +233,27 @@ def fold_numeric_power(base: Expr, exponent: Expr):
         return canonical_pow(Num(root), Num(p))
     whole = p // q  # 2^(5/2) = 2^2 * 2^(1/2)
     if whole:
-        return canonical_mul([canonical_pow(base, Num(whole)), Pow(base, Num(Fraction(p - whole * q, q)))])
+        return canonical_mul([canonical_pow(base, Num(whole)), canonical_pow(base, Num(Fraction(p - whole * q, q)))])
+    outside, inside = _split_perfect_power(b.numerator, q)  # 8^(1/2) = 2 * 2^(1/2)
+    if outside != 1:
+        return canonical_mul([Num(outside ** p), Pow(Num(inside), exponent)])
     return None
+
+
+_SMALL_PRIMES = [n for n in range(2, 1000) if all(n % d for d in range(2, int(n ** 0.5) + 1))]
+
+
+def _split_perfect_power(n: int, q: int):
+    """(k, m) with n = k^q * m, taking out the q-th powers of primes below 1000 (bounded work for any n)."""
+    outside = 1
+    for prime in _SMALL_PRIMES:
+        power = prime ** q
+        if power > n:
+            break
+        while n % power == 0:
+            n //= power
+            outside *= prime
+    return outside, n
 
 
 # ---- functions ----------------------------------------------------------------------------------------
@@ -244,6 +264,8 @@ def canonical_function(name: str, arguments: list) -> Expr:
         special = SPECIAL_VALUES.get((name, u))
         if special is not None:
             return special
+        if (name, u) in UNDEFINED_AT:
+            raise UndefinedError(f"{name}({u}) is undefined")
         if type(u) is Float and name in REAL_FUNCTIONS:
             try:
                 return Float(REAL_FUNCTIONS[name](u.value))

@@ -32,7 +32,7 @@ def _extend(children):
         st.tuples(children, children).map(lambda ab: sub(*ab)),
         st.tuples(children, children).map(lambda ab: mul(*ab)),
         st.tuples(children, children).filter(lambda ab: ab[1] != Num(0)).map(lambda ab: div(*ab)),
-        st.tuples(children, small_exponents).map(lambda be: power(*be)),
+        st.tuples(children, small_exponents).filter(lambda be: be[0] != Num(0)).map(lambda be: power(*be)),
         st.tuples(st.sampled_from(UNARY_FUNCTIONS), children).map(lambda fa: Func(*fa)),
         children.map(neg),
     )
