@@ -63,12 +63,17 @@ def tree_size(node: Expr) -> int:
     return walk(node)
 
 
-def dag_size(node: Expr) -> int:
-    """Number of distinct nodes (the memory an interned expression takes)."""
+def subexpressions(node: Expr) -> set:
+    """Every distinct subexpression of `node`, itself included (iteratively: no recursion limit)."""
     seen, stack = set(), [node]
     while stack:
         n = stack.pop()
         if n not in seen:
             seen.add(n)
             stack.extend(children(n))
-    return len(seen)
+    return seen
+
+
+def dag_size(node: Expr) -> int:
+    """Number of distinct nodes (the memory an interned expression takes)."""
+    return len(subexpressions(node))

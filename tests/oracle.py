@@ -15,7 +15,7 @@ import sympy
 import symdiff
 from symdiff.expr import Func
 from symdiff.numeric import EvaluationError, evaluate
-from symdiff.traversal import children
+from symdiff.traversal import subexpressions
 
 RELATIVE_TOLERANCE = 1e-7
 
@@ -48,16 +48,30 @@ def random_points(names, count, seed, low=0.2, high=1.5):
 def real_argument_parts(expr) -> list:
     """The arguments of abs and sign in `expr`: symdiff differentiates these as functions of a real argument
     (README), so a comparison is only meaningful at points where those arguments are real."""
-    found, stack, seen = [], [expr], set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if type(node) is Func and node.name in ("abs", "sign"):
-            found.append(node.arguments[0])
-        stack.extend(children(node))
-    return found
+    return [node.arguments[0] for node in subexpressions(expr)
+            if type(node) is Func and node.name in ("abs", "sign")]
+
+
+def value_or_none(expr, point):
+    """The complex value of a symdiff expression at a point, or None where it is undefined or huge."""
+    try:
+        value = complex(evaluate(expr, point, complex_values=True))
+    except (EvaluationError, OverflowError):
+        return None
+    if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value) > 1e12:
+        return None
+    return value
+
+
+def defined_for_sympy(expr, point) -> bool:
+    """Whether SymPy, which folds x/x to 1 exactly, also finds `expr` finite at `point`: a value that exists only
+    through rounding (atanh(x/x) evaluates to atanh(1 - 1e-31) = 36) is not a value to preserve."""
+    substitution = {sympy.Symbol(name, real=True): sympy.Float(value, 30) for name, value in point.items()}
+    try:
+        value = complex(sympy.N(symdiff.to_sympy(expr, real=True).subs(substitution), 30))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return math.isfinite(value.real) and math.isfinite(value.imag)
 
 
 def _all_real(parts, point) -> bool:

@@ -3,7 +3,6 @@ simplified and unsimplified derivatives against each other."""
 
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
@@ -12,10 +11,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import symdiff
-from symdiff.numeric import EvaluationError, evaluate
 
 import strategies
-from oracle import numeric_mismatch, sympy_diff
+from oracle import defined_for_sympy, numeric_mismatch, sympy_diff, value_or_none
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
@@ -117,27 +115,6 @@ def test_abs_is_differentiated_as_a_function_of_a_real_argument(text):
     assert "sign(" in str(ours)
     theirs = without_dirac_delta(sympy_diff(expr, "x"))
     assert numeric_mismatch(ours, theirs, names=["x", "y"], points=4, low=-3.0, high=4.0) is None
-
-
-def value_or_none(expr, point):
-    try:
-        value = complex(evaluate(expr, point, complex_values=True))
-    except (EvaluationError, OverflowError):
-        return None
-    if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value) > 1e12:
-        return None
-    return value
-
-
-def defined_for_sympy(expr, point) -> bool:
-    """Whether SymPy, which folds x/x to 1 exactly, also finds `expr` finite at `point`: a value that exists only
-    through rounding (atanh(x/x) evaluates to atanh(1 - 1e-31) = 36) is not a value to preserve."""
-    substitution = {sympy.Symbol(name, real=True): sympy.Float(value, 30) for name, value in point.items()}
-    try:
-        value = complex(sympy.N(symdiff.to_sympy(expr, real=True).subs(substitution), 30))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return False
-    return math.isfinite(value.real) and math.isfinite(value.imag)
 
 
 def assert_same_values(raw, simplified, seed, what):

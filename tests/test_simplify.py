@@ -8,14 +8,14 @@ import random
 import time
 
 import pytest
-import sympy
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import symdiff
-from symdiff.numeric import EvaluationError, evaluate
+from symdiff.numeric import evaluate
 
 import strategies
+from oracle import defined_for_sympy, value_or_none
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
@@ -294,27 +294,6 @@ def test_simplified_text_parses_back(expr):
 
 
 # ---- never wrong: the value is kept wherever the input is defined -------------------------------------
-
-def value_or_none(expr, point):
-    try:
-        value = complex(evaluate(expr, point, complex_values=True))
-    except (EvaluationError, OverflowError):
-        return None
-    if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value) > 1e12:
-        return None
-    return value
-
-
-def defined_for_sympy(expr, point) -> bool:
-    """Whether SymPy, which folds x/x to 1 exactly, also finds `expr` finite at `point`: a value that exists only
-    through rounding (atanh(x/x) evaluates to atanh(1 - 1e-31) = 36) is not a value to preserve."""
-    substitution = {sympy.Symbol(name, real=True): sympy.Float(value, 30) for name, value in point.items()}
-    try:
-        value = complex(sympy.N(symdiff.to_sympy(expr, real=True).subs(substitution), 30))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return False
-    return math.isfinite(value.real) and math.isfinite(value.imag)
-
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.expressions, st.integers(0, 2**32 - 1))

@@ -7,9 +7,10 @@ import re
 from fractions import Fraction
 
 from .. import functions
-from ..build import has_negative_sign, inv, is_denominator, neg
-from ..expr import HALF, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
-from .precedence import ADD, ATOM, MUL, POW, precedence, split_product
+from ..build import inv, is_denominator
+from ..expr import HALF, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from .precedence import ATOM, POW, precedence, split_product
+from .text import TextPrinter
 
 GREEK = frozenset("""alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma
     tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega varepsilon
@@ -31,22 +32,13 @@ def latex_symbol(name: str) -> str:
     return f"\\mathit{{{name.replace('_', chr(92) + '_')}}}"
 
 
-class LatexPrinter:
-    def __init__(self):
-        self._methods = {Num: self.num, Float: self.float, Sym: self.sym, Const: self.const, Add: self.add,
-                         Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative}
-
-    def __call__(self, node: Expr) -> str:
-        return self._methods[type(node)](node)
+class LatexPrinter(TextPrinter):
+    """The text printer's dispatch, parentheses and sums, with LaTeX for everything else."""
 
     @staticmethod
     def parens(text: str) -> str:
         tall = "\\frac" in text or "\\sqrt" in text
         return f"\\left({text}\\right)" if tall else f"({text})"
-
-    def paren(self, node: Expr, at_least: int) -> str:
-        text = self(node)
-        return self.parens(text) if precedence(node) < at_least else text
 
     # -- leaves --
     def num(self, node: Num) -> str:
@@ -69,16 +61,7 @@ class LatexPrinter:
     def const(self, node: Const) -> str:
         return "\\pi" if node.name == "pi" else "e"
 
-    # -- operators --
-    def add(self, node: Add) -> str:
-        parts = []
-        for i, term in enumerate(node.args):
-            if has_negative_sign(term):
-                parts.append(("-" if i == 0 else " - ") + self.paren(neg(term), MUL))
-            else:
-                parts.append(("" if i == 0 else " + ") + self.paren(term, ADD + 1))
-        return "".join(parts)
-
+    # -- operators (sums are printed as in text) --
     def juxtapose(self, items: list[str]) -> str:
         """Factors side by side; a \\cdot where a digit would follow a digit (2 \\cdot 3^{x})."""
         text = ""

@@ -21,10 +21,14 @@ class TextPrinter:
     def __call__(self, node: Expr) -> str:
         return self._methods[type(node)](node)
 
+    @staticmethod
+    def parens(text: str) -> str:
+        return f"({text})"
+
     def paren(self, node: Expr, at_least: int) -> str:
         """`node` printed, in parentheses when it binds more loosely than `at_least`."""
         text = self(node)
-        return f"({text})" if precedence(node) < at_least else text
+        return self.parens(text) if precedence(node) < at_least else text
 
     # -- leaves --
     def num(self, node: Num) -> str:
