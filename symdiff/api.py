@@ -12,6 +12,7 @@ from .parser import parse as _parse
 from .printing.latex import latex as _latex
 from .printing.sympy_code import to_sympy_code
 from .printing.text import to_text
+from .simplify import LEVELS
 from .simplify import simplify as _simplify
 
 # A derivative order above this is refused: each order at least rebuilds the expression.
@@ -67,31 +68,45 @@ def default_variable(expr: Expr) -> str:
                      "differentiate in")
 
 
+def _simplifier(simplify):
+    """The simplification step for diff's `simplify`: True or "full", "basic", or False/None/"none"."""
+    if simplify is True:
+        simplify = "full"
+    if simplify in (False, None, "none"):
+        return None
+    if simplify not in LEVELS:
+        raise UsageError(f"unknown simplification level {simplify!r}: use none, {', '.join(LEVELS)}")
+    return lambda node: _simplify(node, simplify)
+
+
 @_guard
-def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool = True) -> Expr:
+def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = True) -> Expr:
     """The derivative of `expr`, `order` times in each of `variables` in turn (all of them if one is a
     comma-separated list: diff(f, "x,y") is d2f/dydx). With no variable, the expression's only free symbol.
-    A variable that does not occur gives 0."""
+    A variable that does not occur gives 0. `simplify`: True (or "full"), "basic" (canonical form only), or
+    False (the rules' raw output)."""
     expr = as_expr(expr)
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise UsageError(f"the order must be a whole number >= 0, not {order!r}")
     names = [variable_name(part) for v in variables
              for part in (v.split(",") if isinstance(v, str) else [v])]
-    if not names:
+    if not names and order > 0:
         names = [default_variable(expr)]
     if order * len(names) > MAX_ORDER:
         raise LimitError(f"derivative order {order * len(names)} is over the limit of {MAX_ORDER}")
-    between = _simplify if simplify else None
-    result = _simplify(expr) if simplify else expr
+    between = _simplifier(simplify)
+    result = between(expr) if between else expr
     for name in names:
         result = differentiate(result, name, order, between=between)
     return result
 
 
 @_guard
-def simplify(expr: Expr | str) -> Expr:
-    """The canonical, simplified form of an expression."""
-    return _simplify(as_expr(expr))
+def simplify(expr: Expr | str, level: str = "full") -> Expr:
+    """The simplified form of an expression: "full" (default) or "basic" (the canonical form only)."""
+    if level not in LEVELS:
+        raise UsageError(f"unknown simplification level {level!r}: use {' or '.join(LEVELS)}")
+    return _simplify(as_expr(expr), level)
 
 
 @_guard

@@ -37,8 +37,14 @@ def build_argument_parser() -> argparse.ArgumentParser:
                         help="print LaTeX (same as --format latex)")
     output.add_argument("--format", choices=FORMATS, default="text",
                         help="output: text (parses back), latex, or sympy (a runnable SymPy snippet)")
-    parser.add_argument("--no-simplify", action="store_true",
-                        help="print the derivative exactly as the rules produce it")
+    simplification = parser.add_mutually_exclusive_group()
+    simplification.add_argument("--simplify", choices=("full", "basic"), default="full",
+                                help="full (default): canonical form, rational functions combined and cancelled, "
+                                     "identities, the shortest form kept; basic: the canonical form only")
+    simplification.add_argument("--no-simplify", action="store_const", const="none", dest="simplify",
+                                help="print the derivative exactly as the rules produce it")
+    parser.add_argument("--simplify-only", action="store_true",
+                        help="simplify the expression without differentiating it (same as --order 0)")
     parser.add_argument("--check", action="store_true",
                         help="also differentiate with SymPy and say whether the results agree (exit 3 if not)")
     parser.add_argument("--version", action="version", version=_version())
@@ -101,11 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         expr = parse(arguments.expression)
         variables = [variable_name(part) for v in arguments.wrt for part in v.split(",")]
-        if not variables and len(expr.free_symbols) > 1:
+        order = 0 if arguments.simplify_only else arguments.order
+        if not variables and order > 0 and len(expr.free_symbols) > 1:
             names = ", ".join(sorted(expr.free_symbols))
             raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
                              f"e.g. --wrt {min(expr.free_symbols)}")
-        result = diff(expr, *variables, order=arguments.order, simplify=not arguments.no_simplify)
+        result = diff(expr, *variables, order=order, simplify=arguments.simplify)
         for name in variables:
             if name not in expr.free_symbols:
                 print(f"symdiff: warning: {name} does not occur in the expression, so the derivative is 0",

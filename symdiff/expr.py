@@ -62,13 +62,13 @@ class Expr:
 
     # -- public conveniences (implemented in other modules, imported lazily to keep this one small) --
 
-    def diff(self, *variables, order: int = 1, simplify: bool = True) -> "Expr":
+    def diff(self, *variables, order: int = 1, simplify: bool | str = True) -> "Expr":
         from .api import diff
         return diff(self, *variables, order=order, simplify=simplify)
 
-    def simplify(self) -> "Expr":
-        from .simplify import simplify
-        return simplify(self)
+    def simplify(self, level: str = "full") -> "Expr":
+        from .api import simplify
+        return simplify(self, level)
 
     def latex(self) -> str:
         from .printing.latex import latex

@@ -52,10 +52,11 @@ def real_argument_parts(expr) -> list:
             if type(node) is Func and node.name in ("abs", "sign")]
 
 
-def value_or_none(expr, point):
-    """The complex value of a symdiff expression at a point, or None where it is undefined or huge."""
+def value_or_none(expr, point, real: bool = False):
+    """The complex value of a symdiff expression at a point, or None where it is undefined (with `real`:
+    undefined over the reals, every intermediate value real) or huge."""
     try:
-        value = complex(evaluate(expr, point, complex_values=True))
+        value = complex(evaluate(expr, point, complex_values=not real))
     except (EvaluationError, OverflowError):
         return None
     if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value) > 1e12:

@@ -88,14 +88,14 @@ TEXTBOOK = [
     ("x - 1/x", "x", "1/x^2 + 1"),
     # product, including n-ary products
     ("x*sin(x)", "x", "x*cos(x) + sin(x)"),
-    ("x^2*exp(x)", "x", "x^2*exp(x) + 2*x*exp(x)"),
-    ("x*sin(x)*exp(x)", "x", "x*cos(x)*exp(x) + x*exp(x)*sin(x) + exp(x)*sin(x)"),
+    ("x^2*exp(x)", "x", "x*exp(x)*(x + 2)"),
+    ("x*sin(x)*exp(x)", "x", "exp(x)*(x*cos(x) + x*sin(x) + sin(x))"),
     # quotient
     ("sin(x)/x", "x", "(x*cos(x) - sin(x))/x^2"),
     ("x/(x + 1)", "x", "1/(x + 1)^2"),
     ("(x + 1)/(x - 1)", "x", "-2/(x - 1)^2"),
     ("1/(x^2 + 1)", "x", "-2*x/(x^2 + 1)^2"),
-    ("exp(x)/x", "x", "(x*exp(x) - exp(x))/x^2"),
+    ("exp(x)/x", "x", "exp(x)*(x - 1)/x^2"),
     # chain rule
     ("sin(x^2)", "x", "2*x*cos(x^2)"),
     ("exp(2*x)", "x", "2*exp(2*x)"),
@@ -103,7 +103,7 @@ TEXTBOOK = [
     ("(3*x + 1)^5", "x", "15*(3*x + 1)^4"),
     ("sqrt(x^2 + 1)", "x", "x/sqrt(x^2 + 1)"),
     ("sqrt(sin(x))", "x", "cos(x)/(2*sqrt(sin(x)))"),
-    ("log(cos(x))", "x", "-sin(x)/cos(x)"),
+    ("log(cos(x))", "x", "-tan(x)"),
     ("sin(cos(x))", "x", "-cos(cos(x))*sin(x)"),
     ("exp(sin(x))", "x", "cos(x)*exp(sin(x))"),
     ("a^(2*x)", "x", "2*a^(2*x)*log(a)"),
@@ -159,7 +159,7 @@ def test_diff_accepts_a_parsed_expression_and_a_symbol():
     ("sin(x)", 2, "-sin(x)"),
     ("sin(x)", 4, "sin(x)"),
     ("exp(2*x)", 3, "8*exp(2*x)"),
-    ("x*exp(x)", 2, "x*exp(x) + 2*exp(x)"),
+    ("x*exp(x)", 2, "exp(x)*(x + 2)"),
     ("f(x)", 2, "f''(x)"),
     ("f(x)", 3, "f'''(x)"),
     # order 0 is the simplified input

@@ -1,0 +1,201 @@
+"""Rational functions: a sum of quotients brought over one denominator, cancelled, and written back in its
+smallest form.
+
+The expression is read as P/Q, with P and Q polynomials over the rationals in "generators": the symbols,
+constants, function applications (sin(x), exp(x^2)) and roots (x^(1/2)) it is built from. The polynomial
+arithmetic and the gcd that cancels P/Q are python-flint's (FLINT, a well-kept C library; imported on first
+use). Written back, the numerator is tried expanded, with its common factors taken out, and fully factored;
+the denominator factored. Every step is exact and holds wherever the input is defined.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from .expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from .order import sort_key
+
+# Polynomials with more terms than this are not factored (multivariate factoring is the costly step).
+MAX_FACTOR_TERMS = 60
+# Expansions that would grow past this many terms, or powers above this exponent, are not attempted: the
+# input stays as it is.
+MAX_TERMS = 2000
+MAX_EXPONENT = 1000
+
+
+class TooLarge(Exception):
+    pass
+
+
+def _integer_exponent(node: Expr):
+    if type(node) is Pow and type(node.exp) is Num and isinstance(node.exp.value, int):
+        return node.exp.value
+    return None
+
+
+def generators_of(node: Expr, found: dict) -> None:
+    """Collect the generators of `node` (as keys of `found`, in first-seen order), iteratively."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind in (Add, Mul):
+            stack.extend(n.args)
+        elif kind is Pow:
+            exponent = n.exp
+            if _integer_exponent(n) is not None:
+                stack.append(n.base)
+            elif type(exponent) is Num:  # x^(p/q): generator x^(1/q)
+                found.setdefault(Pow(n.base, Num(Fraction(1, exponent.value.denominator))), None)
+            else:
+                found.setdefault(n, None)
+        elif kind in (Sym, Const, Func, Derivative):
+            found.setdefault(n, None)
+        elif kind is Float:
+            raise TooLarge("floats are not rational")  # inexact numbers stay with the canonical form
+
+
+class RationalForm:
+    """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
+
+    def __init__(self, generators: list):
+        import flint
+        self.flint = flint
+        self.generators = generators
+        self.index = {g: i for i, g in enumerate(generators)}
+        names = tuple(f"g{i}" for i in range(len(generators))) or ("g0",)
+        self.context = flint.fmpq_mpoly_ctx.get(names, "lex")
+        self.one = self.context.from_dict({(0,) * len(names): 1})
+        self.zero = self.one - self.one
+        self.variables = self.context.gens()
+
+    def constant(self, value) -> object:
+        return self.one * self.flint.fmpq(value.numerator, value.denominator) if isinstance(value, Fraction) \
+            else self.one * value
+
+    def quotient(self, node: Expr, memo: dict):
+        """(P, Q) with node = P/Q."""
+        found = memo.get(node)
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is Num:
+            result = (self.constant(node.value), self.one)
+        elif kind is Add:
+            numerator, denominator = self.zero, self.one
+            for term in node.args:
+                p, q = self.quotient(term, memo)
+                common = denominator.gcd(q)
+                numerator = _times(numerator, q / common) + _times(p, denominator / common)
+                denominator = _times(denominator, q / common)
+            result = (numerator, denominator)
+        elif kind is Mul:
+            numerator, denominator = self.one, self.one
+            for factor in node.args:
+                p, q = self.quotient(factor, memo)
+                numerator, denominator = _times(numerator, p), _times(denominator, q)
+            result = (numerator, denominator)
+        elif kind is Pow and _integer_exponent(node) is not None:
+            n = _integer_exponent(node)
+            p, q = self.quotient(node.base, memo)
+            if n < 0:
+                p, q, n = q, p, -n
+            result = (_power(p, n), _power(q, n))
+        elif kind is Pow and type(node.exp) is Num:  # x^(p/q) = (x^(1/q))^p
+            root = self.variables[self.index[Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))]]
+            p = node.exp.value.numerator
+            result = (root ** p, self.one) if p > 0 else (self.one, root ** -p)
+        else:
+            result = (self.variables[self.index[node]], self.one)
+        memo[node] = result
+        return result
+
+    def to_expr(self, polynomial) -> Expr:
+        """A polynomial written back as an expanded sum (canonical)."""
+        from .canonical import canonical_add, canonical_mul, canonical_pow
+        terms = []
+        for exponents, coefficient in polynomial.terms():
+            factors = [Num(Fraction(int(coefficient.p), int(coefficient.q)))]
+            factors += [canonical_pow(self.generators[i], Num(int(k))) for i, k in enumerate(exponents) if k]
+            terms.append(canonical_mul(factors))
+        return canonical_add(terms) if terms else Num(0)
+
+    def factored(self, polynomial) -> Expr:
+        """A polynomial as content times its irreducible factors (when it is small enough to factor)."""
+        from .canonical import canonical_mul, canonical_pow
+        if len(polynomial) > MAX_FACTOR_TERMS:
+            return self.common_factored(polynomial)
+        content, factors = polynomial.factor()
+        parts = [Num(Fraction(int(content.p), int(content.q)))]
+        parts += [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
+        return canonical_mul(parts)
+
+    def common_factored(self, polynomial) -> Expr:
+        """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x*(x + 2)*exp(x)."""
+        from .canonical import canonical_mul
+        terms = list(polynomial.terms())
+        if len(terms) < 2:
+            return self.to_expr(polynomial)
+        lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
+        monomial = self.context.from_dict({lowest: 1})
+        rest = polynomial / monomial
+        content = _rational_content(c for _, c in rest.terms())
+        rest = rest / self.constant(content)
+        return canonical_mul([Num(content), self.to_expr(monomial), self.to_expr(rest)])
+
+
+def _times(a, b):
+    """a*b, refused before it is computed when the expansion could pass MAX_TERMS terms."""
+    if len(a) * len(b) > MAX_TERMS and len(a) > 1 and len(b) > 1:
+        raise TooLarge("expansion too large")
+    return a * b
+
+
+def _power(a, n: int):
+    """a^n, refused before it is computed when the expansion could pass MAX_TERMS terms, or the power is too
+    high to be worth expanding (2^(10^10) stays a power, as the canonical form leaves it)."""
+    if n > MAX_EXPONENT or len(a) > 1 and math.comb(len(a) + n - 1, n) > MAX_TERMS:
+        raise TooLarge("expansion too large")
+    return a ** n
+
+
+def _rational_content(coefficients) -> Fraction:
+    """gcd of the numerators over lcm of the denominators, with the sign of the first coefficient."""
+    from math import gcd
+    coefficients = [Fraction(int(c.p), int(c.q)) for c in coefficients]
+    numerator, denominator = 0, 1
+    for c in coefficients:
+        numerator = gcd(numerator, c.numerator)
+        denominator = denominator * c.denominator // gcd(denominator, c.denominator)
+    content = Fraction(numerator, denominator)
+    return -content if coefficients and coefficients[0] < 0 else content
+
+
+def rational_candidates(node: Expr) -> list:
+    """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
+    when it is not worth trying (no sum) or too large."""
+    generators: dict = {}
+    try:
+        generators_of(node, generators)
+    except TooLarge:
+        return []
+    ordered = sorted(generators, key=sort_key)
+    form = RationalForm(ordered)
+    try:
+        numerator, denominator = form.quotient(node, {})
+    except TooLarge:
+        return []
+    common = numerator.gcd(denominator)
+    if common != form.one:
+        numerator, denominator = numerator / common, denominator / common
+    # The denominator's content goes to the numerator (a monic-ish denominator, as a person writes it).
+    scale = _rational_content(c for _, c in denominator.terms())
+    if scale != 1:
+        numerator, denominator = numerator / form.constant(scale), denominator / form.constant(scale)
+    from .canonical import canonical_mul, canonical_pow
+    bottom = form.factored(denominator) if denominator != form.one else None
+    candidates = []
+    for top in (form.to_expr(numerator), form.common_factored(numerator), form.factored(numerator)):
+        candidates.append(top if bottom is None else canonical_mul([top, canonical_pow(bottom, Num(-1))]))
+    return candidates
