@@ -26,6 +26,7 @@ class Rule:
     pattern: Expr
     replacement: Expr
     guard: Callable[[dict], bool] | None = None
+    functions: frozenset = frozenset()  # the functions the pattern names: a node without them cannot match
 
 
 def _variables(node: Expr) -> set:
@@ -39,7 +40,13 @@ def make_rule(name: str, text: str, guard: Callable[[dict], bool] | None = None)
     unbound = _variables(replacement) - _variables(pattern)
     if unbound:
         raise ValueError(f"rule {name}: the replacement uses {sorted(unbound)}, which the pattern does not bind")
-    return Rule(name, pattern, replacement, guard)
+    return Rule(name, pattern, replacement, guard, function_names(pattern))
+
+
+def function_names(node: Expr) -> frozenset:
+    """The names of the functions applied anywhere in `node`."""
+    from .traversal import subexpressions
+    return frozenset(n.name for n in subexpressions(node) if type(n) is Func)
 
 
 # ---- matching -----------------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ class Simplifier:
 
     def __init__(self):
         self.memo: dict[Expr, Expr] = {}
+        self.rewritten: dict[Expr, Expr] = {}   # rewrite_everywhere's results, shared by all candidates
+        self.costs: dict[Expr, int] = {}
+        self.names: dict[Expr, frozenset] = {}  # function names under each node
         from .rules import RULES
         self.rules_by_head: dict = {}
         for rule in RULES:
@@ -84,7 +87,7 @@ class Simplifier:
         from .rational import rational_candidates
         candidates = [node] + rational_candidates(node)
         candidates = [self.rewrite_everywhere(c) for c in candidates]
-        return min(candidates, key=cost)
+        return min(candidates, key=self.cost)
 
     def _map_parts(self, node: Expr) -> Expr:
         """`node` with each non-rational part (function, root, derivative) simplified."""
@@ -93,9 +96,25 @@ class Simplifier:
         return rebuild(node, [self._map_parts(c) for c in children(node)])
 
     # -- rewriting --
+    def cost(self, node: Expr) -> int:
+        found = self.costs.get(node)
+        if found is None:
+            found = self.costs[node] = cost(node)
+        return found
+
+    def function_names(self, node: Expr) -> frozenset:
+        found = self.names.get(node)
+        if found is None:
+            found = frozenset().union(*(self.function_names(c) for c in children(node)))
+            if type(node) is Func:
+                found = found | {node.name}
+            self.names[node] = found
+        return found
+
     def rules_for(self, node: Expr) -> list:
         key = (Func, node.name) if type(node) is Func else type(node)
-        return self.rules_by_head.get(key, ())
+        names = self.function_names(node)
+        return [rule for rule in self.rules_by_head.get(key, ()) if rule.functions <= names]
 
     def rewrite(self, node: Expr) -> Expr:
         """Apply the rules at the top of `node` while one makes it smaller."""
@@ -103,11 +122,11 @@ class Simplifier:
         for _ in range(MAX_REWRITES_PER_NODE):
             if type(node) is Add and len(node.args) > MAX_RULE_TERMS:
                 return node
-            best, best_cost = node, cost(node)
+            best, best_cost = node, self.cost(node)
             for rule in self.rules_for(node):
                 for candidate in rewrites(rule, node):
                     candidate = canonical(candidate)
-                    candidate_cost = cost(candidate)
+                    candidate_cost = self.cost(candidate)
                     if candidate_cost < best_cost:
                         best, best_cost = candidate, candidate_cost
             if best is node:
@@ -115,15 +134,14 @@ class Simplifier:
             node = self(best)  # the rewritten node may simplify further (each step is strictly smaller)
         return node
 
-    def rewrite_everywhere(self, node: Expr, memo: dict | None = None) -> Expr:
+    def rewrite_everywhere(self, node: Expr) -> Expr:
         """The rules applied bottom-up over the rational skeleton of `node` (its parts are done already)."""
-        memo = {} if memo is None else memo
-        found = memo.get(node)
+        found = self.rewritten.get(node)
         if found is None:
             if _is_rational_part(node):
-                rebuilt = canonical(rebuild(node, [self.rewrite_everywhere(c, memo) for c in children(node)]))
+                rebuilt = canonical(rebuild(node, [self.rewrite_everywhere(c) for c in children(node)]))
                 found = self.rewrite(rebuilt) if _is_rational_part(rebuilt) else rebuilt
             else:
                 found = node
-            memo[node] = found
+            self.rewritten[node] = found
         return found
