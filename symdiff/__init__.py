@@ -33,6 +33,13 @@ def from_sympy(obj):
     return convert(obj)
 
 
+def steps(expr, variable=None, simplify: bool = True):
+    """The derivation of d/d(variable) expr, rule by rule (see symdiff.derivation): .steps, .text(),
+    .latex(), .json()."""
+    from .derivation import steps as derive
+    return derive(expr, variable, simplify)
+
+
 def check(expr, *variables, order: int = 1, **options):
     """Differentiate with symdiff and with SymPy and report whether they agree (see symdiff.verify)."""
     from .verify import check as run
@@ -40,7 +47,8 @@ def check(expr, *variables, order: int = 1, **options):
 
 
 __all__ = [
-    "parse", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check", "MAX_ORDER",
+    "parse", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check", "steps",
+    "MAX_ORDER",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "LimitError",
     "UndefinedError",
     "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",

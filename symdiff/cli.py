@@ -11,7 +11,7 @@ import sys
 
 EXIT_OK, EXIT_USAGE, EXIT_DISAGREE = 0, 2, 3
 
-FORMATS = ("text", "latex", "sympy")
+FORMATS = ("text", "latex", "sympy", "json")
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -36,7 +36,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
     output.add_argument("--latex", action="store_const", const="latex", dest="format",
                         help="print LaTeX (same as --format latex)")
     output.add_argument("--format", choices=FORMATS, default="text",
-                        help="output: text (parses back), latex, or sympy (a runnable SymPy snippet)")
+                        help="output: text (parses back), latex, sympy (a runnable SymPy snippet), or json")
+    parser.add_argument("--steps", action="store_true",
+                        help="show the derivation rule by rule (text, LaTeX aligned environment, or JSON)")
     simplification = parser.add_mutually_exclusive_group()
     simplification.add_argument("--simplify", choices=("full", "basic"), default="full",
                                 help="full (default): canonical form, rational functions combined and cancelled, "
@@ -72,7 +74,25 @@ def render(expr, output_format: str) -> str:
         return latex(expr)
     if output_format == "sympy":
         return sympy_code(expr, standalone=True)
+    if output_format == "json":
+        import json
+        return json.dumps({"result": text(expr), "latex": latex(expr)})
     return text(expr)
+
+
+def render_steps(expr, variables: list, order: int, output_format: str, simplify: bool) -> str:
+    from .derivation import steps
+    from .errors import UsageError
+    if len(variables) > 1 or order != 1:
+        raise UsageError("--steps shows one first derivative: give one --wrt and no --order")
+    derivation = steps(expr, variables[0] if variables else None, simplify=simplify)
+    if output_format == "latex":
+        return derivation.latex()
+    if output_format == "json":
+        return derivation.json()
+    if output_format == "sympy":
+        raise UsageError("--steps is shown as text, latex or json")
+    return derivation.text()
 
 
 def _expression_after_double_dash(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -112,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
             names = ", ".join(sorted(expr.free_symbols))
             raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
                              f"e.g. --wrt {min(expr.free_symbols)}")
+        if arguments.steps:
+            print(render_steps(expr, variables, order, arguments.format, arguments.simplify != "none"))
+            return EXIT_OK
         result = diff(expr, *variables, order=order, simplify=arguments.simplify)
         for name in variables:
             if name not in expr.free_symbols:
@@ -128,5 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def run() -> int:
+    """The console script: main(), quiet when the reader of the output goes away (symdiff ... | head)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

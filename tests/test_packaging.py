@@ -19,7 +19,7 @@ def test_console_script_and_module_entry_point():
     except metadata.PackageNotFoundError:  # pragma: no cover
         scripts = {}
     if "symdiff" in scripts:  # installed (as in CI); from a bare checkout there is no metadata
-        assert scripts["symdiff"] == "symdiff.cli:main"
+        assert scripts["symdiff"] == "symdiff.cli:run"
     run = subprocess.run([sys.executable, "-m", "symdiff", "3*x^2-4*x", "--wrt", "x"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stdout.strip() == "6*x - 4"
