@@ -80,19 +80,17 @@ def render(expr, output_format: str) -> str:
     return text(expr)
 
 
-def render_steps(expr, variables: list, order: int, output_format: str, simplify: bool) -> str:
+def derive_steps(expr, variables: list, order: int, output_format: str, simplify: str):
+    """(printed derivation, its result) for --steps."""
     from .derivation import steps
     from .errors import UsageError
     if len(variables) > 1 or order != 1:
         raise UsageError("--steps shows one first derivative: give one --wrt and no --order")
-    derivation = steps(expr, variables[0] if variables else None, simplify=simplify)
-    if output_format == "latex":
-        return derivation.latex()
-    if output_format == "json":
-        return derivation.json()
     if output_format == "sympy":
         raise UsageError("--steps is shown as text, latex or json")
-    return derivation.text()
+    derivation = steps(expr, variables[0] if variables else None, simplify=simplify)
+    printed = {"latex": derivation.latex, "json": derivation.json}.get(output_format, derivation.text)()
+    return printed, derivation.result
 
 
 def _expression_after_double_dash(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -133,17 +131,19 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
                              f"e.g. --wrt {min(expr.free_symbols)}")
         if arguments.steps:
-            print(render_steps(expr, variables, order, arguments.format, arguments.simplify != "none"))
-            return EXIT_OK
-        result = diff(expr, *variables, order=order, simplify=arguments.simplify)
+            printed, result = derive_steps(expr, variables, order, arguments.format,
+                                           False if arguments.simplify == "none" else arguments.simplify)
+        else:
+            result = diff(expr, *variables, order=order, simplify=arguments.simplify)
+            printed = render(result, arguments.format)
         for name in variables:
             if name not in expr.free_symbols:
                 print(f"symdiff: warning: {name} does not occur in the expression, so the derivative is 0",
                       file=sys.stderr)
-        print(render(result, arguments.format))
+        print(printed)
         if arguments.check:
             from .verify import check
-            outcome = check(expr, *variables, order=arguments.order, ours=result)
+            outcome = check(expr, *variables, order=order, ours=result)
             print(outcome.report())
             return EXIT_OK if outcome.agree else EXIT_DISAGREE
     except SymdiffError as error:

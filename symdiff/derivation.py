@@ -39,6 +39,11 @@ class Diff(Expr):
         return self.args[1]
 
 
+TextPrinter.extensions[Diff] = lambda printer, node: f"d/d{node.variable} [{printer(node.expr)}]"
+LatexPrinter.extensions[Diff] = lambda printer, node: (
+    f"\\frac{{d}}{{d{latex_symbol(node.variable)}}}\\left[{printer(node.expr)}\\right]")
+
+
 # The differentiator's rule names, as a textbook names them.
 RULE_NAMES = {
     "variable": "power rule", "power": "power rule", "sum": "sum rule", "difference": "difference rule",
@@ -80,13 +85,22 @@ class _OneLevel(Differentiator):
         return _display_name(applied[-1], node, self.variable), result
 
 
+def _inner_parts(rule: str, node: Expr) -> tuple:
+    """The parts a rule's chain factor differentiates: a function's arguments, a power's base (power rule) or
+    exponent (exponential rule)."""
+    if rule == "power":
+        return (node.base,)
+    if rule == "exponential":
+        return (node.exp,)
+    return getattr(node, "arguments", ())
+
+
 def _display_name(rule: str, node: Expr, variable: str) -> str:
-    if rule in RULE_NAMES:
-        return RULE_NAMES[rule]
-    name = FUNCTION_NAMES.get(rule, rule)
-    if any(a is not Sym(variable) and variable in a.free_symbols for a in getattr(node, "arguments", ())):
-        return f"chain rule ({name})"
-    return f"{name} rule"
+    name = RULE_NAMES.get(rule) or FUNCTION_NAMES.get(rule, rule) + " rule"
+    if rule not in RULE_NAMES or rule in ("power", "exponential"):
+        if any(a is not Sym(variable) and variable in a.free_symbols for a in _inner_parts(rule, node)):
+            return f"chain rule ({name.removesuffix(' rule')})"
+    return name
 
 
 @dataclass
@@ -108,7 +122,7 @@ class Derivation:
         return self.steps[-1].expression if self.steps else self.start
 
     def text(self) -> str:
-        printer = _StepTextPrinter()
+        printer = TextPrinter()
         lines = [printer(self.start)]
         bodies = ["  = " + printer(step.expression) for step in self.steps]
         width = max(map(len, bodies), default=0) + 4
@@ -117,14 +131,14 @@ class Derivation:
 
     def latex(self) -> str:
         """An aligned environment, one step a row, ready to paste into a LaTeX document (amsmath)."""
-        printer = _StepLatexPrinter()
+        printer = LatexPrinter()
         start = printer(self.start)
         rows = [f"{start if i == 0 else ''} &= {printer(step.expression)} && \\text{{{step.rule}}}"
                 for i, step in enumerate(self.steps)] or [start]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
     def as_json(self) -> dict:
-        text, tex = _StepTextPrinter(), _StepLatexPrinter()
+        text, tex = TextPrinter(), LatexPrinter()
         return {
             "expression": text(self.expression),
             "variable": self.variable,
@@ -154,12 +168,13 @@ def pending_derivatives(node: Expr) -> list:
     return found
 
 
-def steps(expr: Expr | str, variable=None, simplify: bool = True) -> Derivation:
+def steps(expr: Expr | str, variable=None, simplify: bool | str = True) -> Derivation:
     """The derivation of d/d(variable) expr, one rule per step; the last step's expression is
-    symdiff.diff(expr, variable)."""
+    symdiff.diff(expr, variable, simplify=simplify). The derivation starts from the expression's canonical
+    form (as written, up to order and arithmetic), not from its full simplification."""
     expr = as_expr(expr)
     name = variable_name(variable) if variable is not None else default_variable(expr)
-    start_expr = diff(expr, name, order=0) if simplify else expr
+    start_expr = diff(expr, name, order=0, simplify="basic") if simplify else expr
     derivation = Derivation(start_expr, name, Diff(start_expr, name))
     engine = _OneLevel(name)
     whole: Expr = derivation.start if name in start_expr.free_symbols else ZERO
@@ -175,23 +190,15 @@ def steps(expr: Expr | str, variable=None, simplify: bool = True) -> Derivation:
                 expansions[d] = engine.expand(d.expr)
         rule = expansions[pending[0]][0]
         chosen = [(d, expansions[d][1]) for d in pending if expansions[d][0] == rule]
-        whole = substitute(whole, dict(chosen))
+        mapping = dict(chosen)
+        whole = substitute(whole, mapping)
+        while any(d in mapping for d in pending_derivatives(whole)):  # a result that needs the same derivative
+            whole = substitute(whole, mapping)
         derivation.steps.append(Step(rule, chosen, whole))
     if simplify:
-        final = diff(expr, name)
+        final = diff(expr, name, simplify=simplify)
         if final is not whole:
             derivation.steps.append(Step("simplify", [(whole, final)], final))
     return derivation
 
 
-class _StepTextPrinter(TextPrinter):
-    def __init__(self):
-        super().__init__()
-        self._methods[Diff] = lambda node: f"d/d{node.variable} [{self(node.expr)}]"
-
-
-class _StepLatexPrinter(LatexPrinter):
-    def __init__(self):
-        super().__init__()
-        self._methods[Diff] = lambda node: (f"\\frac{{d}}{{d{latex_symbol(node.variable)}}}"
-                                            f"\\left[{self(node.expr)}\\right]")

@@ -35,6 +35,8 @@ def latex_symbol(name: str) -> str:
 class LatexPrinter(TextPrinter):
     """The text printer's dispatch, parentheses and sums, with LaTeX for everything else."""
 
+    extensions: dict = {}
+
     @staticmethod
     def parens(text: str) -> str:
         tall = "\\frac" in text or "\\sqrt" in text

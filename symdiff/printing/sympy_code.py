@@ -18,6 +18,7 @@ class SymPyPrinter(TextPrinter):
     integers are written Integer(n) and decimals Float(...)."""
 
     power_operator = "**"
+    extensions: dict = {}
 
     def __init__(self, exact_numbers: bool = False):
         super().__init__()

@@ -13,13 +13,19 @@ from .precedence import ADD, ATOM, MUL, POW, precedence, split_product
 
 class TextPrinter:
     power_operator = "^"
+    # Layouts of node types defined outside expr.py (a derivation's d/dx [u]): type -> function(printer, node),
+    # registered by the module that defines the type, per printer class.
+    extensions: dict = {}
 
     def __init__(self):
         self._methods = {Num: self.num, Float: self.float, Sym: self.sym, Const: self.const, Add: self.add,
                          Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative}
 
     def __call__(self, node: Expr) -> str:
-        return self._methods[type(node)](node)
+        method = self._methods.get(type(node))
+        if method is None:
+            return type(self).extensions[type(node)](self, node)
+        return method(node)
 
     @staticmethod
     def parens(text: str) -> str:
@@ -73,7 +79,7 @@ class TextPrinter:
             return self.func_call("sqrt", [base])
         if is_denominator(node):  # 1/x^2
             return "1/" + self.paren(inv(node), POW)
-        return f"{self.paren(base, ATOM)}{self.power_operator}{self.paren(exponent, POW)}"
+        return f"{self.paren(base, ATOM)}{self.power_operator}{self.paren(exponent, ATOM)}"  # 2^(x^2), not 2^x^2
 
     def func(self, node: Func) -> str:
         return self.func_call(node.name, node.arguments)
