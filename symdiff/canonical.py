@@ -26,7 +26,7 @@ MAX_POWER_BITS = 100_000
 NUMBERS = (Num, Float)
 
 # f(-u) = -f(u) for odd functions, f(-u) = f(u) for even ones.
-ODD = frozenset("sin tan cot csc asin atan acot acsc sinh tanh coth csch asinh atanh sign".split())
+ODD = frozenset("sin tan cot csc asin atan acot acsc sinh tanh coth csch asinh atanh acoth acsch sign".split())
 EVEN = frozenset("cos sec cosh sech abs".split())
 
 # Exact special values: (function, argument) -> value.
@@ -41,7 +41,8 @@ SPECIAL_VALUES = {
 }
 # Points where a function has no value (SymPy's zoo or oo): an expression containing one is undefined.
 UNDEFINED_AT = frozenset({("cot", ZERO), ("csc", ZERO), ("coth", ZERO), ("csch", ZERO), ("log", ZERO),
-                          ("asec", ZERO), ("acsc", ZERO), ("atanh", ONE), ("atanh", NEG_ONE)})
+                          ("asec", ZERO), ("acsc", ZERO), ("atanh", ONE), ("atanh", NEG_ONE),
+                          ("acoth", ONE), ("acoth", NEG_ONE), ("asech", ZERO), ("acsch", ZERO)})
 
 
 def canonical(node: Expr) -> Expr:

@@ -62,6 +62,9 @@ rule("csch",  "-csch(u)*coth(u)",                latex=r"\operatorname{csch}")
 rule("asinh", "1/sqrt(u^2 + 1)",                 latex=r"\operatorname{arsinh}")
 rule("acosh", "1/(sqrt(u - 1)*sqrt(u + 1))",     latex=r"\operatorname{arcosh}")
 rule("atanh", "1/(1 - u^2)",                     latex=r"\operatorname{artanh}")
+rule("acoth", "1/(1 - u^2)",                     latex=r"\operatorname{arcoth}")
+rule("asech", "-1/(u*sqrt(1 - u^2))",            latex=r"\operatorname{arsech}")
+rule("acsch", "-1/(u^2*sqrt(1 + 1/u^2))",        latex=r"\operatorname{arcsch}")
 # ---- exponential and logarithm ------------------------------------------------------------------------
 rule("exp",   "exp(u)",                          latex=r"\exp")
 rule("log",   "1/u",                             latex=r"\ln")
@@ -74,7 +77,8 @@ rule("sign",  "0",                               latex=r"\operatorname{sign}")
 ALIASES = {
     "ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arccot": "acot", "arcsec": "asec",
     "arccsc": "acsc", "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "arcsinh": "asinh",
-    "arccosh": "acosh", "arctanh": "atanh", "Abs": "abs", "sgn": "sign",
+    "arccosh": "acosh", "arctanh": "atanh", "arcoth": "acoth", "arsech": "asech", "arcsch": "acsch",
+    "Abs": "abs", "sgn": "sign",
 }
 
 KNOWN_NAMES = frozenset(name for name, _ in RULES) | frozenset(ALIASES) | {"sqrt"}

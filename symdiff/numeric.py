@@ -44,11 +44,12 @@ REAL_FUNCTIONS = {
     "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
     "coth": _reciprocal(math.tanh), "sech": _reciprocal(math.cosh), "csch": _reciprocal(math.sinh),
     "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh,
+    "acoth": _of_reciprocal(math.atanh), "asech": _of_reciprocal(math.acosh), "acsch": _of_reciprocal(math.asinh),
     "exp": math.exp, "log": math.log, "abs": abs, "sign": _sign,
 }
 COMPLEX_FUNCTIONS = (  # mpmath's, by the same names; imported when first used
     "sin cos tan cot sec csc asin acos atan acot asec acsc sinh cosh tanh coth sech csch asinh acosh atanh "
-    "exp log sign".split() + ["abs"])
+    "acoth asech acsch exp log sign".split() + ["abs"])
 
 
 class _Real:

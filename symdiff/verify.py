@@ -26,23 +26,33 @@ class TimeLimit(Exception):
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float):
-    """Raise TimeLimit if the block runs longer than `seconds` (main thread on Unix; elsewhere no cap)."""
+def time_limit(seconds: float | None):
+    """Raise TimeLimit if the block runs longer than `seconds` (main thread on Unix; elsewhere no cap).
+    The alarm repeats every 0.25 s, so that an `except Exception` inside SymPy that swallows the first one
+    cannot make the cap void."""
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
+    active = [True]
 
     def expire(signum, frame):
-        raise TimeLimit(f"over {seconds} s")
+        if active[0]:
+            raise TimeLimit(f"over {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # a late alarm must not escape the clean-up
+            try:
+                active[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except TimeLimit:
+                continue
 
 
 @dataclass

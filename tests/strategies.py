@@ -12,7 +12,8 @@ from symdiff.expr import HALF, Const, Func, Num, Sym
 
 VARIABLES = ("x", "y")
 UNARY_FUNCTIONS = ("sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot", "asec", "acsc",
-                   "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "exp", "log",
+                   "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "acosh", "atanh", "acoth", "asech",
+                   "acsch", "exp", "log",
                    "abs")
 
 leaves = st.one_of(

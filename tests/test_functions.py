@@ -31,8 +31,8 @@ def row_id(rule) -> str:
 # The real interval on which each function (and its derivative) is defined and smooth.
 DOMAINS = {
     "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "atanh": (-0.9, 0.9),
-    "acosh": (1.1, 3.0), "asec": (1.1, 3.0), "acsc": (1.1, 3.0),
-    "log": (0.1, 3.0),
+    "acosh": (1.1, 3.0), "asec": (1.1, 3.0), "acsc": (1.1, 3.0), "acoth": (1.1, 3.0),
+    "asech": (0.1, 0.9), "log": (0.1, 3.0),
 }
 DEFAULT_DOMAIN = (0.2, 1.5)
 
