@@ -56,6 +56,8 @@ FUNCTION_NAMES = {
     "acsc": "arccosecant", "sinh": "hyperbolic sine", "cosh": "hyperbolic cosine", "tanh": "hyperbolic tangent",
     "coth": "hyperbolic cotangent", "sech": "hyperbolic secant", "csch": "hyperbolic cosecant",
     "asinh": "inverse hyperbolic sine", "acosh": "inverse hyperbolic cosine", "atanh": "inverse hyperbolic tangent",
+    "acoth": "inverse hyperbolic cotangent", "asech": "inverse hyperbolic secant",
+    "acsch": "inverse hyperbolic cosecant",
     "exp": "exponential", "log": "logarithm", "abs": "absolute value", "sign": "sign",
     "undefined function": "undefined function",
 }

@@ -90,12 +90,14 @@ class Num(Expr):
     __slots__ = ()
 
     def __new__(cls, value):
-        if isinstance(value, bool) or not isinstance(value, Rational):
-            raise TypeError(f"Num takes an int or Fraction, not {value!r}")
-        if isinstance(value, Fraction) and value.denominator == 1:
-            value = value.numerator
-        elif not isinstance(value, (int, Fraction)):
-            value = Fraction(value)
+        kind = type(value)
+        if kind is not int:  # the common case first: the checks below are slow (Rational is an ABC)
+            if kind is bool or not isinstance(value, Rational):
+                raise TypeError(f"Num takes an int or Fraction, not {value!r}")
+            if isinstance(value, Fraction) and value.denominator == 1:
+                value = value.numerator
+            elif not isinstance(value, (int, Fraction)):
+                value = Fraction(value)
         return Expr.__new__(cls, value)
 
     @property

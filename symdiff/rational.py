@@ -195,7 +195,7 @@ def rational_candidates(node: Expr) -> list:
         numerator, denominator = numerator / form.constant(scale), denominator / form.constant(scale)
     from .canonical import canonical_mul, canonical_pow
     bottom = form.factored(denominator) if denominator != form.one else None
-    candidates = []
-    for top in (form.to_expr(numerator), form.common_factored(numerator), form.factored(numerator)):
-        candidates.append(top if bottom is None else canonical_mul([top, canonical_pow(bottom, Num(-1))]))
-    return candidates
+    tops = [form.to_expr(numerator)]
+    if len(numerator) > 1:  # a single term has no common factor to take out and nothing to factor
+        tops += [form.common_factored(numerator), form.factored(numerator)]
+    return [top if bottom is None else canonical_mul([top, canonical_pow(bottom, Num(-1))]) for top in tops]

@@ -15,7 +15,7 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 
 from __future__ import annotations
 
-from .canonical import canonical, canonical_function, canonical_pow
+from .canonical import Canonicalizer, canonical, canonical_function, canonical_pow
 from .expr import Add, Derivative, Expr, Func, Mul, Num, Pow
 from .traversal import children, rebuild
 
@@ -36,7 +36,7 @@ def simplify(node: Expr, level: str = "full") -> Expr:
     return Simplifier()(form)
 
 
-def cost(node: Expr) -> tuple:
+def cost(node: Expr) -> int:
     """Smaller is simpler: the length of the text (ties keep the earlier, canonical, form)."""
     from .printing.text import to_text
     return len(to_text(node))
@@ -48,12 +48,25 @@ def _is_rational_part(node: Expr) -> bool:
     return kind in (Add, Mul) or kind is Pow and type(node.exp) is Num and isinstance(node.exp.value, int)
 
 
+def _has_sum_to_combine(node: Expr) -> bool:
+    """Whether bringing `node` to one cancelled quotient can change it: a sum of two or more terms, or a
+    product with a sum among its factors. A monomial, or a power of one sum, is already its own quotient."""
+    if type(node) is Add:
+        return True
+    if type(node) is Mul:
+        return any(type(f) is Add or type(f) is Pow and type(f.base) is Add for f in node.args)
+    return False
+
+
 class Simplifier:
     """Steps 2 and 3 on a canonical expression, memoised per node."""
 
     def __init__(self):
+        from .printing.text import MemoisedTextPrinter
         self.memo: dict[Expr, Expr] = {}
         self.rewritten: dict[Expr, Expr] = {}   # rewrite_everywhere's results, shared by all candidates
+        self.canonical = Canonicalizer()        # one memo for every canonical form taken here
+        self.text = MemoisedTextPrinter()
         self.costs: dict[Expr, int] = {}
         self.names: dict[Expr, frozenset] = {}  # function names under each node
         from .rules import RULES
@@ -83,9 +96,11 @@ class Simplifier:
         if not _is_rational_part(node):
             return node  # a leaf
         # A rational function of simpler parts: simplify the parts, then choose among its forms.
-        node = canonical(self._map_parts(node))
-        from .rational import rational_candidates
-        candidates = [node] + rational_candidates(node)
+        node = self.canonical(self._map_parts(node))
+        candidates = [node]
+        if _has_sum_to_combine(node):
+            from .rational import rational_candidates
+            candidates += rational_candidates(node)
         candidates = [self.rewrite_everywhere(c) for c in candidates]
         return min(candidates, key=self.cost)
 
@@ -99,7 +114,7 @@ class Simplifier:
     def cost(self, node: Expr) -> int:
         found = self.costs.get(node)
         if found is None:
-            found = self.costs[node] = cost(node)
+            found = self.costs[node] = len(self.text(node))
         return found
 
     def function_names(self, node: Expr) -> frozenset:
@@ -125,7 +140,7 @@ class Simplifier:
             best, best_cost = node, self.cost(node)
             for rule in self.rules_for(node):
                 for candidate in rewrites(rule, node):
-                    candidate = canonical(candidate)
+                    candidate = self.canonical(candidate)
                     candidate_cost = self.cost(candidate)
                     if candidate_cost < best_cost:
                         best, best_cost = candidate, candidate_cost
@@ -139,9 +154,10 @@ class Simplifier:
         found = self.rewritten.get(node)
         if found is None:
             if _is_rational_part(node):
-                rebuilt = canonical(rebuild(node, [self.rewrite_everywhere(c) for c in children(node)]))
+                rebuilt = self.canonical(rebuild(node, [self.rewrite_everywhere(c) for c in children(node)]))
                 found = self.rewrite(rebuilt) if _is_rational_part(rebuilt) else rebuilt
             else:
                 found = node
             self.rewritten[node] = found
         return found
+

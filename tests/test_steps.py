@@ -39,7 +39,8 @@ FUNCTION_NAMES = ["sine", "cosine", "tangent", "cotangent", "secant", "cosecant"
                   "arctangent", "arccotangent", "arcsecant", "arccosecant", "hyperbolic sine",
                   "hyperbolic cosine", "hyperbolic tangent", "hyperbolic cotangent", "hyperbolic secant",
                   "hyperbolic cosecant", "inverse hyperbolic sine", "inverse hyperbolic cosine",
-                  "inverse hyperbolic tangent", "exponential", "logarithm", "absolute value", "sign",
+                  "inverse hyperbolic tangent", "inverse hyperbolic cotangent", "inverse hyperbolic secant",
+                  "inverse hyperbolic cosecant", "exponential", "logarithm", "absolute value", "sign",
                   "undefined function"]
 TEXTBOOK_RULES = ({"constant rule", "power rule", "sum rule", "difference rule", "constant multiple rule",
                    "product rule", "quotient rule", "exponential rule", "logarithm rule",

@@ -94,6 +94,20 @@ class TextPrinter:
         return f"D[{orders}]({node.name})({', '.join(map(self, node.arguments))})"
 
 
+class MemoisedTextPrinter(TextPrinter):
+    """Prints each node once: for measuring many expressions that share parts (the simplifier's cost)."""
+
+    def __init__(self):
+        super().__init__()
+        self.memo: dict = {}
+
+    def __call__(self, node: Expr) -> str:
+        found = self.memo.get(node)
+        if found is None:
+            found = self.memo[node] = super().__call__(node)
+        return found
+
+
 _printer = TextPrinter()
 
 
