@@ -20,7 +20,7 @@ from .order import sort_key
 MAX_FACTOR_TERMS = 60
 # Expansions that would grow past this many terms, or powers above this exponent, are not attempted: the
 # input stays as it is.
-MAX_TERMS = 2000
+MAX_TERMS = 20000
 MAX_EXPONENT = 1000
 
 
@@ -111,6 +111,29 @@ class RationalForm:
         memo[node] = result
         return result
 
+    def pythagorean_reduced(self, polynomial):
+        """`polynomial` with every cos(a)^k (k >= 2) written cos(a)^(k mod 2)*(1 - sin(a)^2)^(k div 2), and
+        cosh(a)^k likewise with 1 + sinh(a)^2, for each a whose sin and cos (sinh and cosh) are both
+        generators: an exact identity that collects what sin(a)^2 + cos(a)^2 = 1 would cancel."""
+        for square, other, sign in (("cos", "sin", -1), ("cosh", "sinh", 1)):
+            for generator, i in self.index.items():
+                if type(generator) is not Func or generator.name != square or len(generator.arguments) != 1:
+                    continue
+                partner = self.index.get(Func(other, generator.arguments[0]))
+                if partner is None:
+                    continue
+                s = self.variables[partner]
+                one_minus = self.one + sign * s * s
+                result = self.zero
+                for exponents, coefficient in polynomial.terms():
+                    k = int(exponents[i])
+                    rest = list(map(int, exponents))
+                    rest[i] = k % 2
+                    term = self.context.from_dict({tuple(rest): coefficient})
+                    result += term * _power(one_minus, k // 2) if k >= 2 else term
+                polynomial = result
+        return polynomial
+
     def to_expr(self, polynomial) -> Expr:
         """A polynomial written back as an expanded sum (canonical)."""
         from .canonical import canonical_add, canonical_mul, canonical_pow
@@ -194,6 +217,9 @@ def rational_candidates(node: Expr) -> list:
     if scale != 1:
         numerator, denominator = numerator / form.constant(scale), denominator / form.constant(scale)
     from .canonical import canonical_mul, canonical_pow
+    reduced = form.pythagorean_reduced(numerator)
+    if len(reduced) < len(numerator):
+        numerator = reduced
     bottom = form.factored(denominator) if denominator != form.one else None
     tops = [form.to_expr(numerator)]
     if len(numerator) > 1:  # a single term has no common factor to take out and nothing to factor
