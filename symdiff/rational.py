@@ -144,28 +144,29 @@ class RationalForm:
             terms.append(canonical_mul(factors))
         return canonical_add(terms) if terms else Num(0)
 
-    def factored(self, polynomial) -> Expr:
-        """A polynomial as content times its irreducible factors (when it is small enough to factor)."""
-        from .canonical import canonical_mul, canonical_pow
+    def factored(self, polynomial, squarefree: bool = False) -> list:
+        """A polynomial as factors: its content and irreducible factors (when it is small enough to factor),
+        or with `squarefree` its square-free factors only ((x^2 - 1)^2 stays so, not (x - 1)^2*(x + 1)^2).
+        Factors, not their product, so that the caller multiplies everything at once (a content of 1/2
+        next to a lone sum would be distributed into it)."""
+        from .canonical import canonical_pow
         if len(polynomial) > MAX_FACTOR_TERMS:
             return self.common_factored(polynomial)
-        content, factors = polynomial.factor()
+        content, factors = polynomial.factor_squarefree() if squarefree else polynomial.factor()
         parts = [Num(Fraction(int(content.p), int(content.q)))]
-        parts += [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
-        return canonical_mul(parts)
+        return parts + [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
 
-    def common_factored(self, polynomial) -> Expr:
-        """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x*(x + 2)*exp(x)."""
-        from .canonical import canonical_mul
+    def common_factored(self, polynomial) -> list:
+        """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x, exp(x), x + 2."""
         terms = list(polynomial.terms())
         if len(terms) < 2:
-            return self.to_expr(polynomial)
+            return [self.to_expr(polynomial)]
         lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
         monomial = self.context.from_dict({lowest: 1})
         rest = polynomial / monomial
         content = _rational_content(c for _, c in rest.terms())
         rest = rest / self.constant(content)
-        return canonical_mul([Num(content), self.to_expr(monomial), self.to_expr(rest)])
+        return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
 
 
 def _times(a, b):
@@ -220,8 +221,10 @@ def rational_candidates(node: Expr) -> list:
     reduced = form.pythagorean_reduced(numerator)
     if len(reduced) < len(numerator):
         numerator = reduced
-    bottom = form.factored(denominator) if denominator != form.one else None
-    tops = [form.to_expr(numerator)]
+    tops = [[form.to_expr(numerator)]]
     if len(numerator) > 1:  # a single term has no common factor to take out and nothing to factor
         tops += [form.common_factored(numerator), form.factored(numerator)]
-    return [top if bottom is None else canonical_mul([top, canonical_pow(bottom, Num(-1))]) for top in tops]
+    if denominator == form.one:
+        return [canonical_mul(top) for top in tops]
+    bottoms = [form.factored(denominator), form.factored(denominator, squarefree=True)]
+    return [canonical_mul(top + [canonical_pow(b, Num(-1)) for b in bottom]) for top in tops for bottom in bottoms]

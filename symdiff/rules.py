@@ -7,13 +7,13 @@ each at random points). The simplifier applies a rule only where the result is s
 
 from __future__ import annotations
 
-from .expr import Num
 from .rewrite import make_rule as rule
 
 
 def _even_integer(bindings) -> bool:
-    n = bindings["n"]
-    return type(n) is Num and isinstance(n.value, int) and n.value % 2 == 0
+    """n is an even whole number, exact or a float such as 2.0."""
+    value = bindings["n"].value
+    return value == int(value) and int(value) % 2 == 0
 
 
 def _not_even_integer(bindings) -> bool:

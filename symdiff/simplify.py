@@ -15,8 +15,9 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 
 from __future__ import annotations
 
-from .canonical import Canonicalizer, canonical, canonical_function, canonical_pow
-from .expr import Add, Derivative, Expr, Func, Mul, Num, Pow
+from .build import has_negative_sign
+from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
+from .expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
 from .traversal import children, rebuild
 
 LEVELS = ("basic", "full")
@@ -56,6 +57,19 @@ def _has_sum_to_combine(node: Expr) -> bool:
     if type(node) is Mul:
         return any(type(f) is Add or type(f) is Pow and type(f.base) is Add for f in node.args)
     return False
+
+
+def _sign_absorbed(node: Expr):
+    """-a*(x - 1) as a*(1 - x): a product's minus sign taken into one of its sums (None if it has none)."""
+    if type(node) is not Mul or not has_negative_sign(node):
+        return None
+    for i, factor in enumerate(node.args):
+        base, exponent = (factor.base, factor.exp) if type(factor) is Pow else (factor, None)
+        if type(base) is Add and (exponent is None or type(exponent) is Num and exponent.value % 2 == 1):
+            negated = canonical_add([canonical_mul([NEG_ONE, t]) for t in base.args])
+            flipped = negated if exponent is None else canonical_pow(negated, exponent)
+            return canonical_mul([NEG_ONE, *node.args[:i], flipped, *node.args[i + 1:]])
+    return None
 
 
 class Simplifier:
@@ -101,8 +115,12 @@ class Simplifier:
         if _has_sum_to_combine(node):
             from .rational import rational_candidates
             candidates += rational_candidates(node)
+        candidates += [c for c in map(_sign_absorbed, candidates) if c is not None]
         candidates = [self.rewrite_everywhere(c) for c in candidates]
-        return min(candidates, key=self.cost)
+        best = min(candidates, key=self.cost)
+        if best is not node and self.cost(best) < self.cost(node) and _is_rational_part(best):
+            return self(best)  # a new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product
+        return best
 
     def _map_parts(self, node: Expr) -> Expr:
         """`node` with each non-rational part (function, root, derivative) simplified."""

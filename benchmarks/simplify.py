@@ -1,0 +1,512 @@
+#!/usr/bin/env python3
+"""symdiff.simplify against sympy.simplify on derivatives: output size, time, and proving zero (issue 4).
+
+    python benchmarks/simplify.py [--corpus FILE] [--limit N] [--random N] [--seed S] [--sympy-seconds S]
+                                  [--ours-seconds S] [--real] [--worst K]
+
+Run by hand, not by pytest. The expressions simplified are raw derivatives, `symdiff.diff(F, var,
+simplify="basic")` (the canonical form only), of
+  * the antiderivatives F of a corpus file (default rubi_textbook.jsonl, in ../shared/corpus/ next to the
+    repository; pairs that use the imaginary unit I are skipped), the first --limit N pairs;
+  * --random N seeded random elementary expressions in x of 3 to 80 nodes over the functions of
+    symdiff.functions.RULES (the generator below, seeded by --seed).
+For each, in one run: symdiff.simplify (timed) and sympy.simplify(symdiff.to_sympy(expr)) (timed, capped at
+--sympy-seconds with symdiff.verify.time_limit; a timeout counts the cap as its time, so SymPy's times are
+lower bounds). Output size is sympy.count_ops(..., visual=False) of the SymPy form of each result; after a
+SymPy timeout ours is compared with the unsimplified input. Our result is also checked numerically against
+the input (real points in 0.2..1.5 where the input is defined over the reals, all symbols drawn there).
+On the corpus, also: is symdiff.simplify(derivative - integrand) exactly 0, and is
+sympy.simplify(to_sympy(derivative) - to_sympy(integrand)) == 0 (capped the same way)?
+
+The figures are printed beside the targets of issue 4. Progress goes to stderr; Ctrl-C prints the summary of
+what has been done so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout: import the source tree
+
+import sympy  # noqa: E402
+
+import symdiff  # noqa: E402
+from symdiff.build import add, div, mul, neg, power, sub  # noqa: E402
+from symdiff.expr import ZERO, Const, Func, Num, Sym  # noqa: E402
+from symdiff.functions import RULES as FUNCTION_RULES  # noqa: E402
+from symdiff.numeric import EvaluationError, evaluate  # noqa: E402
+from symdiff.traversal import tree_size  # noqa: E402
+from symdiff.verify import TimeLimit, time_limit  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = "rubi_textbook.jsonl"
+
+# The targets of issue 4.
+TARGET_SHARE_NO_LARGER = 0.90
+TARGET_MAX_RATIO = 1.5
+TARGET_SPEEDUP = 20.0
+
+
+# ---- the expressions --------------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    source: str          # "corpus" or "random"
+    name: str            # corpus id or random-<i>
+    expr: object         # the raw derivative (a symdiff expression)
+    integrand: object = None  # corpus only
+
+
+def read_corpus(path: Path, limit: int | None, errors: list):
+    """(Cases, number skipped for I) for the first `limit` pairs of a corpus file."""
+    cases, skipped = [], 0
+    with open(path) as handle:
+        for line in handle:
+            if limit is not None and len(cases) + skipped >= limit:
+                break
+            row = json.loads(line)
+            if "I" in row.get("constants", ()):
+                skipped += 1
+                continue
+            try:
+                with time_limit(30):
+                    antiderivative = symdiff.parse(row["antiderivative"])
+                    integrand = symdiff.parse(row["integrand"])
+                    derivative = symdiff.diff(antiderivative, row["var"], simplify="basic")
+            except (symdiff.SymdiffError, TimeLimit, RecursionError) as error:
+                errors.append((row["id"], "parse/diff", f"{type(error).__name__}: {error}"))
+                continue
+            cases.append(Case("corpus", row["id"], derivative, integrand))
+    return cases, skipped
+
+
+# Functions of symdiff.functions.RULES by arity (log(u, v) is the two-argument one).
+UNARY = sorted(name for name, arity in FUNCTION_RULES if arity == 1)
+BINARY = sorted(name for name, arity in FUNCTION_RULES if arity == 2)
+X = Sym("x")
+
+
+class RandomExpressions:
+    """Seeded random elementary expressions in x: sums, differences, products, quotients, powers (small
+    integer or half exponents, and sometimes a symbolic exponent) and every function of the table."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+
+    def leaf(self):
+        r = self.rng.random()
+        if r < 0.6:
+            return X
+        if r < 0.85:
+            return Num(self.rng.choice([1, 2, 3, 4, 5, -1, -2, -3]))
+        if r < 0.95:
+            return Num(Fraction(self.rng.choice([1, -1, 3]), self.rng.choice([2, 3, 4])))
+        return Const(self.rng.choice(["pi", "e"]))
+
+    def tree(self, size: int):
+        """An expression of about `size` nodes."""
+        rng = self.rng
+        if size <= 1:
+            return self.leaf()
+        if size == 2:
+            return Func(rng.choice(UNARY), self.leaf()) if rng.random() < 0.7 else neg(X)
+        r = rng.random()
+        if r < 0.30:  # a function of a subexpression
+            if BINARY and rng.random() < 0.05 and size >= 4:
+                left = rng.randint(1, size - 3)
+                return Func(rng.choice(BINARY), self.tree(left), self.tree(size - 2 - left))
+            return Func(rng.choice(UNARY), self.tree(size - 1))
+        if r < 0.42:  # a power
+            if rng.random() < 0.15 and size >= 4:
+                left = rng.randint(1, size - 3)
+                return power(self.tree(left), self.tree(size - 2 - left))
+            exponent = rng.choice([Num(2), Num(3), Num(-1), Num(-2), Num(Fraction(1, 2)), Num(Fraction(-1, 2)),
+                                   Num(Fraction(3, 2)), Num(4)])
+            return power(self.tree(size - 2), exponent)
+        left = rng.randint(1, size - 2)
+        a, b = self.tree(left), self.tree(size - 1 - left)
+        operation = rng.choice([add, add, sub, mul, mul, div])
+        return operation(a, b)
+
+    def expression(self):
+        """(expression, its raw derivative in x) with 3..80 nodes, depending on x, not undefined everywhere."""
+        while True:
+            target = self.rng.randint(3, 80)
+            expr = self.tree(target)
+            if not 3 <= tree_size(expr) <= 80 or "x" not in expr.free_symbols:
+                continue
+            try:
+                with time_limit(30):
+                    derivative = symdiff.diff(expr, "x", simplify="basic")
+            except (symdiff.SymdiffError, TimeLimit, RecursionError, ZeroDivisionError):
+                continue
+            if derivative is ZERO or "x" not in derivative.free_symbols and tree_size(derivative) < 3:
+                continue
+            return expr, derivative
+
+
+# ---- measuring ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    case: Case
+    ours: object = None            # symdiff result (None if it failed)
+    ours_seconds: float = 0.0
+    ours_error: str = ""
+    theirs: object = None          # SymPy result (None after a timeout or an error)
+    theirs_seconds: float = 0.0
+    theirs_status: str = "ok"      # ok, timeout, error, conversion
+    theirs_error: str = ""
+    input_ops: int = 0
+    ours_ops: int = 0
+    theirs_ops: int = 0            # SymPy's result, or the input after a timeout/error
+    wrong: str = ""                # a numeric disagreement of ours with the input
+    again: object = None           # simplify(ours) when it is not ours (not idempotent)
+    zero_ours: bool | None = None  # corpus: simplify(derivative - integrand) is 0
+    zero_theirs: bool | None = None
+    zero_theirs_status: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """Our size over SymPy's (a SymPy size of 0, a lone symbol or number, counts as 1)."""
+        return self.ours_ops / max(self.theirs_ops, 1)
+
+
+def count_ops(obj) -> int:
+    return int(sympy.count_ops(obj, visual=False))
+
+
+def capped_sympy_simplify(obj, seconds: float):
+    """(result or None, seconds, status, error): status ok, timeout or error."""
+    start = time.perf_counter()
+    try:
+        with time_limit(seconds):
+            result = sympy.simplify(obj)
+    except TimeLimit:
+        return None, time.perf_counter() - start, "timeout", ""
+    except RecursionError as error:
+        return None, time.perf_counter() - start, "error", f"RecursionError: {error}"
+    except Exception as error:  # noqa: BLE001 - SymPy failing on an input is a result to count
+        return None, time.perf_counter() - start, "error", f"{type(error).__name__}: {error}"[:200]
+    elapsed = time.perf_counter() - start
+    if elapsed > seconds * 1.05:  # the alarm went off inside SymPy and was swallowed: still a timeout
+        return None, elapsed, "timeout", "overran the cap (alarm swallowed)"
+    return result, elapsed, "ok", ""
+
+
+def real_points(expr, seed: int, count: int = 3, attempts: int = 40):
+    names = sorted(expr.free_symbols)
+    rng = random.Random(seed)
+    for _ in range(attempts):
+        point = {n: rng.uniform(0.2, 1.5) for n in names}
+        try:
+            value = evaluate(expr, point)
+        except (EvaluationError, OverflowError):
+            continue
+        if math.isfinite(value) and abs(value) < 1e12:
+            yield point, value
+            count -= 1
+            if count == 0:
+                return
+
+
+def check_values(original, simplified, seed: int) -> str:
+    """'' when `simplified` has the value of `original` at real points where `original` is defined; else a
+    description. A float disagreement is confirmed at 30 digits (complex evaluation) before it is reported."""
+    for point, before in real_points(original, seed):
+        try:
+            after = evaluate(simplified, point)
+        except (EvaluationError, OverflowError):
+            after = None
+        if after is not None and abs(before - after) <= 1e-6 * max(1.0, abs(before)):
+            continue
+        try:
+            precise_before = complex(evaluate(original, point, complex_values=True, digits=30))
+            precise_after = complex(evaluate(simplified, point, complex_values=True, digits=30))
+        except (EvaluationError, OverflowError):
+            precise_after = None
+        shown = ", ".join(f"{n}={v:.6g}" for n, v in point.items())
+        if after is None:
+            return f"undefined over the reals at {shown}, where the input is {before:.10g}"
+        if precise_after is None or abs(precise_before - precise_after) > 1e-12 * max(1.0, abs(precise_before)):
+            return f"at {shown}: input {before:.10g}, simplified {after:.10g}"
+    return ""
+
+
+def measure(case: Case, options, seed: int) -> Result:
+    out = Result(case)
+    expr = case.expr
+    try:
+        sympy_input = symdiff.to_sympy(expr)
+        out.input_ops = count_ops(sympy_input)
+    except symdiff.SymdiffError as error:
+        out.theirs_status, out.theirs_error = "conversion", str(error)
+        sympy_input = None
+    # ours
+    start = time.perf_counter()
+    try:
+        with time_limit(options.ours_seconds):
+            out.ours = symdiff.simplify(expr)
+    except TimeLimit:
+        out.ours_error = f"timeout after {options.ours_seconds:g} s"
+    except (symdiff.SymdiffError, RecursionError) as error:
+        out.ours_error = f"{type(error).__name__}: {error}"
+    except Exception as error:  # noqa: BLE001 - a crash is a finding: record it, go on
+        out.ours_error = f"crash {type(error).__name__}: {error}"
+    out.ours_seconds = time.perf_counter() - start
+    if out.ours is not None:
+        out.ours_ops = count_ops(symdiff.to_sympy(out.ours, real=options.real))
+        out.wrong = check_values(expr, out.ours, seed)
+        try:
+            with time_limit(options.ours_seconds):
+                twice = symdiff.simplify(out.ours)
+            if twice is not out.ours:
+                out.again = twice
+        except (TimeLimit, symdiff.SymdiffError, RecursionError):
+            pass
+    # SymPy
+    if sympy_input is not None:
+        if options.real:
+            sympy_input = symdiff.to_sympy(expr, real=True)
+        out.theirs, out.theirs_seconds, out.theirs_status, out.theirs_error = \
+            capped_sympy_simplify(sympy_input, options.sympy_seconds)
+        out.theirs_ops = count_ops(out.theirs) if out.theirs is not None else out.input_ops
+    # proving derivative - integrand = 0
+    if case.integrand is not None:
+        try:
+            with time_limit(options.ours_seconds):
+                out.zero_ours = symdiff.simplify(sub(expr, case.integrand)) is ZERO
+        except (TimeLimit, symdiff.SymdiffError, RecursionError):
+            out.zero_ours = False
+        try:
+            difference = symdiff.to_sympy(expr, real=options.real) - symdiff.to_sympy(case.integrand,
+                                                                                       real=options.real)
+        except symdiff.SymdiffError:
+            out.zero_theirs, out.zero_theirs_status = False, "conversion"
+        else:
+            result, _, status, _ = capped_sympy_simplify(difference, options.sympy_seconds)
+            out.zero_theirs, out.zero_theirs_status = (result == 0) if result is not None else False, status
+    return out
+
+
+# ---- the summary --------------------------------------------------------------------------------------------
+
+def quantile(values, q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def milliseconds(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 5] + " ...]"
+
+
+def summarize(source: str, results: list[Result], options) -> dict:
+    print(f"\n=== {source}: {len(results)} expressions ===")
+    if not results:
+        return {}
+    done = [r for r in results if r.ours is not None]
+    ours_failed = [r for r in results if r.ours is None]
+    compared = [r for r in done if r.theirs_status in ("ok", "timeout", "error")]
+    timeouts = sum(r.theirs_status == "timeout" for r in results)
+    overran = sum(r.theirs_error.startswith("overran") for r in results)
+    sympy_errors = [r for r in results if r.theirs_status == "error"]
+    print(f"symdiff.simplify failed on {len(ours_failed)}; sympy.simplify timed out on {timeouts} "
+          f"(cap {options.sympy_seconds:g} s{f', {overran} of them overran it' if overran else ''}), "
+          f"raised on {len(sympy_errors)}, not convertible {sum(r.theirs_status == 'conversion' for r in results)}")
+    for r in ours_failed[:5]:
+        print(f"  ours failed: {r.case.name}: {r.ours_error}")
+    for r in sympy_errors[:3]:
+        print(f"  sympy raised: {r.case.name}: {r.theirs_error}")
+
+    ours_t = [r.ours_seconds for r in done]
+    theirs_t = [r.theirs_seconds for r in compared]
+    speedups = [r.theirs_seconds / max(r.ours_seconds, 1e-6) for r in compared]
+    median_ours, median_theirs = statistics.median(ours_t), statistics.median(theirs_t) if theirs_t else math.nan
+    speedup = median_theirs / median_ours if median_ours else math.inf
+    print("time              median      p90        max")
+    print(f"  symdiff   {milliseconds(median_ours):>11} {milliseconds(quantile(ours_t, 0.9)):>10} "
+          f"{milliseconds(max(ours_t)):>10}   (total {sum(ours_t):.1f} s)")
+    if theirs_t:
+        print(f"  sympy     {milliseconds(median_theirs):>11} {milliseconds(quantile(theirs_t, 0.9)):>10} "
+              f"{milliseconds(max(theirs_t)):>10}   (total {sum(theirs_t):.1f} s; timeouts count as the cap)")
+        print(f"  median time ratio sympy/symdiff: {speedup:.1f}x (ratio of medians); per-expression ratio: "
+              f"median {statistics.median(speedups):.1f}x, p10 {quantile(speedups, 0.1):.1f}x   "
+              f"[target >= {TARGET_SPEEDUP:g}x: {verdict(speedup >= TARGET_SPEEDUP)}]")
+
+    no_larger = sum(r.ours_ops <= r.theirs_ops for r in compared)
+    share = no_larger / len(compared) if compared else math.nan
+    over = [r for r in compared if r.ours_ops > TARGET_MAX_RATIO * max(r.theirs_ops, 1)]
+    strictly_smaller = sum(r.ours_ops < r.theirs_ops for r in compared)
+    print(f"size (count_ops): ours <= sympy's on {no_larger}/{len(compared)} = {share:.1%} "
+          f"[target >= {TARGET_SHARE_NO_LARGER:.0%}: {verdict(share >= TARGET_SHARE_NO_LARGER)}]; "
+          f"strictly smaller on {strictly_smaller}")
+    print(f"  ours > {TARGET_MAX_RATIO:g}x sympy's on {len(over)} [target 0: {verdict(not over)}]")
+    print(f"  median size: input {statistics.median(r.input_ops for r in compared) if compared else 0:g}, "
+          f"ours {statistics.median(r.ours_ops for r in compared) if compared else 0:g}, "
+          f"sympy {statistics.median(r.theirs_ops for r in compared) if compared else 0:g}; "
+          f"median size ratio ours/sympy {statistics.median(r.ratio for r in compared) if compared else 0:.3f}")
+    wrong = [r for r in done if r.wrong]
+    print(f"  our result differs in value from the input (real points) on {len(wrong)}")
+    for r in wrong[:10]:
+        print(f"    WRONG {r.case.name}: {clip(str(r.case.expr), 300)}\n      -> {clip(str(r.ours), 300)}\n"
+              f"      {r.wrong}")
+
+    again = [r for r in done if r.again is not None]
+    print(f"  not idempotent (simplify(ours) is not ours) on {len(again)}")
+    for r in again[:5]:
+        print(f"    {r.case.name}: {clip(str(r.ours), 200)}\n      -> {clip(str(r.again), 200)}")
+
+    worst = sorted((r for r in compared if r.ours_ops > r.theirs_ops),
+                   key=lambda r: (r.ratio, r.ours_ops - r.theirs_ops), reverse=True)[:options.worst]
+    if worst:
+        print(f"  worst size ratios ({len(worst)} of {len(compared) - no_larger} where ours is larger):")
+        for r in worst:
+            theirs = sympy.sstr(r.theirs) if r.theirs is not None else f"({r.theirs_status}: input kept)"
+            print(f"    {r.ratio:.2f}x ({r.ours_ops} vs {r.theirs_ops} ops) {r.case.name}\n"
+                  f"      input:   {clip(str(r.case.expr), 400)}\n"
+                  f"      symdiff: {clip(str(r.ours), 400)}\n"
+                  f"      sympy:   {clip(theirs, 400)}")
+
+    figures = {"share": share, "over": len(over), "speedup": speedup, "count": len(results)}
+    zero_cases = [r for r in results if r.case.integrand is not None]
+    if zero_cases:
+        ours_zero = sum(bool(r.zero_ours) for r in zero_cases)
+        theirs_zero = sum(bool(r.zero_theirs) for r in zero_cases)
+        zero_timeouts = sum(r.zero_theirs_status == "timeout" for r in zero_cases)
+        only_theirs = [r for r in zero_cases if r.zero_theirs and not r.zero_ours]
+        only_ours = sum(1 for r in zero_cases if r.zero_ours and not r.zero_theirs)
+        print(f"derivative - integrand proved 0: symdiff {ours_zero}/{len(zero_cases)}, sympy {theirs_zero}/"
+              f"{len(zero_cases)} (sympy timed out on {zero_timeouts}); only symdiff {only_ours}, only sympy "
+              f"{len(only_theirs)}   [target symdiff >= sympy: {verdict(ours_zero >= theirs_zero)}]")
+        for r in only_theirs[:5]:
+            print(f"    only sympy: {r.case.name}: derivative {clip(str(r.case.expr), 200)}; integrand "
+                  f"{clip(str(r.case.integrand), 200)}")
+        figures.update(ours_zero=ours_zero, theirs_zero=theirs_zero)
+    return figures
+
+
+def revision() -> str:
+    """The checkout's commit (with + when the working tree has changes), for the record."""
+    import subprocess
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "an unknown commit"
+    return f"commit {commit}{'+' if dirty else ''}" if commit else "an unknown commit"
+
+
+def write_json(path: str, results: dict) -> None:
+    with open(path, "w") as handle:
+        for rs in results.values():
+            for r in rs:
+                handle.write(json.dumps({
+                    "source": r.case.source, "name": r.case.name, "input": str(r.case.expr),
+                    "ours": None if r.ours is None else str(r.ours), "ours_error": r.ours_error,
+                    "ours_seconds": r.ours_seconds, "theirs": None if r.theirs is None else sympy.sstr(r.theirs),
+                    "theirs_status": r.theirs_status, "theirs_seconds": r.theirs_seconds,
+                    "input_ops": r.input_ops, "ours_ops": r.ours_ops, "theirs_ops": r.theirs_ops,
+                    "wrong": r.wrong, "not_idempotent": r.again is not None,
+                    "zero_ours": r.zero_ours, "zero_theirs": r.zero_theirs}) + "\n")
+
+
+# ---- main ---------------------------------------------------------------------------------------------------
+
+def resolve(name: str) -> Path:
+    path = Path(name)
+    if path.exists():
+        return path
+    candidate = CORPUS / name
+    if candidate.exists():
+        return candidate
+    raise SystemExit(f"no corpus file {name!r} (looked in . and {CORPUS})")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="corpus file (path or name in ../shared/corpus)")
+    parser.add_argument("--limit", type=int, default=None, help="read only the first N corpus pairs")
+    parser.add_argument("--random", type=int, default=100, help="number of random expressions (default 100)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random expressions (default 0)")
+    parser.add_argument("--sympy-seconds", type=float, default=3.0, help="cap per sympy.simplify (default 3)")
+    parser.add_argument("--ours-seconds", type=float, default=60.0, help="cap per symdiff.simplify (default 60)")
+    parser.add_argument("--real", action="store_true", help="give SymPy real symbols (symdiff's semantics)")
+    parser.add_argument("--worst", type=int, default=10, help="how many worst size ratios to list")
+    parser.add_argument("--json", metavar="FILE", help="also write one JSON line per expression to FILE")
+    options = parser.parse_args(argv)
+
+    errors: list = []
+    path = resolve(options.corpus) if options.limit != 0 else None
+    corpus, skipped = read_corpus(path, options.limit, errors) if path else ([], 0)
+    generator = RandomExpressions(options.seed)
+    randoms = []
+    for i in range(options.random):
+        _, derivative = generator.expression()
+        randoms.append(Case("random", f"random-{i}", derivative))
+    print(f"symdiff.simplify at {revision()} vs sympy.simplify (SymPy {sympy.__version__}), "
+          f"symbols {'real' if options.real else 'complex (to_sympy default)'} for SymPy; "
+          f"sympy cap {options.sympy_seconds:g} s")
+    if path:
+        print(f"corpus {path.name}: {len(corpus)} derivatives ({skipped} pairs with I skipped, "
+              f"{len(errors)} failed to parse/differentiate); random: {len(randoms)} (seed {options.seed})")
+    for name, kind, message in errors[:5]:
+        print(f"  {kind} failure {name}: {message}")
+
+    symdiff.simplify("x^2*exp(x) + 2*x*exp(x)")  # warm-up: imports FLINT and the rule table
+    sympy.simplify(sympy.sin(sympy.Symbol("x")) ** 2 + sympy.cos(sympy.Symbol("x")) ** 2)
+
+    results = {"corpus": [], "random": []}
+    started = time.time()
+    cases = corpus + randoms
+    try:
+        for i, case in enumerate(cases):
+            results[case.source].append(measure(case, options, seed=i))
+            if (i + 1) % 10 == 0 or i + 1 == len(cases):
+                timeouts = sum(r.theirs_status == "timeout" for rs in results.values() for r in rs)
+                print(f"[{i + 1}/{len(cases)}] {time.time() - started:.0f} s, sympy timeouts {timeouts}",
+                      file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted after {sum(map(len, results.values()))} of {len(cases)}: partial results")
+
+    if options.json:
+        write_json(options.json, results)
+    figures = {source: summarize(source, rs, options) for source, rs in results.items() if rs}
+    print("\n=== targets of issue 4 ===")
+    print("source   share ours<=sympy (>=90%)   ours>1.5x sympy (0)   median speed-up (>=20x)   "
+          "proved 0 ours/sympy (ours>=sympy)")
+    for source, f in figures.items():
+        if not f:
+            continue
+        zero = f"{f['ours_zero']}/{f['theirs_zero']} {verdict(f['ours_zero'] >= f['theirs_zero'])}" \
+            if "ours_zero" in f else "-"
+        print(f"{source:8} {f['share']:>8.1%} {verdict(f['share'] >= TARGET_SHARE_NO_LARGER):>8}   "
+              f"{f['over']:>10} {verdict(f['over'] == 0):>8}   "
+              f"{f['speedup']:>10.1f}x {verdict(f['speedup'] >= TARGET_SPEEDUP):>8}       {zero}")
+    print(f"total run time {time.time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
