@@ -37,11 +37,32 @@ def test_readme_python_examples_run():
     assert runner.failures == 0, f"{runner.failures} README example(s) failed (run with -s to see them)"
 
 
+def cli_examples():
+    """(command, expected output lines) for every `$ symdiff ...` line of README's indented examples."""
+    examples, lines = [], README.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("    $ symdiff "):
+            command = re.sub(r"\s+#.*$", "", line[len("    $ symdiff "):])
+            output = []
+            for following in lines[i + 1:]:
+                if not following.startswith("    ") or following.strip().startswith("$"):
+                    break
+                output.append(following[4:].rstrip())
+            examples.append((command, output))
+    return examples
+
+
 def test_readme_cli_examples_match_the_cli(capsys):
     from symdiff.cli import main
-    for command, expected in re.findall(r'\$ symdiff (.+?)(?:\s+#.*)?\n\s+(\S.*)\n', README):
-        if command.startswith('"3*x^2-4*x)"'):
-            continue  # the error example: tested in test_cli
-        args = re.findall(r'"[^"]*"|\S+', command)
-        assert main([a.strip('"') for a in args]) == 0
-        assert capsys.readouterr().out.strip() == expected.strip(), command
+    examples = cli_examples()
+    assert len(examples) >= 5
+    for command, expected in examples:
+        args = [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', command)]
+        status = main(args)
+        captured = capsys.readouterr()
+        if command.startswith('"3*x^2-4*x)"'):  # the error example
+            assert status == 2
+            assert captured.err.rstrip("\n").splitlines() == expected, command
+            continue
+        assert status == 0, command
+        assert captured.out.rstrip("\n").splitlines() == expected, command
