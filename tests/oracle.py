@@ -130,6 +130,31 @@ def assert_derivative_matches_sympy(text_or_expr, *variables, order: int = 1, **
     return ours
 
 
+def assert_same_values(original, rewritten, seed: int, what: str = "", real: bool = True, points: int = 4,
+                       attempts: int = 20) -> None:
+    """`rewritten` has the value of `original` at random points in (0.2, 1.5)^2 where `original` is defined
+    (over the reals, every intermediate real, when `real`), and is defined there too. A hypothesis test with
+    no comparable point is discarded (assume)."""
+    from hypothesis import assume
+    rng = random.Random(seed)
+    compared = 0
+    for _ in range(attempts):
+        point = {"x": rng.uniform(0.2, 1.5), "y": rng.uniform(0.2, 1.5)}
+        before = value_or_none(original, point, real=real)
+        if before is None:
+            continue
+        after = value_or_none(rewritten, point, real=real)
+        if after is None and not defined_for_sympy(original, point):
+            continue  # a value only through rounding (atanh(x/x) = atanh(1 - 1e-31)): nothing to keep
+        assert after is not None, f"{what}{original} = {before} at {point}, but {rewritten} is undefined there"
+        assert abs(before - after) <= 1e-7 * max(1.0, abs(before)), \
+            f"{what}{original} -> {rewritten} at {point}: {before} vs {after}"
+        compared += 1
+        if compared == points:
+            break
+    assume(compared > 0)
+
+
 def symbolically_equal(ours, theirs, seconds: float = 10.0) -> bool:
     """sympy.simplify(ours - theirs) == 0 (False if it does not finish in time)."""
     from symdiff.verify import TimeLimit, time_limit

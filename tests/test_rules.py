@@ -30,7 +30,7 @@ from symdiff.rewrite import NUMBER_VARIABLES, VARIABLES, instantiate, make_rule,
 from symdiff.rules import RULES
 
 import strategies
-from oracle import defined_for_sympy, value_or_none
+from oracle import assert_same_values, value_or_none
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
@@ -310,29 +310,6 @@ def derivative(expr):
         return symdiff.diff(expr, "x", simplify="basic")
     except symdiff.UndefinedError:
         assume(False)
-
-
-def assert_same_values(original, simplified, seed: int):
-    """simplified has the value of original at random points in (0.2, 1.5) where original is defined over the
-    reals; it must be defined over the reals there too."""
-    rng = random.Random(seed)
-    compared = 0
-    for _ in range(20):
-        point = {"x": rng.uniform(0.2, 1.5), "y": rng.uniform(0.2, 1.5)}
-        before = value_or_none(original, point, real=True)
-        if before is None:
-            continue
-        after = value_or_none(simplified, point, real=True)
-        if after is None and not defined_for_sympy(original, point):
-            continue  # a value only through rounding (atanh(x/x)): nothing to keep
-        assert after is not None, \
-            f"{original} = {before} at {point}, but its simplification {simplified} is undefined over the reals"
-        assert abs(before - after) <= 1e-7 * max(1.0, abs(before)), \
-            f"{original} -> {simplified} at {point}: {before} vs {after}"
-        compared += 1
-        if compared == 4:
-            break
-    assume(compared > 0)
 
 
 @PROPERTY_SETTINGS
