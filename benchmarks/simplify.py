@@ -2,7 +2,7 @@
 """symdiff.simplify against sympy.simplify on derivatives: output size, time, and proving zero (issue 4).
 
     python benchmarks/simplify.py [--corpus FILE] [--limit N] [--random N] [--seed S] [--sympy-seconds S]
-                                  [--ours-seconds S] [--real] [--worst K]
+                                  [--ours-seconds S] [--convert-seconds S] [--real] [--worst K] [--json FILE]
 
 Run by hand, not by pytest. The expressions simplified are raw derivatives, `symdiff.diff(F, var,
 simplify="basic")` (the canonical form only), of
@@ -11,15 +11,18 @@ simplify="basic")` (the canonical form only), of
   * --random N seeded random elementary expressions in x of 3 to 80 nodes over the functions of
     symdiff.functions.RULES (the generator below, seeded by --seed).
 For each, in one run: symdiff.simplify (timed) and sympy.simplify(symdiff.to_sympy(expr)) (timed, capped at
---sympy-seconds with symdiff.verify.time_limit; a timeout counts the cap as its time, so SymPy's times are
-lower bounds). Output size is sympy.count_ops(..., visual=False) of the SymPy form of each result; after a
-SymPy timeout ours is compared with the unsimplified input. Our result is also checked numerically against
-the input (real points in 0.2..1.5 where the input is defined over the reals, all symbols drawn there).
-On the corpus, also: is symdiff.simplify(derivative - integrand) exactly 0, and is
-sympy.simplify(to_sympy(derivative) - to_sympy(integrand)) == 0 (capped the same way)?
+--sympy-seconds by symdiff.verify.time_limit, whose alarm repeats so that SymPy cannot swallow it; a timeout
+counts the cap as its time, so SymPy's times are lower bounds). Building an expression's SymPy form evaluates as it goes and can run away
+too: conversions and count_ops are capped at --convert-seconds, and an expression SymPy cannot build or
+count in time is left out of the size comparison (and counted).
+Output size is sympy.count_ops(..., visual=False) of the SymPy form of each result; after a SymPy timeout
+ours is compared with the unsimplified input. Our result is also checked numerically against the input (real
+points in 0.2..1.5 where the input is defined over the reals, all symbols drawn there), and simplified again
+to see whether one pass finished the job. On the corpus, also: is symdiff.simplify(derivative - integrand)
+exactly 0, and is sympy.simplify(to_sympy(derivative - integrand)) == 0 (capped the same way)?
 
 The figures are printed beside the targets of issue 4. Progress goes to stderr; Ctrl-C prints the summary of
-what has been done so far.
+what has been done so far (unless SymPy swallows the interrupt).
 """
 
 from __future__ import annotations
@@ -186,22 +189,22 @@ def count_ops(obj) -> int:
     return int(sympy.count_ops(obj, visual=False))
 
 
-def capped_sympy_simplify(obj, seconds: float):
-    """(result or None, seconds, status, error): status ok, timeout or error."""
+def capped(function, seconds: float):
+    """(value or None, seconds, status, error) of function(): status ok, timeout or error."""
     start = time.perf_counter()
     try:
         with time_limit(seconds):
-            result = sympy.simplify(obj)
+            value = function()
     except TimeLimit:
-        return None, time.perf_counter() - start, "timeout", ""
+        return None, time.perf_counter() - start, "timeout", f"over {seconds:g} s"
     except RecursionError as error:
-        return None, time.perf_counter() - start, "error", f"RecursionError: {error}"
-    except Exception as error:  # noqa: BLE001 - SymPy failing on an input is a result to count
+        return None, time.perf_counter() - start, "error", f"RecursionError: {error}"[:200]
+    except Exception as error:  # noqa: BLE001 - failing on an input is a result to count
         return None, time.perf_counter() - start, "error", f"{type(error).__name__}: {error}"[:200]
     elapsed = time.perf_counter() - start
-    if elapsed > seconds * 1.05:  # the alarm went off inside SymPy and was swallowed: still a timeout
-        return None, elapsed, "timeout", "overran the cap (alarm swallowed)"
-    return result, elapsed, "ok", ""
+    if elapsed > seconds * 1.05:  # the alarms were all swallowed: still a timeout
+        return None, elapsed, "timeout", "overran the cap"
+    return value, elapsed, "ok", ""
 
 
 def real_points(expr, seed: int, count: int = 3, attempts: int = 40):
@@ -246,55 +249,51 @@ def check_values(original, simplified, seed: int) -> str:
 def measure(case: Case, options, seed: int) -> Result:
     out = Result(case)
     expr = case.expr
-    try:
-        sympy_input = symdiff.to_sympy(expr)
-        out.input_ops = count_ops(sympy_input)
-    except symdiff.SymdiffError as error:
-        out.theirs_status, out.theirs_error = "conversion", str(error)
-        sympy_input = None
-    # ours
-    start = time.perf_counter()
-    try:
-        with time_limit(options.ours_seconds):
-            out.ours = symdiff.simplify(expr)
-    except TimeLimit:
-        out.ours_error = f"timeout after {options.ours_seconds:g} s"
-    except (symdiff.SymdiffError, RecursionError) as error:
-        out.ours_error = f"{type(error).__name__}: {error}"
-    except Exception as error:  # noqa: BLE001 - a crash is a finding: record it, go on
-        out.ours_error = f"crash {type(error).__name__}: {error}"
-    out.ours_seconds = time.perf_counter() - start
-    if out.ours is not None:
-        out.ours_ops = count_ops(symdiff.to_sympy(out.ours, real=options.real))
-        out.wrong = check_values(expr, out.ours, seed)
-        try:
-            with time_limit(options.ours_seconds):
-                twice = symdiff.simplify(out.ours)
-            if twice is not out.ours:
-                out.again = twice
-        except (TimeLimit, symdiff.SymdiffError, RecursionError):
-            pass
-    # SymPy
+    convert = options.convert_seconds
+
+    def sizes(obj):
+        """count_ops of a symdiff expression's SymPy form (building it evaluates, which can run away: capped)."""
+        value, _, status, error = capped(lambda: count_ops(symdiff.to_sympy(obj, real=options.real)), convert)
+        return value, status, error
+
+    # SymPy's form of the input
+    sympy_input, _, status, error = capped(lambda: symdiff.to_sympy(expr, real=options.real), convert)
     if sympy_input is not None:
-        if options.real:
-            sympy_input = symdiff.to_sympy(expr, real=True)
+        out.input_ops, _, status, error = capped(lambda: count_ops(sympy_input), convert)
+    if sympy_input is None or out.input_ops is None:
+        out.theirs_status, out.theirs_error = "conversion", f"{status}: {error}"
+        sympy_input, out.input_ops = None, 0
+    # ours
+    out.ours, out.ours_seconds, status, error = capped(lambda: symdiff.simplify(expr), options.ours_seconds)
+    if out.ours is None:
+        out.ours_error = f"{status}: {error}"
+    else:
+        out.wrong = check_values(expr, out.ours, seed)
+        twice = capped(lambda: symdiff.simplify(out.ours), options.ours_seconds)[0]
+        if twice is not None and twice is not out.ours:
+            out.again = twice
+        if sympy_input is not None:
+            out.ours_ops, status, error = sizes(out.ours)
+            if out.ours_ops is None:
+                out.theirs_status, out.theirs_error, out.ours_ops = "conversion", f"ours {status}: {error}", 0
+    # SymPy
+    if sympy_input is not None and out.theirs_status != "conversion":
         out.theirs, out.theirs_seconds, out.theirs_status, out.theirs_error = \
-            capped_sympy_simplify(sympy_input, options.sympy_seconds)
-        out.theirs_ops = count_ops(out.theirs) if out.theirs is not None else out.input_ops
+            capped(lambda: sympy.simplify(sympy_input), options.sympy_seconds)
+        out.theirs_ops = out.input_ops
+        if out.theirs is not None:
+            theirs_ops = capped(lambda: count_ops(out.theirs), convert)[0]
+            out.theirs_ops = theirs_ops if theirs_ops is not None else out.input_ops
     # proving derivative - integrand = 0
     if case.integrand is not None:
-        try:
-            with time_limit(options.ours_seconds):
-                out.zero_ours = symdiff.simplify(sub(expr, case.integrand)) is ZERO
-        except (TimeLimit, symdiff.SymdiffError, RecursionError):
-            out.zero_ours = False
-        try:
-            difference = symdiff.to_sympy(expr, real=options.real) - symdiff.to_sympy(case.integrand,
-                                                                                       real=options.real)
-        except symdiff.SymdiffError:
+        difference = sub(expr, case.integrand)
+        out.zero_ours = capped(lambda: symdiff.simplify(difference), options.ours_seconds)[0] is ZERO
+        sympy_difference, _, status, _ = capped(lambda: symdiff.to_sympy(difference, real=options.real),
+                                                convert)
+        if sympy_difference is None:
             out.zero_theirs, out.zero_theirs_status = False, "conversion"
         else:
-            result, _, status, _ = capped_sympy_simplify(difference, options.sympy_seconds)
+            result, _, status, _ = capped(lambda: sympy.simplify(sympy_difference), options.sympy_seconds)
             out.zero_theirs, out.zero_theirs_status = (result == 0) if result is not None else False, status
     return out
 
@@ -332,7 +331,8 @@ def summarize(source: str, results: list[Result], options) -> dict:
     sympy_errors = [r for r in results if r.theirs_status == "error"]
     print(f"symdiff.simplify failed on {len(ours_failed)}; sympy.simplify timed out on {timeouts} "
           f"(cap {options.sympy_seconds:g} s{f', {overran} of them overran it' if overran else ''}), "
-          f"raised on {len(sympy_errors)}, not convertible {sum(r.theirs_status == 'conversion' for r in results)}")
+          f"raised on {len(sympy_errors)}; SymPy could not build or count "
+          f"{sum(r.theirs_status == 'conversion' for r in results)} in {options.convert_seconds:g} s (left out)")
     for r in ours_failed[:5]:
         print(f"  ours failed: {r.case.name}: {r.ours_error}")
     for r in sympy_errors[:3]:
@@ -452,6 +452,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the random expressions (default 0)")
     parser.add_argument("--sympy-seconds", type=float, default=3.0, help="cap per sympy.simplify (default 3)")
     parser.add_argument("--ours-seconds", type=float, default=60.0, help="cap per symdiff.simplify (default 60)")
+    parser.add_argument("--convert-seconds", type=float, default=20.0,
+                        help="cap per conversion to SymPy and count_ops (default 20)")
     parser.add_argument("--real", action="store_true", help="give SymPy real symbols (symdiff's semantics)")
     parser.add_argument("--worst", type=int, default=10, help="how many worst size ratios to list")
     parser.add_argument("--json", metavar="FILE", help="also write one JSON line per expression to FILE")
