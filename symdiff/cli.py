@@ -23,8 +23,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="symdiff",
         description="Differentiate an expression symbolically: exact, simplified, as text, LaTeX or SymPy code.",
-        epilog='examples:  symdiff "3*x^2-4*x" --wrt x      symdiff "x^2*y^3" --wrt x --wrt y      '
-               'symdiff "sin(x)/x" --latex',
+        epilog='examples:\n  symdiff "3*x^2-4*x" --wrt x\n  symdiff "x^2*y^3" --wrt x --wrt y\n'
+               '  symdiff "sin(x)/x" --latex\n  symdiff "x^2*sin(x)" --steps',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)"')
     parser.add_argument("--wrt", action="append", default=[], metavar="VAR",
