@@ -21,7 +21,9 @@ For every pair the antiderivative is differentiated and the derivative compared 
   * for each disagreement, whether SymPy's own derivative of the antiderivative matches the integrand: if it
     does, symdiff is wrong; if it does not either, the corpus pair is.
 Pairs using the imaginary unit I are skipped (symdiff has no imaginary unit). An exception on one pair is
-counted and reported; it never stops the run. Ctrl-C prints the summary of what has been done so far.
+counted and reported; it never stops the run. Ctrl-C (or kill) prints the summary of what has been done so
+far. A long run can be saved pair by pair (--results run.jsonl), resumed (--start N) and summarized from the
+saved files (--summarize run.jsonl more.jsonl).
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ import gzip
 import json
 import math
 import random
+import signal
 import statistics
 import sys
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,8 +67,6 @@ ATTEMPTS = 60
 LOW, HIGH = 0.2, 1.5
 DIGITS = 30
 
-
-# ---- time caps -----------------------------------------------------------------------------------------
 
 # ---- numeric comparison --------------------------------------------------------------------------------
 
@@ -294,14 +295,21 @@ def run_file(path: Path, options) -> list[Outcome]:
     outcomes: list[Outcome] = []
     start = time.perf_counter()
     label = path.name
+    results = open(options.results, "a", encoding="utf-8") if options.results else None
     try:
         for number, row in enumerate(rows, 1):
+            if number <= options.start:
+                continue
             try:
                 outcome = run_pair(row, options)
             except Exception as error:  # noqa: BLE001 - never abort the run
                 outcome = Outcome(row.get("id", f"line {number}"), status="crash", verified=row.get("verified"))
                 outcome.errors.append(("run", f"{type(error).__name__}: {error}"))
             outcomes.append(outcome)
+            if results is not None:
+                record = {"file": path.name, "pairs": len(rows), "number": number, **asdict(outcome)}
+                results.write(json.dumps(record) + "\n")
+                results.flush()
             if number % options.progress == 0 or number == len(rows):
                 bad = sum(o.verdict == "disagree" for o in outcomes)
                 print(f"[{label}] {number}/{len(rows)} pairs, {time.perf_counter() - start:.1f} s, "
@@ -309,8 +317,34 @@ def run_file(path: Path, options) -> list[Outcome]:
     except KeyboardInterrupt:
         print(f"[{label}] interrupted after {len(outcomes)} pairs: summary of those", file=sys.stderr)
         options.interrupted = True
+    finally:
+        if results is not None:
+            results.close()
     summarize(path, len(rows), outcomes, options, time.perf_counter() - start)
     return outcomes
+
+
+def summarize_results(files, options) -> None:
+    """The summaries of runs saved with --results (several partial runs of a file are combined; a pair run
+    twice counts once, the last time)."""
+    by_file: dict = {}
+    totals: dict = {}
+    for name in files:
+        with open(name, encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                corpus_file, total = record.pop("file"), record.pop("pairs")
+                record.pop("number", None)
+                record["errors"] = [tuple(e) for e in record.get("errors", [])]
+                by_file.setdefault(corpus_file, {})[record["id"]] = Outcome(**record)
+                totals[corpus_file] = total
+    for corpus_file, outcomes in by_file.items():
+        if options.sympy:
+            options.sympy = any(o.sympy is not None for o in outcomes.values())
+        seconds = sum((o.symdiff_time or 0) + (o.sympy_time or 0) for o in outcomes.values())
+        summarize(Path(corpus_file), totals[corpus_file], list(outcomes.values()), options, seconds)
 
 
 # ---- the summary ---------------------------------------------------------------------------------------
@@ -427,8 +461,18 @@ def main(argv=None) -> int:
                         help="time cap per pair for the numeric comparisons (default 60)")
     parser.add_argument("--progress", type=int, default=250, metavar="N", help="progress line every N pairs")
     parser.add_argument("--show", type=int, default=60, metavar="N", help="list at most N ids per category")
+    parser.add_argument("--results", metavar="JSONL", help="append each pair's outcome to this file as it is done")
+    parser.add_argument("--start", type=int, default=0, metavar="N",
+                        help="skip the first N pairs of each file (to resume a run saved with --results)")
+    parser.add_argument("--summarize", nargs="+", metavar="JSONL",
+                        help="print the summaries of runs saved with --results, and run nothing")
     options = parser.parse_args(argv)
     options.interrupted = False
+    if options.summarize:
+        summarize_results(options.summarize, options)
+        return 0
+    # `kill` (SIGTERM) stops the run like Ctrl-C: with the summary of what was done
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if not CORPUS.is_dir() and not options.files:
         print(f"corpus.py: the corpus folder {CORPUS} is absent (it lives outside the repository)", file=sys.stderr)
         return 2
