@@ -24,6 +24,9 @@ from symdiff.numeric import EvaluationError, evaluate
 from symdiff.traversal import children
 from strategies import expressions
 
+# Hypothesis may warn that the repr of the recursive expression strategy is large: that is not about a test.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 x, y, t, u = sympy.symbols("x y t u")
 f, g = sympy.Function("f"), sympy.Function("g")
 

@@ -5,7 +5,7 @@ antiderivative is differentiated and compared with the integrand numerically at 
 principal branches. The whole corpus (51 000 pairs) is run by hand with benchmarks/corpus.py.
 
 The values come from symdiff.numeric's complex evaluation; a point where they differ is evaluated again on
-the exactly converted SymPy tree with mpmath at 30 digits, and counts as a disagreement only if the difference
+the exactly converted SymPy tree with mpmath at 60 digits, and counts as a disagreement only if the difference
 remains there too. So a wrong derivative fails, while an evaluator artefact (cancellation among huge terms such
 as 20!*exp(x) - 20!*x*exp(x) + ..., or the side of a branch cut picked by a signed zero when evaluation is in
 floating point) cannot.
@@ -35,7 +35,7 @@ TOLERANCE = 1e-6   # relative, as in the corpus' own verification
 POINTS = 3
 ATTEMPTS = 60      # random points drawn at most, retrying where either side is not finite
 LOW, HIGH = 0.2, 1.5
-DIGITS = 30
+DIGITS = 60  # above symdiff.numeric's 30, where cancellation among large terms leaves noise
 
 
 def _load(path: Path) -> list[dict]:
