@@ -40,6 +40,31 @@ def steps(expr, variable=None, simplify: bool = True):
     return derive(expr, variable, simplify)
 
 
+def gradient(f, variables=None, simplify=True):
+    """The gradient of f in `variables` (default: all its free symbols, sorted), by one reverse sweep."""
+    from .reverse_mode import gradient as compute
+    return compute(f, variables, simplify)
+
+
+def jacobian(fs, variables=None, simplify=True):
+    """The Jacobian matrix of a list of expressions (or of comma-separated text)."""
+    from .reverse_mode import jacobian as compute
+    return compute(fs, variables, simplify)
+
+
+def hessian(f, variables=None, simplify=True):
+    """The matrix of second partial derivatives of f."""
+    from .reverse_mode import hessian as compute
+    return compute(f, variables, simplify)
+
+
+def cse(exprs, prefix: str = "t"):
+    """Common subexpressions of an expression or a list of them: (replacements, reduced expressions)."""
+    from .common_subexpressions import cse as eliminate
+    from .reverse_mode import _expressions
+    return eliminate(_expressions(exprs), prefix)
+
+
 def check(expr, *variables, order: int = 1, **options):
     """Differentiate with symdiff and with SymPy and report whether they agree (see symdiff.verify)."""
     from .verify import check as run
@@ -48,6 +73,7 @@ def check(expr, *variables, order: int = 1, **options):
 
 __all__ = [
     "parse", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check", "steps",
+    "gradient", "jacobian", "hessian", "cse",
     "MAX_ORDER",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "LimitError",
     "UndefinedError",

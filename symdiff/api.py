@@ -68,15 +68,34 @@ def default_variable(expr: Expr) -> str:
                      "differentiate in")
 
 
-def _simplifier(simplify):
-    """The simplification step for diff's `simplify`: True or "full", "basic", or False/None/"none"."""
+def variable_names(variables, exprs) -> list:
+    """Variable names from names, symbols or comma-separated text ("x,y"), each once; with None, every free
+    symbol of `exprs` in sorted order."""
+    if variables is None:
+        return sorted(set().union(*(e.free_symbols for e in exprs)))
+    if isinstance(variables, (str, Sym)):
+        variables = [variables]
+    names = [variable_name(part) for v in variables for part in (v.split(",") if isinstance(v, str) else [v])]
+    if len(set(names)) != len(names):
+        raise UsageError(f"a variable is listed twice in {', '.join(names)}")
+    return names
+
+
+def simplification_level(simplify) -> str | None:
+    """The level for a `simplify` argument: True or "full", "basic", or None for False/None/"none"."""
     if simplify is True:
         simplify = "full"
     if simplify in (False, None, "none"):
         return None
     if simplify not in LEVELS:
         raise UsageError(f"unknown simplification level {simplify!r}: use none, {', '.join(LEVELS)}")
-    return lambda node: _simplify(node, simplify)
+    return simplify
+
+
+def _simplifier(simplify):
+    """The simplification step for diff's `simplify`, or None."""
+    level = simplification_level(simplify)
+    return None if level is None else (lambda node: _simplify(node, level))
 
 
 @_guard

@@ -24,7 +24,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
         prog="symdiff",
         description="Differentiate an expression symbolically: exact, simplified, as text, LaTeX or SymPy code.",
         epilog='examples:\n  symdiff "3*x^2-4*x" --wrt x\n  symdiff "x^2*y^3" --wrt x --wrt y\n'
-               '  symdiff "sin(x)/x" --latex\n  symdiff "x^2*sin(x)" --steps',
+               '  symdiff "sin(x)/x" --latex\n  symdiff "x^2*sin(x)" --steps\n'
+               '  symdiff "x^2*y + sin(x*y)" --grad\n  symdiff "x*y, x + y^2" --jacobian --wrt x,y\n'
+               '  symdiff "x^2*y + sin(x*y)" --hessian --latex --cse',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)"')
@@ -48,6 +50,16 @@ def build_argument_parser() -> argparse.ArgumentParser:
                                 help="print the derivative exactly as the rules produce it")
     parser.add_argument("--simplify-only", action="store_true",
                         help="simplify the expression without differentiating it (same as --order 0)")
+    many = parser.add_mutually_exclusive_group()
+    many.add_argument("--grad", "--gradient", action="store_const", const="gradient", dest="many",
+                      help="the gradient: partial derivatives in each --wrt variable, or in every free symbol "
+                           "in sorted order, by one reverse sweep (as backpropagation)")
+    many.add_argument("--jacobian", action="store_const", const="jacobian", dest="many",
+                      help='the Jacobian matrix of a comma-separated list of expressions, "x*y, x + y^2"')
+    many.add_argument("--hessian", action="store_const", const="hessian", dest="many",
+                      help="the matrix of second partial derivatives")
+    parser.add_argument("--cse", action="store_true",
+                        help="name the subexpressions the result uses more than once: t1 = ..., then the result")
     parser.add_argument("--check", action="store_true",
                         help="also differentiate with SymPy and say whether the results agree (exit 3 if not)")
     parser.add_argument("--version", action="version", version=_version())
@@ -69,16 +81,66 @@ def report_error(error, stream=None) -> int:
     return EXIT_USAGE
 
 
-def render(expr, output_format: str) -> str:
+def _entries(value) -> list:
+    """The expressions of a result (an expression, a Vector or a Matrix), row by row."""
+    from .matrix import Matrix, Vector
+    if isinstance(value, Matrix):
+        return [e for row in value for e in row]
+    return list(value) if isinstance(value, Vector) else [value]
+
+
+def _same_shape(value, entries: list):
+    from .matrix import Matrix, Vector
+    if isinstance(value, Matrix):
+        width = value.shape[1]
+        return Matrix(entries[i:i + width] for i in range(0, len(entries), width))
+    return Vector(entries) if isinstance(value, Vector) else entries[0]
+
+
+def _nested(value, print_one):
+    """A result as nested lists of printed entries (a string for one expression), for JSON."""
+    from .matrix import Matrix, Vector
+    if isinstance(value, Matrix):
+        return [[print_one(e) for e in row] for row in value]
+    return [print_one(e) for e in value] if isinstance(value, Vector) else print_one(value)
+
+
+def _printed(value, output_format: str, standalone: bool = True) -> str:
+    """A result (expression, Vector or Matrix) as text, LaTeX or SymPy code."""
     from .api import latex, sympy_code, text
-    if output_format == "latex":
-        return latex(expr)
+    from .matrix import Matrix, Vector
+    if isinstance(value, (Vector, Matrix)):
+        if output_format == "sympy":
+            return value.sympy_code(standalone)
+        return value.latex() if output_format == "latex" else value.text()
     if output_format == "sympy":
-        return sympy_code(expr, standalone=True)
+        return sympy_code(value, standalone)
+    return latex(value) if output_format == "latex" else text(value)
+
+
+def render(value, output_format: str, use_cse: bool = False, label: str = "") -> str:
+    """A result (expression, Vector or Matrix) in a format; with `use_cse`, the shared parts first as
+    t1 = ... (LaTeX: an aligned environment whose last row is `label = result`)."""
+    import json
+    from .api import sympy_code, text
+    if not use_cse:
+        if output_format == "json":
+            return json.dumps({"result": _nested(value, text), "latex": _printed(value, "latex")})
+        return _printed(value, output_format)
+    from .common_subexpressions import cse
+    found = cse(_entries(value))
+    reduced = _same_shape(value, found.exprs)
     if output_format == "json":
-        import json
-        return json.dumps({"result": text(expr), "latex": latex(expr)})
-    return text(expr)
+        return json.dumps({"cse": [[symbol.name, text(d)] for symbol, d in found.replacements],
+                           "result": _nested(reduced, text),
+                           "latex": found.latex(_printed(reduced, "latex"), label)})
+    if output_format == "latex":
+        return found.latex(_printed(reduced, "latex"), label)
+    if output_format == "sympy":
+        header = _printed(value, "sympy").rsplit("\n", 1)[0]  # the import and the symbols
+        definitions = [f"{symbol.name} = {sympy_code(d)}" for symbol, d in found.replacements]
+        return "\n".join([header, *definitions, f"expr = {_printed(reduced, 'sympy', standalone=False)}"])
+    return found.text(_printed(reduced, "text"))
 
 
 def derive_steps(expr, variables: list, order: int, output_format: str, simplify: str):
@@ -116,16 +178,67 @@ def _expression_after_double_dash(parser: argparse.ArgumentParser, argv: list[st
     return kept + (["--"] + expressions if expressions else [])
 
 
+# How --cse names the result in LaTeX.
+MANY_LABELS = {"gradient": "\\nabla f", "jacobian": "J", "hessian": "H"}
+
+
+def derivative_label(variables: list, order: int) -> str:
+    """d^n f/dx^n, or the partial derivative's symbol, in LaTeX."""
+    from .printing.latex import latex_symbol
+    if order == 0 or not variables:
+        return "f" if order == 0 else "f'"
+    total = order * len(variables)
+    power = f"^{{{total}}}" if total > 1 else ""
+    if len(variables) == 1:
+        x = latex_symbol(variables[0]) + (f"^{{{order}}}" if order > 1 else "")
+        return f"\\frac{{d{power} f}}{{d {x}}}"
+    exponent = f"^{{{order}}}" if order > 1 else ""
+    below = " ".join(f"\\partial {latex_symbol(v)}{exponent}" for v in reversed(variables))
+    return f"\\frac{{\\partial{power} f}}{{{below}}}"
+
+
+def derive_many(arguments, variables: list):
+    """(gradient, Jacobian or Hessian, the free symbols of the input) for --grad, --jacobian, --hessian."""
+    from .errors import UsageError
+    from .api import _guard
+    from .reverse_mode import gradient, hessian, jacobian
+    from .parser import parse_list
+    flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
+    for option, given in (("--order", arguments.order != 1), ("--steps", arguments.steps),
+                          ("--simplify-only", arguments.simplify_only), ("--check", arguments.check)):
+        if given:
+            raise UsageError(f"{option} cannot be combined with {flag}")
+    exprs = _guard(parse_list)(arguments.expression)
+    if arguments.many != "jacobian" and len(exprs) > 1:
+        raise UsageError(f"{flag} takes one expression; for several, use --jacobian")
+    build = {"gradient": gradient, "jacobian": jacobian, "hessian": hessian}[arguments.many]
+    value = build(exprs if arguments.many == "jacobian" else exprs[0], variables or None,
+                  simplify=arguments.simplify)
+    return value, set().union(*(e.free_symbols for e in exprs))
+
+
+def _warn_absent(variables: list, free_symbols) -> None:
+    for name in variables:
+        if name not in free_symbols:
+            print(f"symdiff: warning: {name} does not occur in the expression, so its derivative is 0",
+                  file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_argument_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     arguments = parser.parse_args(_expression_after_double_dash(parser, argv))
-    from .api import diff, parse, variable_name
+    from .api import default_variable, diff, parse, variable_name
     from .errors import SymdiffError, UsageError
 
     try:
-        expr = parse(arguments.expression)
         variables = [variable_name(part) for v in arguments.wrt for part in v.split(",")]
+        if arguments.many:
+            value, free = derive_many(arguments, variables)
+            _warn_absent(variables, free)
+            print(render(value, arguments.format, arguments.cse, MANY_LABELS[arguments.many]))
+            return EXIT_OK
+        expr = parse(arguments.expression)
         order = 0 if arguments.simplify_only else arguments.order
         if not variables and order > 0 and len(expr.free_symbols) > 1:
             names = ", ".join(sorted(expr.free_symbols))
@@ -136,11 +249,9 @@ def main(argv: list[str] | None = None) -> int:
                                            False if arguments.simplify == "none" else arguments.simplify)
         else:
             result = diff(expr, *variables, order=order, simplify=arguments.simplify)
-            printed = render(result, arguments.format)
-        for name in variables:
-            if name not in expr.free_symbols:
-                print(f"symdiff: warning: {name} does not occur in the expression, so the derivative is 0",
-                      file=sys.stderr)
+            printed = render(result, arguments.format, arguments.cse,
+                             derivative_label(variables or [default_variable(expr)], order))
+        _warn_absent(variables, expr.free_symbols)
         print(printed)
         if arguments.check:
             from .verify import check

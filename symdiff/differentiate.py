@@ -81,27 +81,33 @@ class Differentiator:
         return self._record("general power", node, mul(node, inner))
 
     def _function(self, node: Func) -> Expr:
-        rule = functions.lookup(node.name, len(node.arguments))
-        if rule is None:
-            if functions.is_known(node.name):
-                raise DifferentiationError(
-                    f"no derivative rule for {node.name} with {len(node.arguments)} arguments")
-            partials = [Derivative(node.name, _unit(i, len(node.arguments)), *node.arguments)
-                        for i in range(len(node.arguments))]
-            return self._chain("undefined function", node, partials)
-        return self._chain(node.name, node, _partials(rule, node.arguments))
+        rule = "undefined function" if functions.lookup(node.name, len(node.arguments)) is None else node.name
+        return self._chain(rule, node, argument_partials(node))
 
     def _undefined_derivative(self, node: Derivative) -> Expr:
-        n = len(node.arguments)
-        partials = [Derivative(node.name, tuple(k + (j == i) for j, k in enumerate(node.orders)), *node.arguments)
-                    for i in range(n)]
-        return self._chain("undefined function", node, partials)
+        return self._chain("undefined function", node, argument_partials(node))
 
     def _chain(self, rule: str, node: Expr, partials: list) -> Expr:
         """The chain rule, the only place it is written: sum of partial_i * d(argument_i)."""
         terms = [mul(partial, self(argument)) for partial, argument in zip(partials, node.arguments)
                  if self.variable in argument.free_symbols]
         return self._record(rule, node, add(*terms))
+
+
+def argument_partials(node: Func | Derivative) -> list:
+    """The partial derivatives of a call in each of its arguments: from the function table, or for an
+    undefined function f(u, v) the derivative nodes D[1,0](f)(u, v), D[0,1](f)(u, v) (one order higher for a
+    derivative of one). Shared by the forward rules above and the reverse sweep of symdiff.gradient."""
+    n = len(node.arguments)
+    if type(node) is Derivative:
+        return [Derivative(node.name, tuple(k + (j == i) for j, k in enumerate(node.orders)), *node.arguments)
+                for i in range(n)]
+    rule = functions.lookup(node.name, n)
+    if rule is not None:
+        return _partials(rule, node.arguments)
+    if functions.is_known(node.name):
+        raise DifferentiationError(f"no derivative rule for {node.name} with {n} arguments")
+    return [Derivative(node.name, _unit(i, n), *node.arguments) for i in range(n)]
 
 
 def _partials(rule: functions.FunctionRule, arguments: tuple) -> list:

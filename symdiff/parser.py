@@ -19,7 +19,7 @@ from .build import add, div, mul, neg, power, sub
 from .errors import ParseError
 from .expr import HALF, Const, Derivative, Expr, Float, Func, Num, Sym
 
-__all__ = ["parse", "grammar_path"]
+__all__ = ["parse", "parse_list", "grammar_path"]
 
 # What each terminal is called in an error message.
 _TERMINAL_NAMES = {
@@ -115,6 +115,9 @@ class _Build(Transformer):
     def arguments(self, children):
         return children
 
+    def expressions(self, children):
+        return [c for c in children if isinstance(c, Expr)]  # without the comma tokens, if kept
+
     def call(self, children):
         token, arguments = children
         name = functions.ALIASES.get(str(token), str(token))
@@ -174,11 +177,12 @@ def _get_parser() -> Lark:
     global _parser
     if _parser is None:
         _parser = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", transformer=_builder,
-                       maybe_placeholders=False, cache=True)
+                       maybe_placeholders=False, cache=True,
+                       start=["start", "expressions"])
     return _parser
 
 
-def parse(text: str) -> Expr:
+def parse(text: str, start: str = "start") -> Expr:
     """Parse `text` into an expression. Raises ParseError with the position of the problem."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a string, not {type(text).__name__}")
@@ -188,7 +192,7 @@ def parse(text: str) -> Expr:
         parser = _get_parser()
         _builder.reset(text)
         try:
-            tree = parser.parse(text)
+            tree = parser.parse(text, start=start)
         except UnexpectedInput as error:
             raise _syntax_error(error, text) from None
         except VisitError as error:  # an error raised inside a builder method
@@ -201,6 +205,12 @@ def parse(text: str) -> Expr:
         raise ParseError(f"{name} is used both as a function and as a variable: write {name}*(...) to multiply",
                          text, _builder.function_at[name])
     return tree
+
+
+def parse_list(text: str) -> list:
+    """Parse a comma-separated list of expressions, "x*y, x + y^2" (a name is a variable or a function
+    throughout the list, as within one expression)."""
+    return parse(text, start="expressions")
 
 
 def _syntax_error(error: UnexpectedInput, text: str) -> ParseError:

@@ -18,11 +18,13 @@ from __future__ import annotations
 from .build import has_negative_sign
 from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
 from .expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
-from .traversal import children, rebuild
+from .traversal import children, parents_first, rebuild, substitute
 
 LEVELS = ("basic", "full")
 # Sums with more terms than this are not searched by the sum rules (the search is quadratic in terms).
 MAX_RULE_TERMS = 40
+# A part of at least this many nodes (as a tree) that several results of simplify_all share is simplified once.
+MIN_SHARED_SIZE = 40
 # Rules are re-tried on a node's result at most this often (each success shrinks the node).
 MAX_REWRITES_PER_NODE = 8
 
@@ -35,6 +37,35 @@ def simplify(node: Expr, level: str = "full") -> Expr:
     if level == "basic":
         return form
     return Simplifier()(form)
+
+
+def simplify_all(nodes, level: str = "full") -> list:
+    """simplify() of each node, with one memo; and a large part shared between them (a gradient's
+    components share the adjoints of backpropagation, each containing the network's whole output) is
+    simplified once, standing for itself as a symbol while the rest is simplified, so that the cost stays
+    proportional to the distinct parts rather than to the printed size."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown simplification level {level!r}: use one of {', '.join(LEVELS)}")
+    canonicalizer = Canonicalizer()
+    if level == "basic":
+        return [canonicalizer(n) for n in nodes]
+    from .common_subexpressions import cse
+    sizes = _tree_sizes(nodes)
+    found = cse(nodes, prefix="shared__", worth=lambda n: sizes[n] >= MIN_SHARED_SIZE)
+    simplifier = Simplifier()
+    simplifier.canonical = canonicalizer
+    expanded: dict = {}
+    for symbol, definition in found.replacements:  # each uses only the symbols before it
+        expanded[symbol] = canonicalizer(substitute(simplifier(canonicalizer(definition)), expanded))
+    return [canonicalizer(substitute(simplifier(canonicalizer(n)), expanded)) for n in found.exprs]
+
+
+def _tree_sizes(roots) -> dict:
+    """Tree size of every node under `roots` (a shared part counted each time), children before parents."""
+    sizes: dict = {}
+    for node in reversed(parents_first(list(roots))):
+        sizes[node] = 1 + sum(sizes[c] for c in children(node))
+    return sizes
 
 
 def cost(node: Expr) -> int:

@@ -77,3 +77,25 @@ def subexpressions(node: Expr) -> set:
 def dag_size(node: Expr) -> int:
     """Number of distinct nodes (the memory an interned expression takes)."""
     return len(subexpressions(node))
+
+
+def parents_first(roots: list, children_of=children) -> list:
+    """Every distinct node under `roots`, each after all the nodes that contain it (a topological order, by an
+    iterative depth-first search); `children_of` may prune the walk."""
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(children_of(root)))]
+        while stack:
+            node, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                stack.pop()
+                order.append(node)  # after its children
+            elif child not in seen:
+                seen.add(child)
+                stack.append((child, iter(children_of(child))))
+    order.reverse()
+    return order

@@ -16,12 +16,16 @@ UNARY_FUNCTIONS = ("sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "at
                    "acsch", "exp", "log",
                    "abs")
 
-leaves = st.one_of(
-    st.sampled_from([Sym(v) for v in VARIABLES]),
-    st.integers(-5, 9).map(Num),
-    st.fractions(Fraction(-5, 1), Fraction(5, 1), max_denominator=6).map(Num),
-    st.sampled_from([Const("pi"), Const("e")]),
-)
+def _leaves(variables):
+    return st.one_of(
+        st.sampled_from([Sym(v) for v in variables]),
+        st.integers(-5, 9).map(Num),
+        st.fractions(Fraction(-5, 1), Fraction(5, 1), max_denominator=6).map(Num),
+        st.sampled_from([Const("pi"), Const("e")]),
+    )
+
+
+leaves = _leaves(VARIABLES)
 
 small_exponents = st.one_of(st.integers(-3, 4).map(Num), st.sampled_from([HALF, Num(Fraction(-1, 2)),
                                                                             Num(Fraction(3, 2))]))
@@ -50,3 +54,7 @@ def _not_undefined_everywhere(expr) -> bool:
 
 expressions = st.recursive(leaves, _extend, max_leaves=12).filter(_not_undefined_everywhere)
 """Random elementary expressions in x and y, built with the parser's builders (so they print and parse back)."""
+
+multivariate_expressions = st.recursive(_leaves(("x", "y", "z")), _extend, max_leaves=14).filter(
+    _not_undefined_everywhere)
+"""The same in x, y and z, for gradients, Jacobians and Hessians."""

@@ -91,9 +91,12 @@ def to_sympy_code(node: Expr, standalone: bool = False) -> str:
     """The expression as SymPy code; `standalone` adds the import and the symbols it needs, so that the
     snippet runs as it is and leaves the result in `expr`."""
     code = _printer.exact(node) if standalone and is_number(node) else _printer(node)
-    if not standalone:
-        return code
-    names = sorted(n for n in node.free_symbols if is_plain_name(n))
+    return standalone_snippet(code, node.free_symbols) if standalone else code
+
+
+def standalone_snippet(code: str, free_symbols) -> str:
+    """`expr = code` after the import and the symbols' definitions."""
+    names = sorted(n for n in free_symbols if is_plain_name(n))
     lines = ["from sympy import *"]
     if names:
         lines.append(f"{', '.join(names)} = symbols({' '.join(names)!r})")
