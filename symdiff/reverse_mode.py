@@ -93,14 +93,21 @@ def _expressions(exprs) -> list:
     return [as_expr(e) for e in exprs]
 
 
+def _derivatives(fs: list, names: list, simplify) -> list:
+    """[[d f/d name for name in names] for f in fs]: each f simplified first, as diff does (sqrt(x - x) is 0,
+    not a division by zero once differentiated), swept once, and every entry simplified with one memo."""
+    fs = _finish(fs, simplify)
+    swept = [adjoints(f, names) for f in fs]
+    entries = iter(_finish([row[n] for row in swept for n in names], simplify))
+    return [[next(entries) for _ in names] for _ in fs]
+
+
 @_guard
 def gradient(f, variables=None, simplify: bool | str = True) -> Vector:
     """The gradient of a scalar expression: its partial derivatives in `variables` (names, symbols or
     "x,y"; by default every free symbol in sorted order), by one reverse sweep."""
     f = as_expr(f)
-    names = variable_names(variables, [f])
-    components = adjoints(f, names)
-    return Vector(_finish([components[n] for n in names], simplify))
+    return Vector(_derivatives([f], variable_names(variables, [f]), simplify)[0])
 
 
 @_guard
@@ -108,11 +115,7 @@ def jacobian(fs, variables=None, simplify: bool | str = True) -> Matrix:
     """The Jacobian matrix of a list of expressions (or comma-separated text): row i is the gradient of
     fs[i], in `variables` (by default all their free symbols, sorted)."""
     fs = _expressions(fs)
-    names = variable_names(variables, fs)
-    rows = [adjoints(f, names) for f in fs]
-    entries = _finish([row[n] for row in rows for n in names], simplify)
-    width = len(names)
-    return Matrix(entries[i * width:(i + 1) * width] for i in range(len(fs)))
+    return Matrix(_derivatives(fs, variable_names(variables, fs), simplify))
 
 
 @_guard
@@ -122,7 +125,7 @@ def hessian(f, variables=None, simplify: bool | str = True) -> Matrix:
     functions symdiff differentiates), so each mixed partial is printed the same way in both places."""
     f = as_expr(f)
     names = variable_names(variables, [f])
-    first = gradient(f, names, simplify)
+    first = gradient(f, names, simplify)  # simplified: the second sweep starts from the simplified gradient
     n = len(names)
     upper = [adjoints(first[i], names[i:]) for i in range(n)]
     entries = iter(_finish([upper[i][names[j]] for i in range(n) for j in range(i, n)], simplify))

@@ -224,3 +224,8 @@ def test_matrix_rows_must_have_one_length():
 @pytest.mark.parametrize("name", ["gradient", "jacobian", "hessian", "cse"])
 def test_exported_from_the_package(name):
     assert callable(getattr(symdiff, name))
+
+
+def test_the_function_is_simplified_before_the_sweep():
+    """sqrt(x - x) is 0; swept as it stands, its derivative would divide by zero (found by hypothesis)."""
+    assert gradient("-sqrt(x - x) + y", "x,y").text() == "[0, 1]"
