@@ -24,6 +24,13 @@ MAX_TERMS = 20000
 MAX_EXPONENT = 1000
 
 
+# sin(k*a) and cos(k*a) with |k| up to this are written as polynomials in sin(a) and cos(a) when several
+# multiples of one angle occur (sin(2*x) beside sin(x)), so that they can cancel.
+MAX_MULTIPLE = 16
+# For sin(k*a): the partner function, and the sign of sin(ja)*sin(a) in cos((j+1)a) (cosh: +).
+_ADDITION = {"sin": ("cos", -1), "sinh": ("cosh", 1)}
+
+
 class TooLarge(Exception):
     pass
 
@@ -59,7 +66,7 @@ def generators_of(node: Expr, found: dict) -> None:
 class RationalForm:
     """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
 
-    def __init__(self, generators: list):
+    def __init__(self, generators: list, multiples: dict | None = None):
         import flint
         self.flint = flint
         self.generators = generators
@@ -69,6 +76,20 @@ class RationalForm:
         self.one = self.context.from_dict({(0,) * len(names): 1})
         self.zero = self.one - self.one
         self.variables = self.context.gens()
+        # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
+        self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
+
+    def _multiple_angle(self, name: str, k: int, base: Expr):
+        """sin(k*a) or cos(k*a) (or sinh, cosh) by the addition theorem, as a polynomial in sin(a), cos(a)."""
+        odd = name if name in _ADDITION else next(o for o, (even, _) in _ADDITION.items() if even == name)
+        even, sign = _ADDITION[odd]
+        s, c = self.variables[self.index[Func(odd, base)]], self.variables[self.index[Func(even, base)]]
+        sin_k, cos_k = s, c  # of 1*a
+        for _ in range(abs(k) - 1):  # sin((j+1)a) = sin(ja)c + cos(ja)s; cos((j+1)a) = cos(ja)c - sin(ja)s
+            sin_k, cos_k = sin_k * c + cos_k * s, cos_k * c + sign * sin_k * s
+        if k < 0:  # sin is odd, cos even
+            sin_k = -sin_k
+        return sin_k if name == odd else cos_k
 
     def constant(self, value) -> object:
         return self.one * self.flint.fmpq(value.numerator, value.denominator) if isinstance(value, Fraction) \
@@ -106,6 +127,8 @@ class RationalForm:
             root = self.variables[self.index[Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))]]
             p = node.exp.value.numerator
             result = (root ** p, self.one) if p > 0 else (self.one, root ** -p)
+        elif node in self.expansions:
+            result = (self.expansions[node], self.one)
         else:
             result = (self.variables[self.index[node]], self.one)
         memo[node] = result
@@ -196,6 +219,41 @@ def _rational_content(coefficients) -> Fraction:
     return -content if coefficients and coefficients[0] < 0 else content
 
 
+def _angle(node: Expr):
+    """(name, k, a) for sin(k*a), cos(k*a), sinh(k*a), cosh(k*a) with a whole k (k = 1 for sin(a)), else None."""
+    if type(node) is not Func or len(node.arguments) != 1:
+        return None
+    if node.name not in _ADDITION and node.name not in {even for even, _ in _ADDITION.values()}:
+        return None
+    argument = node.arguments[0]
+    if type(argument) is Mul and type(argument.args[0]) is Num and type(argument.args[0].value) is int:
+        from .canonical import canonical_mul
+        return node.name, argument.args[0].value, canonical_mul(list(argument.args[1:]))
+    return node.name, 1, argument
+
+
+def multiple_angles(generators: dict) -> dict:
+    """The generators to expand, {sin(k*a): (name, k, a)}: those of an angle a that occurs with two or more
+    multiples (k*a and a, or 2*a and 3*a) of at most MAX_MULTIPLE; sin(a) and cos(a) are added to
+    `generators` as the polynomials' variables."""
+    by_base: dict = {}
+    for g in generators:
+        spec = _angle(g)
+        if spec is not None and 0 < abs(spec[1]) <= MAX_MULTIPLE:
+            hyperbolic = spec[0] in ("sinh", "cosh")
+            by_base.setdefault((hyperbolic, spec[2]), []).append((g, spec))
+    expanded = {}
+    for (hyperbolic, base), found in by_base.items():
+        if len({abs(spec[1]) for _, spec in found}) < 2:
+            continue
+        for name in (("sinh", "cosh") if hyperbolic else ("sin", "cos")):
+            generators.setdefault(Func(name, base), None)
+        expanded.update((g, spec) for g, spec in found if spec[1] != 1)
+    for g in expanded:
+        del generators[g]
+    return expanded
+
+
 def rational_candidates(node: Expr) -> list:
     """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
     when it is not worth trying (no sum) or too large."""
@@ -204,8 +262,9 @@ def rational_candidates(node: Expr) -> list:
         generators_of(node, generators)
     except TooLarge:
         return []
+    multiples = multiple_angles(generators)
     ordered = sorted(generators, key=sort_key)
-    form = RationalForm(ordered)
+    form = RationalForm(ordered, multiples)
     try:
         numerator, denominator = form.quotient(node, {})
     except TooLarge:

@@ -109,6 +109,7 @@ class Simplifier:
     def __init__(self):
         from .printing.text import MemoisedTextPrinter
         self.memo: dict[Expr, Expr] = {}
+        self.active: set = set()                # nodes being simplified, to break cycles between forms
         self.rewritten: dict[Expr, Expr] = {}   # rewrite_everywhere's results, shared by all candidates
         self.canonical = Canonicalizer()        # one memo for every canonical form taken here
         self.text = MemoisedTextPrinter()
@@ -124,7 +125,15 @@ class Simplifier:
     def __call__(self, node: Expr) -> Expr:
         result = self.memo.get(node)
         if result is None:
-            result = self._simplify(node)
+            if node in self.active:
+                # A form reached again while it is being simplified: rules can shrink an expanded form back
+                # into this one (sin(2*x) -> 2*sin(x)*cos(x) -> ... -> sin(2*x)); the cycle ends here.
+                return node
+            self.active.add(node)
+            try:
+                result = self._simplify(node)
+            finally:
+                self.active.discard(node)
             self.memo[node] = result
             self.memo[result] = result
         return result

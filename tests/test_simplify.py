@@ -330,3 +330,33 @@ def test_simplified_text_parses_back(expr):
 @example(symdiff.parse("acot(sin(pi))"), 0)
 def test_simplify_never_changes_a_value(expr, seed):
     assert_same_values(expr, symdiff.simplify(expr), seed)
+
+
+# ---- multiple angles -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("sin(2*x) - 2*sin(x)*cos(x)", "0"),
+    ("cos(2*x) + 2*sin(x)^2", "1"),
+    ("cos(3*x) + sin(x)*sin(2*x)", "cos(x)*cos(2*x)"),
+    ("sin(-2*x) + sin(2*x)", "0"),
+    ("cosh(2*x) - 2*sinh(x)^2", "1"),
+    ("sinh(3*x) - 3*sinh(x) - 4*sinh(x)^3", "0"),
+    ("sin(5*x)*cos(x) + cos(4*x)*sin(2*x)", "cos(x)*sin(5*x) + cos(4*x)*sin(2*x)"),  # a cycle of forms ends
+    ("cos(2*x)", "cos(2*x)"),                            # one multiple alone is left alone
+])
+def test_multiples_of_one_angle_cancel(text, expected):
+    assert s(text) == expected
+
+
+_trig_terms = st.tuples(st.sampled_from(["sin", "cos", "sinh", "cosh"]), st.integers(-4, 4).filter(bool),
+                        st.integers(-3, 3), st.integers(1, 2))
+
+
+@settings(max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_trig_terms, min_size=1, max_size=3), min_size=1, max_size=4), st.integers(0, 2**32 - 1))
+def test_sums_of_products_of_multiple_angles_keep_their_value(terms, seed):
+    text = " + ".join("*".join(f"{c}*{name}({k}*x)^{p}" for name, k, c, p in product) for product in terms)
+    expr = symdiff.parse(text)
+    simplified = symdiff.simplify(expr)
+    assert len(str(simplified)) <= len(str(symdiff.simplify(expr, "basic")))
+    assert_same_values(expr, simplified, seed, text)
