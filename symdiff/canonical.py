@@ -259,12 +259,66 @@ def _split_perfect_power(n: int, q: int):
 
 # ---- functions ----------------------------------------------------------------------------------------
 
+# ---- exact values of trigonometric functions at rational multiples of pi -----------------------------------
+
+# sin(q*pi) for q in [0, 1/2] as (n, r), meaning n*sqrt(r)/2: 0, 1/2, sqrt(2)/2, sqrt(3)/2, 1.
+_SIN_TABLE = {Fraction(0): (0, 1), Fraction(1, 6): (1, 1), Fraction(1, 4): (1, 2), Fraction(1, 3): (1, 3),
+              Fraction(1, 2): (2, 1)}  # sin = numerator*sqrt(root)/2
+
+
+def _pi_multiple(u: Expr):
+    """q for u = q*pi with a rational q (pi itself: 1), else None."""
+    if u is PI:
+        return Fraction(1)
+    if type(u) is Mul and len(u.args) == 2 and u.args[1] is PI and type(u.args[0]) is Num:
+        return Fraction(u.args[0].value)
+    return None
+
+
+def _exact_sin(q: Fraction):
+    """sin(q*pi) exactly when q is a multiple of 1/4 or 1/6 (reduced by symmetry to [0, 1/2]), else None."""
+    q = q % 2
+    sign = 1
+    if q > 1:
+        q, sign = q - 1, -1
+    if q > Fraction(1, 2):
+        q = 1 - q
+    entry = _SIN_TABLE.get(q)
+    if entry is None:
+        return None
+    numerator, root = entry
+    return canonical_mul([Num(Fraction(sign * numerator, 2)), canonical_pow(Num(root), HALF)])
+
+
+def trig_value(name: str, u: Expr):
+    """The exact value of sin, cos, tan, cot, sec or csc at a multiple of pi/4 or pi/6 (pi/3 -> sqrt(3)/2),
+    None when there is none; UndefinedError at a pole (tan(pi/2))."""
+    q = _pi_multiple(u)
+    if q is None or name not in _FROM_SIN_COS:
+        return None
+    sin, cos = _exact_sin(q), _exact_sin(q + Fraction(1, 2))
+    if sin is None or cos is None:
+        return None
+    top, bottom = _FROM_SIN_COS[name](sin, cos)
+    if bottom is ZERO:
+        raise UndefinedError(f"{name}({u}) is undefined")
+    return canonical_mul([top, canonical_pow(bottom, NEG_ONE)])
+
+
+# Each function as (numerator, denominator) of sin and cos.
+_FROM_SIN_COS = {"sin": lambda s, c: (s, ONE), "cos": lambda s, c: (c, ONE), "tan": lambda s, c: (s, c),
+                 "cot": lambda s, c: (c, s), "sec": lambda s, c: (ONE, c), "csc": lambda s, c: (ONE, s)}
+
+
 def canonical_function(name: str, arguments: list) -> Expr:
     if len(arguments) == 1:
         u = arguments[0]
         special = SPECIAL_VALUES.get((name, u))
         if special is not None:
             return special
+        exact = trig_value(name, u)
+        if exact is not None:
+            return exact
         if (name, u) in UNDEFINED_AT:
             raise UndefinedError(f"{name}({u}) is undefined")
         if type(u) is Float and name in REAL_FUNCTIONS:

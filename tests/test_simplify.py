@@ -360,3 +360,29 @@ def test_sums_of_products_of_multiple_angles_keep_their_value(terms, seed):
     simplified = symdiff.simplify(expr)
     assert len(str(simplified)) <= len(str(symdiff.simplify(expr, "basic")))
     assert_same_values(expr, simplified, seed, text)
+
+
+# ---- exact values at multiples of pi/4 and pi/6 ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("sin(pi/4)", "sqrt(2)/2"), ("cos(pi/6)", "sqrt(3)/2"), ("sin(pi/6)", "1/2"), ("cos(2*pi/3)", "-1/2"),
+    ("tan(pi/3)", "sqrt(3)"), ("cot(pi/6)", "sqrt(3)"), ("sec(pi/4)", "sqrt(2)"), ("csc(5*pi/6)", "2"),
+    ("sin(-pi/3)", "-sqrt(3)/2"), ("cos(7*pi/4)", "sqrt(2)/2"), ("sin(3*pi/2)", "-1"), ("tan(9*pi/4)", "1"),
+    ("sin(pi/12)", "sin(pi/12)"), ("cos(pi/5)", "cos(pi/5)"),   # no table entry: left as it is
+])
+def test_exact_trigonometric_values(text, expected):
+    assert s(text) == expected
+
+
+@pytest.mark.parametrize("k", range(-24, 25))
+@pytest.mark.parametrize("name", ["sin", "cos", "tan", "cot", "sec", "csc"])
+def test_exact_values_agree_with_floating_point(name, k):
+    text = f"{name}({k}*pi/12)"
+    try:
+        value = symdiff.simplify(text)
+    except symdiff.UndefinedError:  # a pole: the function of the float is huge or infinite there
+        reciprocal = {"cot": "tan", "sec": "cos", "csc": "sin", "tan": "cos"}[name]
+        assert abs(getattr(math, reciprocal)(k * math.pi / 12)) < 1e-12
+        return
+    expected = evaluate(symdiff.parse(text), {})
+    assert math.isclose(evaluate(value, {}), expected, rel_tol=1e-12, abs_tol=1e-12)
