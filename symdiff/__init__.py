@@ -65,6 +65,25 @@ def cse(exprs, prefix: str = "t"):
     return eliminate(_expressions(exprs), prefix)
 
 
+def evaluate(expr, values: dict | None = None, exact=None, **named):
+    """The value of an expression at a point: exact for exact inputs (evaluate("x^2", x="sqrt(2)") is 2),
+    a float for decimal ones or with exact=False; an error naming the part where it is undefined."""
+    from .evaluation import evaluate as compute
+    return compute(expr, {**(values or {}), **named}, exact=exact)
+
+
+def lambdify(exprs, variables=None, backend: str = "auto"):
+    """A fast Python function computing the expression(s), with NumPy arrays too (see symdiff.compile)."""
+    from .compile import lambdify as build
+    return build(exprs, variables, backend=backend)
+
+
+def limit_table(expr, variable=None, at=0, steps: int = 5, values=None):
+    """The difference quotients (f(a+h) - f(a))/h for h = 0.1 ... 10^-steps beside the exact f'(a)."""
+    from .difference_quotients import limit_table as build
+    return build(expr, variable, at, steps, values)
+
+
 def check(expr, *variables, order: int = 1, **options):
     """Differentiate with symdiff and with SymPy and report whether they agree (see symdiff.verify)."""
     from .verify import check as run
@@ -73,7 +92,7 @@ def check(expr, *variables, order: int = 1, **options):
 
 __all__ = [
     "parse", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check", "steps",
-    "gradient", "jacobian", "hessian", "cse",
+    "gradient", "jacobian", "hessian", "cse", "evaluate", "lambdify", "limit_table",
     "MAX_ORDER",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "LimitError",
     "UndefinedError",

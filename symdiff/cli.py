@@ -26,7 +26,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
         epilog='examples:\n  symdiff "3*x^2-4*x" --wrt x\n  symdiff "x^2*y^3" --wrt x --wrt y\n'
                '  symdiff "sin(x)/x" --latex\n  symdiff "x^2*sin(x)" --steps\n'
                '  symdiff "x^2*y + sin(x*y)" --grad\n  symdiff "x*y, x + y^2" --jacobian --wrt x,y\n'
-               '  symdiff "x^2*y + sin(x*y)" --hessian --latex --cse',
+               '  symdiff "x^2*y + sin(x*y)" --hessian --latex --cse\n'
+               '  symdiff "3*x^2-4*x" --at x=1\n  symdiff "3*x^2-4*x" --limit x=1\n'
+               '  symdiff "x^3 - 1/x" --plot tangent.svg --at x=1',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)"')
@@ -58,6 +60,19 @@ def build_argument_parser() -> argparse.ArgumentParser:
                       help='the Jacobian matrix of a comma-separated list of expressions, "x*y, x + y^2"')
     many.add_argument("--hessian", action="store_const", const="hessian", dest="many",
                       help="the matrix of second partial derivatives")
+    numbers = parser.add_argument_group("values and pictures")
+    numbers.add_argument("--at", metavar="POINT",
+                         help="the result's value at POINT, e.g. x=1 or x=1,y=1/2: exact for exact inputs "
+                              "(sqrt(2)/2, pi/4), a float for decimal ones")
+    numbers.add_argument("--float", action="store_true", help="with --at: the value as a decimal")
+    numbers.add_argument("--limit", metavar="POINT",
+                         help="the textbook's table of difference quotients (f(x+h)-f(x))/h for h = 0.1 ... "
+                              "0.00001 beside the exact derivative at POINT, e.g. x=1")
+    numbers.add_argument("--plot", metavar="FILE",
+                         help="draw f and its tangent line at the --at point, or f and f' over --range, "
+                              "to FILE (.svg or .png; needs pip install 'symdiff[plot]')")
+    numbers.add_argument("--range", metavar="A:B", help="the plot's x range (default -3:3, or 3 either side "
+                                                       "of the --at point)")
     parser.add_argument("--cse", action="store_true",
                         help="name the subexpressions the result uses more than once: t1 = ..., then the result")
     parser.add_argument("--check", action="store_true",
@@ -164,12 +179,15 @@ def _expression_after_double_dash(parser: argparse.ArgumentParser, argv: list[st
                    and not isinstance(action, (argparse._StoreConstAction, argparse._VersionAction))
                    for s in action.option_strings}
     kept, expressions, skip = [], [], False
-    for argument in argv:
-        if skip:
-            kept.append(argument)
+    for i, argument in enumerate(argv):
+        if skip:  # an option's value; one starting with '-' (--range -3:3) is joined as --range=-3:3
+            if argument.startswith("-"):
+                kept[-1] = f"{kept[-1]}={argument}"
+            else:
+                kept.append(argument)
             skip = False
         elif argument == "--":
-            return kept + ["--"] + expressions + argv[len(kept) + len(expressions) + 1:]
+            return kept + ["--"] + expressions + argv[i + 1:]
         elif argument.startswith("-") and argument.split("=", 1)[0] not in options:
             expressions.append(argument)
         else:
@@ -217,6 +235,87 @@ def derive_many(arguments, variables: list):
     return value, set().union(*(e.free_symbols for e in exprs))
 
 
+def _refuse_with(option: str, arguments, others) -> None:
+    from .errors import UsageError
+    for other in others:
+        if getattr(arguments, other[2:]) not in (None, False):
+            raise UsageError(f"{option} cannot be combined with {other}")
+
+
+def _point(text: str | None):
+    from .evaluation import parse_point
+    return None if text is None else parse_point(text)
+
+
+def _value_at(value, point: dict, as_float: bool):
+    """A result (expression, Vector or Matrix) evaluated at the point, entry by entry, as expressions."""
+    from .build import number
+    from .evaluation import evaluate
+
+    def at(expr):
+        found = evaluate(expr, point, exact=False if as_float else None)
+        return found if not isinstance(found, float) else number(found)
+    entries = [at(e) for e in _entries(value)]
+    return _same_shape(value, entries)
+
+
+def _single_variable(arguments, variables: list, expr, point: dict | None, option: str) -> str:
+    """The one variable of --limit or --plot: from --wrt, the point, or the expression."""
+    from .api import default_variable
+    from .errors import UsageError
+    if len(variables) > 1:
+        raise UsageError(f"{option} is for a function of one variable: give one --wrt")
+    if variables:
+        return variables[0]
+    if point is not None and len(point) == 1:
+        return next(iter(point))
+    free = sorted(expr.free_symbols - set(point or {}))
+    return free[0] if len(free) == 1 else default_variable(expr)
+
+
+def limit_table_for(arguments, variables: list) -> str:
+    """--limit x=1: the table of difference quotients, as text, LaTeX or JSON."""
+    import json
+    from .api import parse
+    from .difference_quotients import limit_table
+    _refuse_with("--limit", arguments, ("--steps", "--check", "--plot", "--at", "--cse"))
+    expr = parse(arguments.expression)
+    point = _point(arguments.limit)
+    variable = _single_variable(arguments, variables, expr, point, "--limit")
+    others = {name: value for name, value in point.items() if name != variable}
+    if variable not in point:
+        from .errors import UsageError
+        raise UsageError(f"--limit needs the point of {variable}, e.g. --limit {variable}=1")
+    table = limit_table(expr, variable, point[variable], values=others)
+    if arguments.format == "json":
+        return json.dumps({"rows": [[h, q] for h, q in table.rows], "exact": str(table.exact),
+                           "value": table.value, "latex": table.latex()})
+    return table.latex() if arguments.format == "latex" else table.text()
+
+
+def draw(arguments, expr, variables: list, point: dict | None) -> str:
+    """--plot FILE: f with its tangent at the --at point, or f and f' over --range; returns what was done."""
+    from .errors import UsageError
+    from .plot import plot_tangent, plot_with_derivative
+    variable = _single_variable(arguments, variables, expr, point, "--plot")
+    x_range = None
+    if arguments.range is not None:
+        low, _, high = arguments.range.partition(":")
+        try:
+            x_range = (float(low), float(high))
+        except ValueError:
+            raise UsageError(f"--range takes two numbers, A:B, not {arguments.range!r}") from None
+    if point is not None:
+        if set(point) != {variable}:
+            raise UsageError(f"--plot with --at draws a tangent: give the point of {variable} only")
+        result = plot_tangent(expr, variable, point[variable], arguments.plot, x_range=x_range)
+        return (f"symdiff: wrote {arguments.plot} (f and its tangent y = {result.tangent} at "
+                f"{variable} = {point[variable]})")
+    result = plot_with_derivative(expr, variable, arguments.plot, x_range=x_range or (-3, 3))
+    low, high = result.series and next(iter(result.series.values()))[0][[0, -1]]
+    return f"symdiff: wrote {arguments.plot} (f and f' for {low:g} <= {variable} <= {high:g})"
+
+
 def _warn_absent(variables: list, free_symbols) -> None:
     for name in variables:
         if name not in free_symbols:
@@ -233,10 +332,20 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         variables = [variable_name(part) for v in arguments.wrt for part in v.split(",")]
+        if arguments.steps:
+            _refuse_with("--steps", arguments, ("--at", "--plot"))
+        if arguments.check:
+            _refuse_with("--check", arguments, ("--at",))
+        point = _point(arguments.at)
         if arguments.many:
             value, free = derive_many(arguments, variables)
             _warn_absent(variables, free)
-            print(render(value, arguments.format, arguments.cse, MANY_LABELS[arguments.many]))
+            if point is not None:
+                value = _value_at(value, point, arguments.float)
+            print(render(value, arguments.format, arguments.cse and point is None, MANY_LABELS[arguments.many]))
+            return EXIT_OK
+        if arguments.limit is not None:
+            print(limit_table_for(arguments, variables))
             return EXIT_OK
         expr = parse(arguments.expression)
         order = 0 if arguments.simplify_only else arguments.order
@@ -249,10 +358,14 @@ def main(argv: list[str] | None = None) -> int:
                                            False if arguments.simplify == "none" else arguments.simplify)
         else:
             result = diff(expr, *variables, order=order, simplify=arguments.simplify)
+            if point is not None:
+                result = _value_at(result, point, arguments.float)
             printed = render(result, arguments.format, arguments.cse,
                              derivative_label(variables or [default_variable(expr)], order))
         _warn_absent(variables, expr.free_symbols)
         print(printed)
+        if arguments.plot:
+            print(draw(arguments, expr, variables, point), file=sys.stderr)
         if arguments.check:
             from .verify import check
             outcome = check(expr, *variables, order=order, ours=result)

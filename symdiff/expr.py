@@ -70,6 +70,18 @@ class Expr:
         from .api import simplify
         return simplify(self, level)
 
+    def evaluate(self, exact: bool | None = None, **values):
+        """The value at a point, e.g. f.evaluate(x=1) or f.evaluate(x="sqrt(2)/2"): exact where the inputs are,
+        a float where one is or with exact=False (see symdiff.evaluation)."""
+        from .evaluation import evaluate
+        return evaluate(self, values, exact=exact)
+
+    def compile(self, *variables, backend: str = "auto"):
+        """A fast Python function of `variables` (default: the free symbols, alphabetically); see
+        symdiff.compile.lambdify."""
+        from .compile import lambdify
+        return lambdify(self, variables or None, backend=backend)
+
     def latex(self) -> str:
         from .printing.latex import latex
         return latex(self)

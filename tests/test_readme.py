@@ -4,6 +4,8 @@ import doctest
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -37,9 +39,12 @@ def test_readme_python_examples_run():
     assert runner.failures == 0, f"{runner.failures} README example(s) failed (run with -s to see them)"
 
 
-def cli_examples():
-    """(command, expected output lines) for every `$ symdiff ...` line of README's indented examples."""
-    examples, lines = [], README.splitlines()
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+
+
+def cli_examples(text: str = README):
+    """(command, expected output lines) for every `$ symdiff ...` line of the indented examples in `text`."""
+    examples, lines = [], text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("    $ symdiff "):
             command = re.sub(r"\s+#.*$", "", line[len("    $ symdiff "):])
@@ -52,17 +57,29 @@ def cli_examples():
     return examples
 
 
-def test_readme_cli_examples_match_the_cli(capsys):
+@pytest.mark.parametrize("path", [ROOT / "README.md", *DOCS], ids=lambda p: p.name)
+def test_cli_examples_match_the_cli(path, capsys, tmp_path, monkeypatch):
+    """Each example's lines are its standard output then its standard error (warnings, 'wrote FILE', errors);
+    an example showing an error must exit with status 2. Run in a temporary directory: plots write files."""
     from symdiff.cli import main
-    examples = cli_examples()
-    assert len(examples) >= 5
+    examples = cli_examples(path.read_text(encoding="utf-8"))
+    assert len(examples) >= 5, f"{path.name} has too few CLI examples"
+    monkeypatch.chdir(tmp_path)
     for command, expected in examples:
         args = [a.strip('"') for a in re.findall(r'"[^"]*"|\S+', command)]
         status = main(args)
         captured = capsys.readouterr()
-        if command.startswith('"3*x^2-4*x)"'):  # the error example
-            assert status == 2
-            assert captured.err.rstrip("\n").splitlines() == expected, command
-            continue
-        assert status == 0, command
-        assert captured.out.rstrip("\n").splitlines() == expected, command
+        shown = captured.out.rstrip("\n").splitlines() + captured.err.rstrip("\n").splitlines()
+        assert shown == expected, command
+        assert status == (2 if any(line.startswith("symdiff: error") for line in expected) else 0), command
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_docs_python_examples_run(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    test = doctest.DocTestParser().get_doctest(text, {}, path.name, str(path), 0)
+    assert test.examples, f"{path.name} has no Python examples"
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0, f"{runner.failures} example(s) in {path.name} failed (run with -s to see them)"
