@@ -25,6 +25,7 @@ _set = object.__setattr__
 # What the grammar accepts as a name (grammar/symdiff.lark, NAME).
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _interned: "weakref.WeakValueDictionary[tuple, Expr]" = weakref.WeakValueDictionary()
+_interned_refs = _interned.data  # key -> weak reference
 
 
 class Expr:
@@ -34,13 +35,18 @@ class Expr:
 
     def __new__(cls, *args):
         key = (cls, args)
-        node = _interned.get(key)
-        if node is None:
-            node = object.__new__(cls)
-            _set(node, "args", args)
-            _set(node, "_free", _union_free(args))
-            _set(node, "_key", None)
-            _interned[key] = node
+        # The weak table's own dict, read directly: WeakValueDictionary.get is Python code, and this lookup
+        # is the hottest line of symdiff (every node built goes through it).
+        ref = _interned_refs.get(key)
+        if ref is not None:
+            node = ref()
+            if node is not None:
+                return node
+        node = object.__new__(cls)
+        _set(node, "args", args)
+        _set(node, "_free", _union_free(args))
+        _set(node, "_key", None)
+        _interned[key] = node
         return node
 
     # Interning makes the default identity-based __eq__ and __hash__ structural.
@@ -266,6 +272,11 @@ def _check(node):
 def _flatten(cls, items):
     if len(items) < 2:
         raise ValueError(f"{cls.__name__} needs at least two operands")
+    for item in items:  # the common case, nothing nested: the operands as they are
+        if type(item) is cls or not isinstance(item, Expr):
+            break
+    else:
+        return items
     out = []
     for item in items:
         if type(item) is cls:

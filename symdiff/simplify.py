@@ -155,9 +155,12 @@ class Simplifier:
         if _has_sum_to_combine(node):
             from .rational import rational_candidates
             candidates += rational_candidates(node)
-        candidates += [c for c in map(_sign_absorbed, candidates) if c is not None]
-        candidates = [self.rewrite_everywhere(c) for c in candidates]
-        best = min(candidates, key=self.cost)
+        best = min(map(self.rewrite_everywhere, candidates), key=self.cost)
+        # A minus sign taken into a sum changes only signs, so it is tried on the winner alone (trying it on
+        # every candidate doubled the cost of rewriting long expansions).
+        absorbed = _sign_absorbed(best)
+        if absorbed is not None:
+            best = min(best, self.rewrite_everywhere(absorbed), key=self.cost)
         if best is not node and self.cost(best) < self.cost(node) and _is_rational_part(best):
             return self(best)  # a new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product
         return best
