@@ -1,0 +1,239 @@
+"""The docs build's hook: what the pages show of symdiff's output is computed by symdiff while the site builds.
+
+A page asks for output in two ways, both replaced before MkDocs reads the Markdown:
+
+- a fenced block whose language is `symdiff-KIND`, holding Python run like a notebook cell (the value of its
+  last line is the output), in a namespace kept for the whole page that starts with `sd` (symdiff) and the
+  helpers below:
+
+      symdiff-math       the value's LaTeX (an expression, a Vector/Matrix, steps, CSE, or a LaTeX string)
+                         as display maths, rendered by KaTeX
+      symdiff-text       the value (its .text() when it has one, else str) in a code block
+      symdiff-markdown   the value, a Markdown string, inserted as it is (tables, option lists)
+      symdiff-plot NAME  the cell draws into `path` (NAME, e.g. tangent.svg, beside the built page) and its
+                         value, if a string, is the caption
+
+- `{{ python }}` anywhere in the text: the value's LaTeX, for the page to put in `$...$` or `$$...$$`.
+
+Cells and inline maths run in the order they appear. Any error in one fails the build, naming the page, so
+a page can never show output that symdiff no longer gives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+from pathlib import Path
+
+import symdiff as sd
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parent.parent
+BLOCK = re.compile(r"^```symdiff-(math|text|markdown|plot)[ \t]*(\S*)[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
+INLINE = re.compile(r"\{\{(.+?)\}\}")
+GENERATED = re.compile(f"{BLOCK.pattern}|{INLINE.pattern}", re.M | re.S)
+
+
+# ---- helpers available to every cell -------------------------------------------------------------------
+
+def latex_of(value) -> str:
+    """The LaTeX of an expression or of anything with a .latex() method (matrices, steps, CSE, limit tables);
+    a string is taken as LaTeX already."""
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "latex"):
+        return value.latex()
+    return sd.latex(value)
+
+
+def derivative(expr, variable: str = "x", order: int = 1) -> str:
+    """d/dx (expr) = its derivative, both sides printed by symdiff."""
+    operator = rf"\frac{{d}}{{d{variable}}}" if order == 1 else rf"\frac{{d^{{{order}}}}}{{d{variable}^{{{order}}}}}"
+    return rf"{operator}\left({sd.latex(expr)}\right) = {sd.latex(sd.diff(expr, variable, order=order))}"
+
+
+def partial(expr, *variables: str) -> str:
+    """The partial derivative in the variables, in order, as d^n f / dy dx = result."""
+    n = len(variables)
+    top = r"\partial" if n == 1 else rf"\partial^{{{n}}}"
+    bottom = " ".join(rf"\partial {v}" for v in reversed(variables))
+    return rf"\frac{{{top}}}{{{bottom}}}\left({sd.latex(expr)}\right) = {sd.latex(sd.diff(expr, *variables))}"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("|", r"\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def rule_table() -> str:
+    """The table of derivative rules, read from symdiff.functions.RULES: every row of the registry, the
+    partial derivatives as written there and as symdiff prints them in LaTeX."""
+    from symdiff.functions import ARGUMENT_NAMES, RULES
+    rows = []
+    for (name, arity), rule in RULES.items():
+        arguments = ARGUMENT_NAMES[:arity]
+        call = sd.parse(f"{name}({', '.join(arguments)})")
+        for argument, written in zip(arguments, rule.partials):
+            rows.append([f"`{name}`" if argument == "u" else "", f"${sd.latex(call)}$" if argument == "u" else "",
+                         f"${argument}$", f"`{written}`", f"${sd.latex(sd.parse(written))}$"])
+    return markdown_table(["function", "f", "in", "derivative as written in `symdiff/functions.py`",
+                           "the same, printed by symdiff"], rows)
+
+
+def alias_table() -> str:
+    from symdiff.functions import ALIASES
+    by_name: dict[str, list[str]] = {}
+    for alias, name in ALIASES.items():
+        by_name.setdefault(name, []).append(f"`{alias}`")
+    return markdown_table(["function", "also written"],
+                          [[f"`{name}`", ", ".join(aliases)] for name, aliases in sorted(by_name.items())])
+
+
+def sweep_table(f) -> str:
+    """The reverse sweep of symdiff.reverse_mode.adjoints, node by node: each distinct node of f's graph in
+    the order visited, with its adjoint df/dnode (simplified), built with the same local partials. Fails if
+    the variables' adjoints differ from symdiff.gradient(f)."""
+    from symdiff.build import add, mul
+    from symdiff.expr import ONE, Sym
+    from symdiff.reverse_mode import LOCAL_PARTIALS
+    from symdiff.traversal import children, parents_first
+    f = sd.parse(f) if isinstance(f, str) else f
+    names = sorted(f.free_symbols)
+    depends = lambda node: not set(names).isdisjoint(node.free_symbols)  # noqa: E731
+    contributions, rows, found = {f: [ONE]}, [], {}
+    for node in parents_first([f], lambda n: [c for c in children(n) if depends(c)]):
+        adjoint = sd.simplify(add(*contributions.pop(node)))
+        rows.append([f"${sd.latex(node)}$", f"${sd.latex(adjoint)}$"])
+        if type(node) is Sym:
+            found[node.name] = adjoint
+            continue
+        for child, local in LOCAL_PARTIALS[type(node)](node, depends):
+            contributions.setdefault(child, []).append(mul(adjoint, local))
+    gradient = sd.gradient(f, names)
+    if [found[name] for name in names] != list(gradient):
+        raise AssertionError(f"the sweep gives {found}, symdiff.gradient gives {gradient}")
+    return markdown_table(["node $n$", r"adjoint $\bar n = \partial f / \partial n$"], rows)
+
+
+def limits_table() -> str:
+    """The resource limits in force by default: the fields of symdiff.limits.Limits with their defaults and
+    what each bounds (from that module's own table), or, where symdiff has no such module, the order limit."""
+    try:
+        import dataclasses
+
+        from symdiff import limits
+        fields = dataclasses.fields(limits.Limits)
+    except (ImportError, AttributeError, TypeError):
+        return (f"A derivative order above {sd.MAX_ORDER} in all (`symdiff.MAX_ORDER`) is refused, and so is an "
+                "expression nested too deeply for Python's recursion limit: both are a `LimitError`.")
+    described = {}
+    for line in (limits.__doc__ or "").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.lstrip().startswith("|") and len(cells) >= 3:
+            described[cells[0]] = cells[-1]
+    rows = [[f"`{f.name}`", f"{f.default:,}", described.get(f.name, "")] for f in fields]
+    return ("The defaults of `symdiff.limits.Limits`; passing one is a `LimitError`.\n\n"
+            + markdown_table(["limit", "default", "what it bounds"], rows))
+
+
+def _parser() -> argparse.ArgumentParser:
+    from symdiff.cli import build_argument_parser
+    return build_argument_parser()
+
+
+def cli_help() -> str:
+    """`symdiff --help`, formatted 80 columns wide."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    try:
+        return _parser().format_help().rstrip()
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+
+
+def cli_options() -> list[argparse.Action]:
+    return [action for action in _parser()._actions if action.option_strings]
+
+
+def option_help(option: str) -> str:
+    """One option's spelling, argument and help text, from symdiff.cli.build_argument_parser()."""
+    for action in cli_options():
+        if option in action.option_strings:
+            spelling = ", ".join(f"`{s}`" for s in action.option_strings)
+            if action.metavar or action.choices:
+                argument = action.metavar or "{" + ",".join(action.choices) + "}"
+                spelling = ", ".join(f"`{s} {argument}`" for s in action.option_strings)
+            text = (action.help or "").replace("%(prog)s", "symdiff")
+            return f"**{spelling}**: {text}"
+    raise PluginError(f"symdiff has no option {option}")
+
+
+def grammar() -> str:
+    return (ROOT / "grammar" / "symdiff.lark").read_text(encoding="utf-8").rstrip()
+
+
+# ---- the hook ------------------------------------------------------------------------------------------
+
+def _run(code: str, namespace: dict):
+    """Run a cell; the value of its last line if that is an expression, else None."""
+    tree = ast.parse(code)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<docs cell>", "exec"), namespace)
+    if last is None:
+        return None
+    return eval(compile(ast.Expression(last.value), "<docs cell>", "eval"), namespace)
+
+
+def _namespace() -> dict:
+    helpers = (latex_of, derivative, partial, markdown_table, rule_table, alias_table, sweep_table,
+               limits_table, cli_help, cli_options, option_help, grammar)
+    return {"sd": sd, "symdiff": sd, **{f.__name__: f for f in helpers}}
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if "```symdiff-" not in markdown and "{{" not in markdown:
+        return markdown
+    namespace = _namespace()
+    out_dir = Path(config["site_dir"]) / Path(page.file.dest_uri).parent
+
+    def block(kind: str, name: str, code: str) -> str:
+        if kind == "plot":
+            if not name:
+                raise PluginError(f"{page.file.src_uri}: a symdiff-plot block needs a file name")
+            out_dir.mkdir(parents=True, exist_ok=True)
+            namespace["path"] = str(out_dir / name)
+        try:
+            value = _run(code, namespace)
+        except Exception as error:  # any failure fails the build, with the cell that failed
+            raise PluginError(f"{page.file.src_uri}: symdiff-{kind} cell failed: {error!r}\n{code}") from error
+        if kind == "math":
+            return f"\n$$\n{latex_of(value)}\n$$\n"
+        if kind == "text":
+            shown = value.text() if hasattr(value, "text") else str(value)
+            return f"```text\n{shown}\n```"
+        if kind == "markdown":
+            return str(value)
+        if not (out_dir / name).exists():
+            raise PluginError(f"{page.file.src_uri}: the plot cell wrote no {name}")
+        caption = f"\n<figcaption>{value}</figcaption>" if isinstance(value, str) else ""
+        return f'<figure class="symdiff-plot" markdown>\n<img src="{name}" alt="{name}">{caption}\n</figure>'
+
+    def inline(code: str) -> str:
+        code = code.strip()
+        try:
+            value = _run(code, namespace)
+        except Exception as error:
+            raise PluginError(f"{page.file.src_uri}: {{{{ {code} }}}} failed: {error!r}") from error
+        return latex_of(value)
+
+    def generate(match: re.Match) -> str:
+        kind, name, code, inline_code = match.groups()
+        return block(kind, name, code) if kind else inline(inline_code)
+
+    return GENERATED.sub(generate, markdown)
