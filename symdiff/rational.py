@@ -179,16 +179,18 @@ class RationalForm:
         parts = [Num(Fraction(int(content.p), int(content.q)))]
         return parts + [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
 
+    def common_factor(self, polynomial) -> tuple:
+        """(content, monomial) dividing every term: for x^2*exp(x) + 2*x*exp(x), (1, x*exp(x))."""
+        terms = list(polynomial.terms())
+        lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
+        return _rational_content(c for _, c in terms), self.context.from_dict({lowest: 1})
+
     def common_factored(self, polynomial) -> list:
         """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x, exp(x), x + 2."""
-        terms = list(polynomial.terms())
-        if len(terms) < 2:
+        if len(polynomial) < 2:
             return [self.to_expr(polynomial)]
-        lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
-        monomial = self.context.from_dict({lowest: 1})
-        rest = polynomial / monomial
-        content = _rational_content(c for _, c in rest.terms())
-        rest = rest / self.constant(content)
+        content, monomial = self.common_factor(polynomial)
+        rest = polynomial / monomial / self.constant(content)
         return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
 
 
@@ -254,9 +256,16 @@ def multiple_angles(generators: dict) -> dict:
     return expanded
 
 
-def rational_candidates(node: Expr) -> list:
+def _shortest_text(polynomial) -> int:
+    """A lower bound on the printed length of a polynomial written out: each term takes a character at least,
+    and each ' + ' between terms three."""
+    return 4 * len(polynomial) - 3
+
+
+def rational_candidates(node: Expr, budget: int | None = None) -> list:
     """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
-    when it is not worth trying (no sum) or too large."""
+    when it is not worth trying (no sum) or too large. With a `budget` (the text length to beat), forms that
+    cannot be shorter are not built: writing out a long expansion is most of the cost of simplifying."""
     generators: dict = {}
     try:
         generators_of(node, generators)
@@ -280,9 +289,21 @@ def rational_candidates(node: Expr) -> list:
     reduced = form.pythagorean_reduced(numerator)
     if len(reduced) < len(numerator):
         numerator = reduced
-    tops = [[form.to_expr(numerator)]]
-    if len(numerator) > 1:  # a single term has no common factor to take out and nothing to factor
-        tops += [form.common_factored(numerator), form.factored(numerator)]
+    bottom_length = 0 if denominator == form.one else _shortest_text(denominator)
+    if budget is not None and bottom_length >= budget:
+        return []
+    tops = []
+    if budget is None or _shortest_text(numerator) + bottom_length < budget:
+        tops.append([form.to_expr(numerator)])
+        # (a single term has no common factor to take out; nor has a sum whose content and monomial are 1)
+        if len(numerator) > 1 and form.common_factor(numerator) != (1, form.one):
+            tops.append(form.common_factored(numerator))
+    # Factored: a form that can be short however long the expansion. Not for two terms: once their common
+    # factor is out, a binomial's factors (x^2 - 1 = (x - 1)*(x + 1)) are longer than it.
+    if 2 < len(numerator) <= MAX_FACTOR_TERMS:
+        tops.append(form.factored(numerator))
+    if not tops:
+        return []
     if denominator == form.one:
         return [canonical_mul(top) for top in tops]
     bottoms = [form.factored(denominator), form.factored(denominator, squarefree=True)]

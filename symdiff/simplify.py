@@ -25,6 +25,8 @@ LEVELS = ("basic", "full")
 MAX_RULE_TERMS = 40
 # A part of at least this many nodes (as a tree) that several results of simplify_all share is simplified once.
 MIN_SHARED_SIZE = 40
+# Candidate forms longer than this many times the best rewritten one are not rewritten.
+REWRITE_REACH = 1.5
 # Rules are re-tried on a node's result at most this often (each success shrinks the node).
 MAX_REWRITES_PER_NODE = 8
 
@@ -154,8 +156,8 @@ class Simplifier:
         candidates = [node]
         if _has_sum_to_combine(node):
             from .rational import rational_candidates
-            candidates += rational_candidates(node)
-        best = min(map(self.rewrite_everywhere, candidates), key=self.cost)
+            candidates += rational_candidates(node, self.cost(node))
+        best = self.best_rewritten(candidates)
         # A minus sign taken into a sum changes only signs, so it is tried on the winner alone (trying it on
         # every candidate doubled the cost of rewriting long expansions).
         absorbed = _sign_absorbed(best)
@@ -163,6 +165,19 @@ class Simplifier:
             best = min(best, self.rewrite_everywhere(absorbed), key=self.cost)
         if best is not node and self.cost(best) < self.cost(node) and _is_rational_part(best):
             return self(best)  # a new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product
+        return best
+
+    def best_rewritten(self, candidates: list) -> Expr:
+        """The shortest of the candidates after rewriting, shortest first; a candidate REWRITE_REACH times as
+        long as the best found so far is not rewritten (a rule rarely shrinks a form that much, and rewriting
+        every term of a long expansion is the simplifier's costliest step)."""
+        best = None
+        for candidate in sorted(dict.fromkeys(candidates), key=self.cost):
+            if best is not None and self.cost(candidate) > REWRITE_REACH * self.cost(best):
+                break
+            rewritten = self.rewrite_everywhere(candidate)
+            if best is None or self.cost(rewritten) < self.cost(best):
+                best = rewritten
         return best
 
     def _map_parts(self, node: Expr) -> Expr:
