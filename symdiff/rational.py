@@ -22,6 +22,9 @@ MAX_FACTOR_TERMS = 60
 # input stays as it is.
 MAX_TERMS = 20000
 MAX_EXPONENT = 1000
+# ... and no polynomial may hold more than this many exponents (terms times generators): FLINT stores one per
+# generator per term, and a sum of hundreds of unrelated parts over one denominator took 200 MB.
+MAX_CELLS = 200_000
 
 
 # sin(k*a) and cos(k*a) with |k| up to this are written as polynomials in sin(a) and cos(a) when several
@@ -76,8 +79,23 @@ class RationalForm:
         self.one = self.context.from_dict({(0,) * len(names): 1})
         self.zero = self.one - self.one
         self.variables = self.context.gens()
+        # polynomials that would grow past this many terms are refused (TooLarge)
+        self.term_limit = min(MAX_TERMS, MAX_CELLS // max(1, len(generators)))
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
+
+    def times(self, a, b):
+        """a*b, refused before it is computed when the expansion could pass the term limit."""
+        if len(a) * len(b) > self.term_limit and len(a) > 1 and len(b) > 1:
+            raise TooLarge("expansion too large")
+        return a * b
+
+    def power(self, a, n: int):
+        """a^n, refused before it is computed when the expansion could pass the term limit, or the power is
+        too high to be worth expanding (2^(10^10) stays a power, as the canonical form leaves it)."""
+        if n > MAX_EXPONENT or len(a) > 1 and math.comb(len(a) + n - 1, n) > self.term_limit:
+            raise TooLarge("expansion too large")
+        return a ** n
 
     def _multiple_angle(self, name: str, k: int, base: Expr):
         """sin(k*a) or cos(k*a) (or sinh, cosh) by the addition theorem, as a polynomial in sin(a), cos(a)."""
@@ -108,21 +126,23 @@ class RationalForm:
             for term in node.args:
                 p, q = self.quotient(term, memo)
                 common = denominator.gcd(q)
-                numerator = _times(numerator, q / common) + _times(p, denominator / common)
-                denominator = _times(denominator, q / common)
+                numerator = self.times(numerator, q / common) + self.times(p, denominator / common)
+                denominator = self.times(denominator, q / common)
+                if len(numerator) > self.term_limit:
+                    raise TooLarge("the common numerator grows past any use")
             result = (numerator, denominator)
         elif kind is Mul:
             numerator, denominator = self.one, self.one
             for factor in node.args:
                 p, q = self.quotient(factor, memo)
-                numerator, denominator = _times(numerator, p), _times(denominator, q)
+                numerator, denominator = self.times(numerator, p), self.times(denominator, q)
             result = (numerator, denominator)
         elif kind is Pow and _integer_exponent(node) is not None:
             n = _integer_exponent(node)
             p, q = self.quotient(node.base, memo)
             if n < 0:
                 p, q, n = q, p, -n
-            result = (_power(p, n), _power(q, n))
+            result = (self.power(p, n), self.power(q, n))
         elif kind is Pow and type(node.exp) is Num:  # x^(p/q) = (x^(1/q))^p
             root = self.variables[self.index[Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))]]
             p = node.exp.value.numerator
@@ -153,7 +173,7 @@ class RationalForm:
                     rest = list(map(int, exponents))
                     rest[i] = k % 2
                     term = self.context.from_dict({tuple(rest): coefficient})
-                    result += term * _power(one_minus, k // 2) if k >= 2 else term
+                    result += term * self.power(one_minus, k // 2) if k >= 2 else term
                 polynomial = result
         return polynomial
 
@@ -192,21 +212,6 @@ class RationalForm:
         content, monomial = self.common_factor(polynomial)
         rest = polynomial / monomial / self.constant(content)
         return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
-
-
-def _times(a, b):
-    """a*b, refused before it is computed when the expansion could pass MAX_TERMS terms."""
-    if len(a) * len(b) > MAX_TERMS and len(a) > 1 and len(b) > 1:
-        raise TooLarge("expansion too large")
-    return a * b
-
-
-def _power(a, n: int):
-    """a^n, refused before it is computed when the expansion could pass MAX_TERMS terms, or the power is too
-    high to be worth expanding (2^(10^10) stays a power, as the canonical form leaves it)."""
-    if n > MAX_EXPONENT or len(a) > 1 and math.comb(len(a) + n - 1, n) > MAX_TERMS:
-        raise TooLarge("expansion too large")
-    return a ** n
 
 
 def _rational_content(coefficients) -> Fraction:
@@ -274,6 +279,11 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list:
     multiples = multiple_angles(generators)
     ordered = sorted(generators, key=sort_key)
     form = RationalForm(ordered, multiples)
+    if budget is not None:
+        # A numerator of n terms prints in at least 4n - 3 characters; one growing to `budget` terms while the
+        # sum is brought over one denominator would have to cancel four-fold to win: it is not worth finishing
+        # (unrelated fractions summed over a common denominator were the simplifier's memory peak).
+        form.term_limit = min(form.term_limit, max(64, budget))
     try:
         numerator, denominator = form.quotient(node, {})
     except TooLarge:
