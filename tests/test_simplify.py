@@ -386,3 +386,30 @@ def test_exact_values_agree_with_floating_point(name, k):
         return
     expected = evaluate(symdiff.parse(text), {})
     assert math.isclose(evaluate(value, {}), expected, rel_tol=1e-12, abs_tol=1e-12)
+
+
+# ---- two-monomial sums, without FLINT -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["6*x - 4", "3*x^2 - 4*x", "1000*x + 2000", "x^5*y^3 + x^3*y^7", "-x^4 - x^6",
+                                  "2*x*y + 4*y", "x^2 + x", "-12*x^3*pi + 8*x*pi^2"])
+def test_binomials_simplify_as_through_flint(text):
+    """The binomial fast path gives what the general rational step gives (or shorter, never longer)."""
+    from symdiff.canonical import canonical
+    from symdiff.rational import binomial_candidates
+    node = canonical(symdiff.parse(text))
+    fast = binomial_candidates(node)
+    assert fast is not None
+    general = _through_flint(node)
+    shortest = lambda forms: min([node, *forms], key=lambda f: len(str(f)))  # noqa: E731
+    assert len(str(shortest(fast))) <= len(str(shortest(general)))
+    for form in fast:
+        for point in ({"x": 0.7, "y": 1.3}, {"x": -1.1, "y": 0.4}):
+            assert math.isclose(evaluate(form, point), evaluate(node, point), rel_tol=1e-12)
+
+
+def _through_flint(node):
+    """rational_candidates with the fast path turned off."""
+    from unittest import mock
+    from symdiff import rational
+    with mock.patch.object(rational, "binomial_candidates", lambda node: None):
+        return rational.rational_candidates(node)
