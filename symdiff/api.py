@@ -1,49 +1,87 @@
-"""The Python API: parse, diff, simplify and print, taking an expression or its text."""
+"""The Python API: parse, diff, simplify and print, taking an expression or its text.
+
+Every function here takes `limits=` (a symdiff.limits.Limits) to override, for that call, the resource limits
+in force (see symdiff.limits: input length, nesting depth, number size, derivative order, expression size);
+`with symdiff.limits.use(...)` does the same for a block. Whatever the input, these functions return a result
+or raise a SymdiffError: deep nesting, huge numbers and huge results are LimitErrors, never a RecursionError,
+an OverflowError or a MemoryError.
+"""
 
 from __future__ import annotations
 
 import functools
 
 from . import functions
+from . import limits as _limits
 from .differentiate import differentiate
-from .errors import LimitError, UsageError
+from .errors import LimitError, UndefinedError, UsageError
 from .expr import NAME_PATTERN, Const, Expr, Sym
 from .parser import parse as _parse
+from .parser import parse_list as _parse_list
 from .printing.latex import latex as _latex
 from .printing.sympy_code import to_sympy_code
 from .printing.text import to_text
 from .simplify import LEVELS
 from .simplify import simplify as _simplify
 
-# A derivative order above this is refused: each order at least rebuilds the expression.
-MAX_ORDER = 1000
-
+# A derivative order above this is refused: each order at least rebuilds the expression. The limit in force
+# is symdiff.limits.current().max_order; this is its default.
+MAX_ORDER = _limits.DEFAULT_LIMITS.max_order
 
 
 def _guard(function):
-    """Deep recursion on a pathological input becomes a LimitError, not a RecursionError traceback."""
+    """Runs `function` with the limits given by its `limits` keyword in force and room on the stack for
+    expressions nested as deep as they allow. What still goes wrong for want of resources becomes a
+    LimitError, never a traceback: recursion deeper than that (a result far deeper than its input), numbers
+    too large for a float or for Python's int-to-text conversion, memory."""
     @functools.wraps(function)
-    def guarded(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except RecursionError:
-            raise LimitError("expression too deeply nested") from None
+    def guarded(*args, limits: _limits.Limits | None = None, **kwargs):
+        with _limits.use(limits) as in_force, _limits.recursion_room(in_force):
+            try:
+                return function(*args, **kwargs)
+            except RecursionError:
+                raise LimitError("expression too deeply nested") from None
+            except OverflowError:
+                raise LimitError("a number is too large (over 1.8e308 for a decimal)") from None
+            except ValueError as error:
+                if "integer string conversion" in str(error):  # Python's limit on printing huge ints
+                    raise LimitError("a number in the result has too many digits to print") from None
+                raise
+            except ZeroDivisionError:  # a literal 0 in a denominator, e.g. from log(x, 0) = log(x)/log(0)
+                raise UndefinedError("division by zero: the expression divides by something that is "
+                                     "identically 0") from None
+            except MemoryError:
+                raise LimitError("out of memory: the expression or its result is too large") from None
     return guarded
 
 
-def as_expr(expr: Expr | str) -> Expr:
-    """An expression from an Expr or from text."""
+guard = _guard  # for other entry points (gradient, evaluation, ...): wrap them the same way
+
+
+def as_expr(expr: Expr | str, check: bool = False) -> Expr:
+    """An expression from an Expr or from text (parsed within the limits in force). With `check`, an Expr
+    given as such is checked against max_size too (not max_depth: a result may nest a little deeper than its
+    input; recursion far deeper than max_depth is still a LimitError)."""
     if isinstance(expr, Expr):
+        if check:
+            _limits.check_expression(expr, depth=False)
         return expr
     if isinstance(expr, str):
-        return parse(expr)
+        return _parse(expr)
     raise TypeError(f"expected an expression or its text, not {type(expr).__name__}")
 
 
 @_guard
 def parse(text: str) -> Expr:
-    """Parse text such as "3x^2 - 4x" into an expression (ParseError, with position, if it is not one)."""
+    """Parse text such as "3x^2 - 4x" into an expression (ParseError, with position, if it is not one;
+    LimitError if it is longer or nests deeper than the limits allow)."""
     return _parse(text)
+
+
+@_guard
+def parse_list(text: str) -> list:
+    """Parse a comma-separated list of expressions, "x*y, x + y^2"."""
+    return _parse_list(text)
 
 
 def variable_name(variable) -> str:
@@ -103,19 +141,29 @@ def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = Tr
     """The derivative of `expr`, `order` times in each of `variables` in turn (all of them if one is a
     comma-separated list: diff(f, "x,y") is d2f/dydx). With no variable, the expression's only free symbol.
     A variable that does not occur gives 0. `simplify`: True (or "full"), "basic" (canonical form only), or
-    False (the rules' raw output)."""
-    expr = as_expr(expr)
+    False (the rules' raw output). The total order is at most limits.max_order, and each intermediate
+    result at most limits.max_size nodes (LimitError)."""
+    expr = as_expr(expr, check=True)
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise UsageError(f"the order must be a whole number >= 0, not {order!r}")
     names = [variable_name(part) for v in variables
              for part in (v.split(",") if isinstance(v, str) else [v])]
     if not names and order > 0:
         names = [default_variable(expr)]
-    if order * len(names) > MAX_ORDER:
-        raise LimitError(f"derivative order {order * len(names)} is over the limit of {MAX_ORDER}")
-    between = _simplifier(simplify)
-    result = between(expr) if between else expr
+    _limits.check_order(order * len(names))
+    simplifier = _simplifier(simplify)
+    result = simplifier(expr) if simplifier else expr
     for name in names:
+        done = [0]
+
+        def between(node, name=name, done=done):
+            node = simplifier(node) if simplifier else node
+            _limits.check_expression(node, depth=False)
+            done[0] += 1
+            if done[0] < order:
+                _limits.check_derivative_size(node, name)  # before the next order builds it
+            return node
+        _limits.check_derivative_size(result, name)
         result = differentiate(result, name, order, between=between)
     return result
 
@@ -125,12 +173,12 @@ def simplify(expr: Expr | str, level: str = "full") -> Expr:
     """The simplified form of an expression: "full" (default) or "basic" (the canonical form only)."""
     if level not in LEVELS:
         raise UsageError(f"unknown simplification level {level!r}: use {' or '.join(LEVELS)}")
-    return _simplify(as_expr(expr), level)
+    return _simplify(as_expr(expr, check=True), level)
 
 
 @_guard
 def latex(expr: Expr | str) -> str:
-    """LaTeX for an expression, e.g. \\frac{x}{2 y}."""
+    """LaTeX for an expression, e.g. `\\frac{x}{2 y}`."""
     return _latex(as_expr(expr))
 
 

@@ -9,11 +9,16 @@ Anything more (collecting like terms, folding powers, canonical order) is `symdi
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
+from .errors import LimitError
 from .expr import NEG_ONE, ONE, ZERO, Add, Expr, Float, Mul, Num, Pow
+from .limits import check_number
 
 NUMBERS = (Num, Float)
+# Exact numbers below this many bits are never checked against limits.max_result_digits (a fast path).
+_SMALL_BITS = 1024
 
 
 def is_number(node: Expr) -> bool:
@@ -21,8 +26,34 @@ def is_number(node: Expr) -> bool:
 
 
 def number(value) -> Expr:
-    """A node for a Python number: exact for int/Fraction, Float for float."""
-    return Float(value) if isinstance(value, float) else Num(value)
+    """A node for a Python number: exact for int/Fraction, Float for float. A float that overflowed (inf,
+    nan) or an exact number over limits.max_result_digits is a LimitError."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise LimitError("a decimal number overflows (its magnitude is over 1.8e308)")
+        return Float(value)
+    if isinstance(value, int):
+        if value.bit_length() > _SMALL_BITS:
+            check_number(value)
+    elif max(value.numerator.bit_length(), value.denominator.bit_length()) > _SMALL_BITS:
+        check_number(value)
+    return Num(value)
+
+
+def plus(a, b):
+    """a+b for Python numbers; an exact integer too large to become a float (10^400 + 0.5) is a LimitError."""
+    try:
+        return a + b
+    except OverflowError:
+        raise LimitError("a number is too large to combine with a decimal (over 1.8e308)") from None
+
+
+def multiply(a, b):
+    """a*b for Python numbers; an exact integer too large to become a float (10^400 * 0.5) is a LimitError."""
+    try:
+        return a * b
+    except OverflowError:
+        raise LimitError("a number is too large to combine with a decimal (over 1.8e308)") from None
 
 
 def add(*terms: Expr) -> Expr:
@@ -38,7 +69,7 @@ def mul(*factors: Expr) -> Expr:
     for factor in factors:
         for f in (factor.args if type(factor) is Mul else (factor,)):
             if type(f) in NUMBERS:
-                coefficient = coefficient * f.value
+                coefficient = multiply(coefficient, f.value)
             elif is_denominator(f):
                 denominator.append(f)
             else:
@@ -65,7 +96,7 @@ def inv(node: Expr) -> Expr:
     if kind is Num:
         return Num(Fraction(1) / node.value)
     if kind is Float:
-        return Float(1.0 / node.value)
+        return number(1.0 / node.value)  # 1/5e-324 overflows
     if kind is Mul:
         return mul(*map(inv, node.args))
     if kind is Pow and not is_number(node.base):

@@ -14,14 +14,20 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .build import has_negative_sign, number
+from .build import has_negative_sign, multiply, number, plus
 from .errors import UndefinedError
+from .limits import current as current_limits
 from .expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
 from .numeric import REAL_FUNCTIONS
 from .order import factor_key, term_key
 
-# Exact integer powers are expanded only up to this many bits; beyond, 2^(10^10) stays symbolic.
-MAX_POWER_BITS = 100_000
+# Exact powers of numbers are expanded only up to limits.max_digits digits: beyond, 2^(10^10) stays
+# 2^10000000000. An exact root is looked for only in numbers of at most that many digits.
+_BITS_PER_DIGIT = 3.3219280948873626  # log2(10)
+
+
+def _max_power_bits() -> int:
+    return int(current_limits().max_digits * _BITS_PER_DIGIT)
 
 NUMBERS = (Num, Float)
 
@@ -103,9 +109,9 @@ def canonical_add(terms: list) -> Expr:
     collected: dict = {}
     for coefficient, rest in map(split_coefficient, flat):
         if rest is None:
-            constant += coefficient
+            constant = plus(constant, coefficient)
         else:
-            collected[rest] = collected.get(rest, 0) + coefficient
+            collected[rest] = plus(collected.get(rest, 0), coefficient)
     out = [with_coefficient(c, rest) for rest, c in collected.items() if c != 0]
     if not out:
         return number(constant)
@@ -130,7 +136,7 @@ def canonical_mul(factors: list) -> Expr:
         for factor in pending:
             for f in (factor.args if type(factor) is Mul else (factor,)):
                 if type(f) in NUMBERS:
-                    coefficient = coefficient * f.value
+                    coefficient = multiply(coefficient, f.value)
                 elif type(f) is Pow:
                     bases.setdefault(f.base, []).append(f.exp)
                 else:
@@ -143,7 +149,7 @@ def canonical_mul(factors: list) -> Expr:
                 combined = canonical_pow(base, canonical_add(exponents))
             kind = type(combined)
             if kind in NUMBERS:
-                coefficient = coefficient * combined.value
+                coefficient = multiply(coefficient, combined.value)
             elif kind is Mul and len(exponents) > 1:
                 pending.append(combined)
             else:
@@ -155,8 +161,8 @@ def canonical_mul(factors: list) -> Expr:
         return number(coefficient)
     if len(out) == 1 and type(out[0]) is Add and coefficient != 1:
         # a number times a sum is distributed, as SymPy does: -(x - y) -> y - x, 2*(x + 1) -> 2*x + 2
-        return canonical_add([with_coefficient(coefficient * c, rest) if rest is not None else
-                              number(coefficient * c) for c, rest in map(split_coefficient, out[0].args)])
+        return canonical_add([with_coefficient(multiply(coefficient, c), rest) if rest is not None else
+                              number(multiply(coefficient, c)) for c, rest in map(split_coefficient, out[0].args)])
     out.sort(key=factor_key)
     if coefficient != 1 or isinstance(coefficient, float):
         out.insert(0, number(coefficient))
@@ -197,8 +203,10 @@ def canonical_pow(base: Expr, exponent: Expr) -> Expr:
 
 def _exact_root(n: int, q: int):
     """The integer q-th root of n >= 0 when it is exact, else None."""
-    if n.bit_length() > MAX_POWER_BITS:
+    if n.bit_length() > _max_power_bits():
         return None
+    if q >= n.bit_length():  # only 0 and 1 are q-th powers this small: do not try 2^q (fuzzing: 2^(33^10))
+        return n if n in (0, 1) else None
     root = round(n ** (1.0 / q)) if n < 2 ** 1000 else math.isqrt(n) if q == 2 else None
     if root is None:
         return None
@@ -220,8 +228,10 @@ def fold_numeric_power(base: Expr, exponent: Expr):
             return None
     if isinstance(e, int):
         b = Fraction(b)
-        bits = max(b.numerator.bit_length(), b.denominator.bit_length()) * abs(e)
-        return Num(b ** e) if bits <= MAX_POWER_BITS else None
+        if b == 0:
+            return Num(0) if e > 0 else None
+        digits = abs(e) * max(math.log10(abs(b.numerator)), math.log10(b.denominator))
+        return Num(b ** e) if digits < current_limits().max_digits else None  # 10^999 has 1000 digits
     if b <= 0:
         return None  # a negative base to a fractional power is complex on the principal branch
     b = Fraction(b)
@@ -234,7 +244,10 @@ def fold_numeric_power(base: Expr, exponent: Expr):
         return canonical_pow(Num(root), Num(p))
     whole = p // q  # 2^(5/2) = 2^2 * 2^(1/2)
     if whole:
-        return canonical_mul([canonical_pow(base, Num(whole)), canonical_pow(base, Num(Fraction(p - whole * q, q)))])
+        integer_part = canonical_pow(base, Num(whole))
+        if type(integer_part) is not Num:  # too large to fold: splitting would only merge back (fuzzing: 5^(10^8/3))
+            return None
+        return canonical_mul([integer_part, canonical_pow(base, Num(Fraction(p - whole * q, q)))])
     outside, inside = _split_perfect_power(b.numerator, q)  # 8^(1/2) = 2 * 2^(1/2)
     if outside != 1:
         return canonical_mul([Num(outside ** p), Pow(Num(inside), exponent)])
@@ -247,7 +260,11 @@ _SMALL_PRIMES = [n for n in range(2, 1000) if all(n % d for d in range(2, int(n 
 def _split_perfect_power(n: int, q: int):
     """(k, m) with n = k^q * m, taking out the q-th powers of primes below 1000 (bounded work for any n)."""
     outside = 1
+    if q >= n.bit_length():  # no prime's q-th power divides n: do not compute 2^q for a huge q
+        return outside, n
     for prime in _SMALL_PRIMES:
+        if (prime.bit_length() - 1) * q > n.bit_length():
+            break
         power = prime ** q
         if power > n:
             break
@@ -323,9 +340,11 @@ def canonical_function(name: str, arguments: list) -> Expr:
             raise UndefinedError(f"{name}({u}) is undefined")
         if type(u) is Float and name in REAL_FUNCTIONS:
             try:
-                return Float(REAL_FUNCTIONS[name](u.value))
+                value = REAL_FUNCTIONS[name](u.value)
+                if math.isfinite(value):
+                    return Float(value)
             except (ValueError, ZeroDivisionError, OverflowError):
-                pass  # undefined over the reals here: leave it be
+                pass  # undefined over the reals here, or too large for a float: leave it be
         if type(u) is Num and name in ("abs", "sign"):
             value = u.value
             return Num(abs(value)) if name == "abs" else Num((value > 0) - (value < 0))

@@ -31,7 +31,12 @@ def build_argument_parser() -> argparse.ArgumentParser:
                '  symdiff "x^3 - 1/x" --plot tangent.svg --at x=1',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("expression", help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)"')
+    parser.add_argument("expression", nargs="?",
+                        help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)" (or --batch FILE)')
+    parser.add_argument("--batch", metavar="FILE",
+                        help="differentiate every line of FILE (an expression, or JSON {\"expr\": ..., \"wrt\": ...}; "
+                             "- for standard input): one result line per input line, in order; a bad line is "
+                             "reported on its own line and never stops the rest (exit 2 if any failed)")
     parser.add_argument("--wrt", action="append", default=[], metavar="VAR",
                         help="differentiate in VAR; repeat (or write x,y) for a mixed partial, taken in order. "
                              "May be left out when the expression has one free symbol.")
@@ -316,6 +321,30 @@ def draw(arguments, expr, variables: list, point: dict | None) -> str:
     return f"symdiff: wrote {arguments.plot} (f and f' for {low:g} <= {variable} <= {high:g})"
 
 
+def run_batch_file(arguments) -> int:
+    """--batch FILE: symdiff.batch.run_batch over the file's lines, results on stdout (exit 2 if a line failed)."""
+    from .batch import run_batch
+    from .errors import SymdiffError, UsageError
+    try:
+        if arguments.expression is not None:
+            raise UsageError("--batch reads the expressions from FILE: give no expression as well")
+        for option in ("many", "steps", "check", "at", "limit", "plot", "cse"):
+            if getattr(arguments, option) not in (None, False):
+                raise UsageError(f"--{'grad' if option == 'many' else option} cannot be combined with --batch")
+        if arguments.format not in (None, "text", "json"):
+            raise UsageError("--batch writes text or JSON lines (--format text or json)")
+        source = sys.stdin if arguments.batch == "-" else arguments.batch
+        summary = run_batch(source, sys.stdout, wrt=",".join(arguments.wrt) or None,
+                            order=0 if arguments.simplify_only else arguments.order, simplify=arguments.simplify,
+                            output_format="json" if arguments.format == "json" else None)
+    except OSError as error:
+        print(f"symdiff: error: cannot read {arguments.batch}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except SymdiffError as error:
+        return report_error(error)
+    return EXIT_OK if summary.ok else EXIT_USAGE
+
+
 def _warn_absent(variables: list, free_symbols) -> None:
     for name in variables:
         if name not in free_symbols:
@@ -330,6 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     from .api import default_variable, diff, parse, variable_name
     from .errors import SymdiffError, UsageError
 
+    if arguments.batch is not None:
+        return run_batch_file(arguments)
+    if arguments.expression is None:
+        parser.error("an expression is needed (or --batch FILE)")
     try:
         variables = [variable_name(part) for v in arguments.wrt for part in v.split(",")]
         if arguments.steps:

@@ -4,6 +4,10 @@ the position when there is one, and exits with status 2."""
 from __future__ import annotations
 
 
+# A longer line is shown in part, around the position, in a caret message.
+CARET_WIDTH = 100
+
+
 class SymdiffError(Exception):
     """Base of every error caused by input. `text` and `position` (0-based) locate it when known."""
 
@@ -20,7 +24,15 @@ class SymdiffError(Exception):
         start = self.text.rfind("\n", 0, self.position) + 1
         end = self.text.find("\n", self.position)
         line = self.text[start:] if end < 0 else self.text[start:end]
-        padding = "".join("\t" if c == "\t" else " " for c in line[:self.position - start])
+        column = self.position - start
+        if len(line) > CARET_WIDTH:  # a long line: the part around the position, marked with ...
+            left = max(0, min(column - CARET_WIDTH // 2, len(line) - CARET_WIDTH))
+            right = left + CARET_WIDTH
+            prefix, suffix = ("..." if left else ""), ("..." if right < len(line) else "")
+            line = prefix + line[left:right] + suffix
+            column = column - left + len(prefix)
+        line = "".join(c if c.isprintable() or c == "\t" else "?" for c in line)
+        padding = "".join("\t" if c == "\t" else " " for c in line[:column])
         return f"{line}\n{padding}^"
 
     def __str__(self) -> str:

@@ -195,7 +195,10 @@ class RationalForm:
         from .canonical import canonical_pow
         if len(polynomial) > MAX_FACTOR_TERMS:
             return self.common_factored(polynomial)
-        content, factors = polynomial.factor_squarefree() if squarefree else polynomial.factor()
+        try:
+            content, factors = polynomial.factor_squarefree() if squarefree else polynomial.factor()
+        except RuntimeError:  # FLINT gives up on some (huge exponents: "factorisation failed"; found by fuzzing)
+            return self.common_factored(polynomial)
         parts = [Num(Fraction(int(content.p), int(content.q)))]
         return parts + [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
 
