@@ -47,12 +47,12 @@ def test_cse_of_derivatives_expands_back_to_them_and_names_only_shared_parts(f):
     exprs = [symdiff.diff(f, v, simplify=False) for v in "xyz"]
     found = cse(exprs)
     assert expand(found) == exprs
-    defined = set()
+    defined = {}
     for symbol, definition in found.replacements:
         assert definition.free_symbols <= set("xyz") | {s.name for s in defined}  # computable in order
-        assert worth_naming(substitute(definition, {}))
+        assert worth_naming(substitute(definition, defined))  # judged on the part itself, not its short form
         assert uses(symbol, found) >= 2
-        defined.add(symbol)
+        defined[symbol] = substitute(definition, defined)
 
 
 def test_the_issue_example():
