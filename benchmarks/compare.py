@@ -91,6 +91,7 @@ import sympy  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
 import symdiff  # noqa: E402
+from corpus_pairs import pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
 from symdiff.traversal import tree_size  # noqa: E402
 from symdiff.verify import TimeLimit, time_limit  # noqa: E402
@@ -298,18 +299,9 @@ def random_cases(count: int, seed: int) -> list:
 
 def corpus_cases(path: Path, limit: int | None) -> tuple:
     """(Cases, number of pairs skipped for I) for the first `limit` pairs of a corpus file."""
-    cases, skipped = [], 0
-    with open(path) as handle:
-        for line in handle:
-            if limit is not None and len(cases) + skipped >= limit:
-                break
-            row = json.loads(line)
-            if "I" in row.get("constants", ()):
-                skipped += 1
-                continue
-            text = row["antiderivative"]
-            cases.append(Case(row["id"], text, text, text, row.get("var", "x")))
-    return cases, skipped
+    rows, skipped = pairs_without_i(path, limit)
+    return [Case(row["id"], row["antiderivative"], row["antiderivative"], row["antiderivative"],
+                 row.get("var", "x")) for row in rows], skipped
 
 
 def record(row: Row, stage: str, timed: Timed):

@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout: import the source tree
 import sympy  # noqa: E402
 
 import symdiff  # noqa: E402
+from corpus_pairs import pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
 from symdiff.build import sub  # noqa: E402
 from symdiff.expr import ZERO  # noqa: E402
@@ -70,24 +71,18 @@ class Case:
 
 def read_corpus(path: Path, limit: int | None, errors: list):
     """(Cases, number skipped for I) for the first `limit` pairs of a corpus file."""
-    cases, skipped = [], 0
-    with open(path) as handle:
-        for line in handle:
-            if limit is not None and len(cases) + skipped >= limit:
-                break
-            row = json.loads(line)
-            if "I" in row.get("constants", ()):
-                skipped += 1
-                continue
-            try:
-                with time_limit(30):
-                    antiderivative = symdiff.parse(row["antiderivative"])
-                    integrand = symdiff.parse(row["integrand"])
-                    derivative = symdiff.diff(antiderivative, row["var"], simplify="basic")
-            except (symdiff.SymdiffError, TimeLimit, RecursionError) as error:
-                errors.append((row["id"], "parse/diff", f"{type(error).__name__}: {error}"))
-                continue
-            cases.append(Case("corpus", row["id"], derivative, integrand))
+    cases = []
+    rows, skipped = pairs_without_i(path, limit)
+    for row in rows:
+        try:
+            with time_limit(30):
+                antiderivative = symdiff.parse(row["antiderivative"])
+                integrand = symdiff.parse(row["integrand"])
+                derivative = symdiff.diff(antiderivative, row["var"], simplify="basic")
+        except (symdiff.SymdiffError, TimeLimit, RecursionError) as error:
+            errors.append((row["id"], "parse/diff", f"{type(error).__name__}: {error}"))
+            continue
+        cases.append(Case("corpus", row["id"], derivative, integrand))
     return cases, skipped
 
 
