@@ -91,7 +91,7 @@ import sympy  # noqa: E402
 from sympy.core.cache import clear_cache  # noqa: E402
 
 import symdiff  # noqa: E402
-from corpus_pairs import pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
+from corpus_pairs import CORPUS, find, pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
 from symdiff.traversal import tree_size  # noqa: E402
 from symdiff.verify import TimeLimit, time_limit  # noqa: E402
@@ -101,7 +101,6 @@ try:
 except ImportError:  # the comparison runs without it, and says so
     symengine = None
 
-CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_CORPUS = "rubi_textbook.jsonl"
 SECTIONS = ("coldstart", "random", "corpus", "swell", "twenty", "memory")
 
@@ -702,16 +701,6 @@ def load() -> str:
     return "load average " + ", ".join(f"{v:.2f}" for v in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
 
 
-def resolve(name: str) -> Path | None:
-    path = Path(name)
-    if path.exists():
-        return path
-    candidate = CORPUS / name
-    if candidate.exists():
-        return candidate
-    return None
-
-
 def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -761,7 +750,7 @@ def main(argv=None) -> int:
             results[section] = per_expression(f"random: {len(random_set)} seeded random expressions, "
                                               f"3-80 nodes (seed {options.seed})", random_set, options)
         elif section == "corpus":
-            path = resolve(options.corpus)
+            path = find(options.corpus)
             if path is None:  # the other sections still run: ../shared may be absent from a lone checkout
                 print(f"\n=== corpus: skipped: no corpus file {options.corpus!r} (looked in . and {CORPUS}) ===")
                 continue

@@ -7,6 +7,16 @@ import gzip
 import json
 from pathlib import Path
 
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # ../shared/corpus beside the repository
+
+
+def find(name: str) -> Path | None:
+    """A corpus file by path, or by its name in ../shared/corpus; None if it is in neither place."""
+    for candidate in (Path(name), CORPUS / name):
+        if candidate.exists():
+            return candidate
+    return None
+
 
 def pairs_without_i(path: Path, limit: int | None) -> tuple:
     """(rows, skipped): the first `limit` integrand/antiderivative pairs of a corpus file, leaving out (and

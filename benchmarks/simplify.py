@@ -43,14 +43,13 @@ sys.path.insert(0, str(ROOT))  # run from a checkout: import the source tree
 import sympy  # noqa: E402
 
 import symdiff  # noqa: E402
-from corpus_pairs import pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
+from corpus_pairs import CORPUS, find, pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
 from symdiff.build import sub  # noqa: E402
 from symdiff.expr import ZERO  # noqa: E402
 from symdiff.numeric import EvaluationError, evaluate  # noqa: E402
 from symdiff.verify import TimeLimit, time_limit  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_CORPUS = "rubi_textbook.jsonl"
 
 # The targets of issue 4.
@@ -363,13 +362,10 @@ def write_json(path: str, results: dict) -> None:
 # ---- main ---------------------------------------------------------------------------------------------------
 
 def resolve(name: str) -> Path:
-    path = Path(name)
-    if path.exists():
-        return path
-    candidate = CORPUS / name
-    if candidate.exists():
-        return candidate
-    raise SystemExit(f"no corpus file {name!r} (looked in . and {CORPUS})")
+    path = find(name)
+    if path is None:
+        raise SystemExit(f"no corpus file {name!r} (looked in . and {CORPUS})")
+    return path
 
 
 def main(argv=None) -> int:
