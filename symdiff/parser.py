@@ -413,8 +413,17 @@ def _describe(token: Token) -> str:
     return f"{kind}{str(token)!r}"
 
 
+# After a complete operand the LALR parser has already reduced as far as the next token allowed, so its
+# expected set shows only '+' and '-' of all the operators that could follow: they are named as one.
+_OPERAND_STARTS = {"NAME", "NUMBER", "LPAR"}
+
+
 def _expected(terminals) -> str:
-    names = sorted({_TERMINAL_NAMES.get(t, repr(t)) for t in terminals or ()} - {"'", "'['"})
+    terminals = set(terminals or ())
+    if {"PLUS", "MINUS"} <= terminals and not terminals & _OPERAND_STARTS:
+        rest = sorted(_TERMINAL_NAMES.get(t, repr(t)) for t in terminals - {"PLUS", "MINUS", "PRIMES", "LSQB"})
+        return "; expected an operator" + "".join(f" or {name}" for name in rest)
+    names = sorted({_TERMINAL_NAMES.get(t, repr(t)) for t in terminals} - {"'", "'['"})
     if not names:
         return ""
     if len(names) > 6:
