@@ -443,3 +443,15 @@ def test_error_state_does_not_leak_between_parses():
     with pytest.raises(ParseError):
         parse("x(y) + x")
     assert parse("x") is x
+
+
+@pytest.mark.parametrize("text, message", [
+    ("x,", "unexpected ','; expected an operator or the end of the input"),
+    ("(x,y)", "unexpected ','; expected an operator or ')'"),
+    ("(x + 1", "the '(' at column 1 is not closed; expected an operator or ')'"),
+    ("x +* y", "unexpected '*'; expected '(', '+', '-', a name or a number"),
+])
+def test_syntax_errors_say_what_could_come_next(text, message):
+    with pytest.raises(ParseError) as error:
+        symdiff.parse(text)
+    assert message in error.value.message
