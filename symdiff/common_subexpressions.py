@@ -104,3 +104,69 @@ def cse(exprs, prefix: str = "t", worth=worth_naming) -> CommonSubexpressions:
             form = symbol
         written[node] = form
     return CommonSubexpressions(replacements, [written[r] for r in roots])
+
+
+# At most this many shared pairs of factors are named by shared_products (each pass re-reads the expressions).
+MAX_SHARED_PRODUCTS = 200
+
+
+def shared_products(found: CommonSubexpressions, prefix: str = "t") -> CommonSubexpressions:
+    """`found` with, in addition, each pair of factors that two or more products share named, greedily, the
+    most shared first: x*y*z and x*y*w become t*z and t*w with t = x*y. cse matches whole nodes only; this is
+    for computing (symdiff.compile), where a shared multiplication is worth saving, not for reading."""
+    from collections import Counter
+    from itertools import combinations
+
+    from .build import mul
+    from .order import sort_key
+    from .traversal import subexpressions, substitute
+    replacements, exprs = list(found.replacements), list(found.exprs)
+    everything = [d for _, d in replacements] + exprs
+    taken = set().union(*(e.free_symbols for e in everything)) if everything else set()
+    symbols = _names(prefix, taken)
+    for _ in range(MAX_SHARED_PRODUCTS):
+        products = {n for e in [d for _, d in replacements] + exprs for n in subexpressions(e) if type(n) is Mul}
+        counts: Counter = Counter()
+        for product in products:
+            factors = sorted({f for f in product.args if not is_number(f)}, key=sort_key)
+            counts.update(combinations(factors, 2))
+        if not counts:
+            break
+        pair, uses = max(counts.items(), key=lambda item: (item[1], [sort_key(f) for f in item[0]]))
+        if uses < 2:
+            break
+        symbol = next(symbols)
+        mapping = {}
+        for product in products:
+            if pair[0] in product.args and pair[1] in product.args:
+                rest = list(product.args)
+                rest.remove(pair[0])
+                rest.remove(pair[1])
+                mapping[product] = mul(symbol, *rest)
+        replacements = [(s, substitute(d, mapping)) for s, d in replacements] + [(symbol, mul(*pair))]
+        exprs = [substitute(e, mapping) for e in exprs]
+    return CommonSubexpressions(_in_dependency_order(replacements), exprs)
+
+
+def _in_dependency_order(replacements: list) -> list:
+    """The replacements ordered so that each comes after those it uses (a depth-first topological sort)."""
+    definitions = dict(replacements)
+    ordered, done = [], set()
+
+    def visit(symbol):
+        stack = [(symbol, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current in done:
+                continue
+            if expanded:
+                done.add(current)
+                ordered.append((current, definitions[current]))
+                continue
+            stack.append((current, True))
+            stack.extend((Sym(name), False) for name in sorted(definitions[current].free_symbols)
+                         if Sym(name) in definitions and Sym(name) not in done)
+
+    for symbol, _ in replacements:
+        visit(symbol)
+    return ordered

@@ -219,9 +219,11 @@ def _identifier(name: str) -> str:
 
 def _body(exprs: list, backend: int, names: dict, many: bool) -> list[str]:
     """Assignments of the common subexpressions, then the return statement."""
-    from .common_subexpressions import cse
-    # For computing, every shared operation is worth a name (x^2, x*y, 1/x too), unlike for reading.
-    replacements, reduced = cse(exprs, prefix="_t", worth=lambda node: bool(children(node)))
+    from .common_subexpressions import cse, shared_products
+    # For computing, every shared operation is worth a name (x^2, x*y, 1/x too), unlike for reading, and so
+    # is a pair of factors that several products share.
+    replacements, reduced = shared_products(cse(exprs, prefix="_t", worth=lambda node: bool(children(node))),
+                                            prefix="_t")
     lines: list[str] = []
     parameters = ", ".join(names.values())
     for symbol, _ in replacements:

@@ -162,3 +162,24 @@ def test_cli_usage_errors(capsys, arguments, message):
 def test_cli_warns_about_a_variable_that_does_not_occur(capsys):
     status, out, err = call(capsys, "x^2", "--grad", "--wrt", "x,z")
     assert (status, out) == (0, "[2*x, 0]\n") and "z does not occur" in err
+
+
+def test_shared_products_name_a_pair_of_factors_several_products_share():
+    from symdiff.common_subexpressions import shared_products
+    found = shared_products(cse([symdiff.parse("x*y*z + x*y*w"), symdiff.parse("2*x*y*sin(z)")]))
+    assert [(s.name, str(d)) for s, d in found.replacements] == [("t1", "x*y")]
+    assert [str(e) for e in found.exprs] == ["t1*z + t1*w", "2*t1*sin(z)"]
+    assert expand(found) == [symdiff.parse("x*y*z + x*y*w"), symdiff.parse("2*x*y*sin(z)")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.multivariate_expressions)
+def test_shared_products_keep_every_value_and_a_computable_order(f):
+    from symdiff.common_subexpressions import shared_products
+    exprs = [symdiff.diff(f, v, simplify=False) for v in "xyz"]
+    found = shared_products(cse(exprs))
+    defined = set()
+    for symbol, definition in found.replacements:
+        assert definition.free_symbols <= set("xyz") | defined
+        defined.add(symbol.name)
+    assert [symdiff.simplify(e, "basic") for e in expand(found)] == [symdiff.simplify(e, "basic") for e in exprs]
