@@ -121,7 +121,7 @@ def measure(name: str, n: int, options) -> dict:
     row = {"n": n, "nodes": len(_distinct(f))}
     row["sweep"], _ = cpu(lambda: adjoints(f, names), options.repeat)
     row["grad"], grad = cpu(lambda: symdiff.gradient(f, names), options.repeat)
-    from symdiff.cli import render
+    from symdiff.printing.results import render
     row["chars"] = len(grad.text())
     row["cse_chars"] = len(render(grad, "text", use_cse=True))
 
