@@ -114,7 +114,8 @@ def _partials(rule: functions.FunctionRule, arguments: tuple) -> list:
     """The table's formulas for f's partial derivatives, at the actual arguments."""
     if not rule.parsed:
         from .parser import parse  # the table is parsed once, on first use
-        rule.parsed.extend(parse(formula) for formula in rule.partials)
+        parsed = [parse(formula) for formula in rule.partials]
+        rule.parsed.extend(parsed)  # all at once: a parse interrupted half-way must not leave half a table
     mapping = {Sym(name): argument for name, argument in zip(functions.ARGUMENT_NAMES, arguments)}
     return [substitute(formula, mapping) for formula in rule.parsed]
 

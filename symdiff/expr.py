@@ -96,8 +96,8 @@ class Expr:
         return "$\\displaystyle " + self.latex() + "$"
 
     def __str__(self) -> str:
-        from .printing.text import to_text
-        return to_text(self)
+        from .api import text  # guarded: deep expressions get stack room, or a LimitError, not RecursionError
+        return text(self)
 
     __repr__ = __str__  # as SymPy: the REPL shows `6*x - 4`; symdiff.srepr shows the tree
 

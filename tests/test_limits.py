@@ -289,3 +289,15 @@ def test_long_lines_show_a_window_around_the_caret():
     line, caret = info.value.caret().split("\n")
     assert len(line) < 120 and line.startswith("...") and line.endswith("...")
     assert line[caret.index("^")] == "$"
+
+
+def test_str_of_a_deep_expression_built_in_python_is_a_limit_error_not_a_recursion_error():
+    deep = Sym("x")
+    for _ in range(3000):
+        deep = Func("sin", deep)
+    with pytest.raises(LimitError):
+        str(deep)
+    shallow = Sym("x")
+    for _ in range(90):
+        shallow = Func("sin", shallow)
+    assert str(shallow).count("sin(") == 90
