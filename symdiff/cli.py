@@ -83,7 +83,8 @@ def build_argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cse", action="store_true",
                         help="name the subexpressions the result uses more than once: t1 = ..., then the result")
     parser.add_argument("--check", action="store_true",
-                        help="also differentiate with SymPy and say whether the results agree (exit 3 if not)")
+                        help="also differentiate with SymPy and say whether the results agree (exit 3 if not); with "
+                             "--grad, --jacobian or --hessian, every entry")
     parser.add_argument("--version", action="version", version=_version())
     return parser
 
@@ -149,7 +150,7 @@ def derive_many(arguments, variables: list):
     from .parser import parse_list
     flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
     for option, given in (("--order", arguments.order != 1), ("--steps", arguments.steps),
-                          ("--simplify-only", arguments.simplify_only), ("--check", arguments.check)):
+                          ("--simplify-only", arguments.simplify_only)):
         if given:
             raise UsageError(f"{option} cannot be combined with {flag}")
     exprs = _guard(parse_list)(arguments.expression)
@@ -158,7 +159,26 @@ def derive_many(arguments, variables: list):
     build = {"gradient": gradient, "jacobian": jacobian, "hessian": hessian}[arguments.many]
     value = build(exprs if arguments.many == "jacobian" else exprs[0], variables or None,
                   simplify=arguments.simplify)
-    return value, set().union(*(e.free_symbols for e in exprs))
+    return value, exprs, variables or sorted(set().union(*(e.free_symbols for e in exprs)))
+
+
+def check_many(kind: str, value, exprs: list, names: list) -> tuple:
+    """--check for a gradient, Jacobian or Hessian: each entry against SymPy's derivative of the same
+    expression in the same variables. (report lines, whether all agree)."""
+    from .verify import check
+    if kind == "hessian":  # entry (i, j) is d2f/dx_j dx_i
+        cases = [((exprs[0], names[i], names[j]), value[i, j]) for i in range(len(names)) for j in range(len(names))]
+    else:
+        rows = [value] if kind == "gradient" else list(value)
+        cases = [((exprs[i], names[j]), row[j]) for i, row in enumerate(rows) for j in range(len(names))]
+    outcomes = [check(arguments[0], *arguments[1:], ours=entry) for arguments, entry in cases]
+    failed = [(arguments, outcome) for (arguments, _), outcome in zip(cases, outcomes) if not outcome.agree]
+    methods = sorted({outcome.method for outcome in outcomes})
+    lines = [f"DISAGREE at d/d{','.join(arguments[1:])} of {arguments[0]}:\n{outcome.report()}"
+             for arguments, outcome in failed]
+    if not failed:
+        lines.append(f"agree: all {len(outcomes)} entries match SymPy ({', '.join(methods)})")
+    return "\n".join(lines), not failed
 
 
 def _refuse_with(option: str, arguments, others) -> None:
@@ -291,11 +311,15 @@ def main(argv: list[str] | None = None) -> int:
             _refuse_with("--check", arguments, ("--at",))
         point = _point(arguments.at)
         if arguments.many:
-            value, free = derive_many(arguments, variables)
-            _warn_absent(variables, free)
+            value, exprs, names = derive_many(arguments, variables)
+            _warn_absent(variables, set().union(*(e.free_symbols for e in exprs)))
             if point is not None:
                 value = _value_at(value, point, arguments.float)
             print(render(value, arguments.format, arguments.cse and point is None, MANY_LABELS[arguments.many]))
+            if arguments.check:
+                report, agree = check_many(arguments.many, value, exprs, names)
+                print(report)
+                return EXIT_OK if agree else EXIT_DISAGREE
             return EXIT_OK
         if arguments.limit is not None:
             print(limit_table_for(arguments, variables))

@@ -151,7 +151,6 @@ def test_cli_json_and_sympy_formats(capsys):
     (["x, y", "--grad"], "--grad takes one expression; for several, use --jacobian"),
     (["x*y", "--grad", "--order", "2"], "--order cannot be combined with --grad"),
     (["x*y", "--hessian", "--steps"], "--steps cannot be combined with --hessian"),
-    (["x*y", "--jacobian", "--check"], "--check cannot be combined with --jacobian"),
     (["x*y,", "--jacobian"], "unexpected end of input"),
 ])
 def test_cli_usage_errors(capsys, arguments, message):
@@ -183,3 +182,19 @@ def test_shared_products_keep_every_value_and_a_computable_order(f):
         assert definition.free_symbols <= set("xyz") | defined
         defined.add(symbol.name)
     assert [symdiff.simplify(e, "basic") for e in expand(found)] == [symdiff.simplify(e, "basic") for e in exprs]
+
+
+@pytest.mark.parametrize("arguments, entries", [
+    (["x^2*y + sin(x*y)", "--grad"], 2), (["x*y, x + y^2", "--jacobian"], 4), (["x^3*y", "--hessian"], 4)])
+def test_cli_check_compares_every_entry_with_sympy(capsys, arguments, entries):
+    status, out, _ = call(capsys, *arguments, "--check")
+    assert status == 0 and out.splitlines()[-1].startswith(f"agree: all {entries} entries match SymPy")
+
+
+def test_cli_check_reports_a_wrong_entry_and_exits_3(capsys, monkeypatch):
+    from symdiff import reverse_mode
+    from symdiff.matrix import Vector
+    monkeypatch.setattr(reverse_mode, "gradient",
+                        lambda f, variables, simplify: Vector([symdiff.parse("2*x*y"), symdiff.parse("x^2 + 1")]))
+    status, out, _ = call(capsys, "x^2*y", "--grad", "--check")
+    assert status == 3 and "DISAGREE at d/dy of x^2*y" in out
