@@ -18,7 +18,7 @@ from symdiff.simplify import simplify
 from symdiff.traversal import dag_size
 
 import strategies
-from oracle import assert_matches_sympy
+from oracle import assert_matches_sympy, random_points, value_or_none
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
@@ -48,7 +48,10 @@ def test_gradient_matches_sympy_derive_by_array(f):
 def test_unsimplified_reverse_sweep_equals_forward_derivatives(f):
     swept = adjoints(f, XYZ)
     for name in XYZ:
-        assert_matches_sympy(swept[name], theirs(symdiff.diff(f, name, simplify=False)))
+        forward = symdiff.diff(f, name, simplify=False)
+        # unsimplified, -sqrt(x - x) has a derivative that divides by 0 everywhere, both ways: nothing to compare
+        if any(value_or_none(forward, point) is not None for point in random_points(XYZ, 20, 0)):
+            assert_matches_sympy(swept[name], theirs(forward))
 
 
 @SETTINGS
