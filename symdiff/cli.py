@@ -145,15 +145,14 @@ def _expression_after_double_dash(parser: argparse.ArgumentParser, argv: list[st
 def derive_many(arguments, variables: list):
     """(gradient, Jacobian or Hessian, the free symbols of the input) for --grad, --jacobian, --hessian."""
     from .errors import UsageError
-    from .api import _guard
+    from .api import parse_list
     from .reverse_mode import gradient, hessian, jacobian
-    from .parser import parse_list
     flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
     for option, given in (("--order", arguments.order != 1), ("--steps", arguments.steps),
                           ("--simplify-only", arguments.simplify_only)):
         if given:
             raise UsageError(f"{option} cannot be combined with {flag}")
-    exprs = _guard(parse_list)(arguments.expression)
+    exprs = parse_list(arguments.expression)
     if arguments.many != "jacobian" and len(exprs) > 1:
         raise UsageError(f"{flag} takes one expression; for several, use --jacobian")
     build = {"gradient": gradient, "jacobian": jacobian, "hessian": hessian}[arguments.many]

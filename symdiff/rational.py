@@ -208,11 +208,12 @@ class RationalForm:
         lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
         return _rational_content(c for _, c in terms), self.context.from_dict({lowest: 1})
 
-    def common_factored(self, polynomial) -> list:
-        """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x, exp(x), x + 2."""
+    def common_factored(self, polynomial, factor: tuple | None = None) -> list:
+        """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x, exp(x), x + 2.
+        `factor`: the polynomial's common_factor, when the caller has it already."""
         if len(polynomial) < 2:
             return [self.to_expr(polynomial)]
-        content, monomial = self.common_factor(polynomial)
+        content, monomial = factor or self.common_factor(polynomial)
         rest = polynomial / monomial / self.constant(content)
         return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
 
@@ -354,8 +355,9 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list:
     if budget is None or _shortest_text(numerator) + bottom_length < budget:
         tops.append([form.to_expr(numerator)])
         # (a single term has no common factor to take out; nor has a sum whose content and monomial are 1)
-        if len(numerator) > 1 and form.common_factor(numerator) != (1, form.one):
-            tops.append(form.common_factored(numerator))
+        factor = form.common_factor(numerator) if len(numerator) > 1 else (1, form.one)
+        if factor != (1, form.one):
+            tops.append(form.common_factored(numerator, factor))
     # Factored: a form that can be short however long the expansion. Not for two terms: once their common
     # factor is out, a binomial's factors (x^2 - 1 = (x - 1)*(x + 1)) are longer than it.
     if 2 < len(numerator) <= MAX_FACTOR_TERMS:
