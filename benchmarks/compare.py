@@ -93,8 +93,8 @@ from sympy.core.cache import clear_cache  # noqa: E402
 import symdiff  # noqa: E402
 from corpus_pairs import CORPUS, find, pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
-from symdiff.traversal import tree_size  # noqa: E402
-from symdiff.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.core.traversal import tree_size  # noqa: E402
+from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
 
 try:
     import symengine
@@ -604,7 +604,7 @@ def peak():
 text = sys.stdin.read()
 stages = [("started", peak())]
 import symdiff
-from symdiff.traversal import subexpressions, tree_size
+from symdiff.core.traversal import subexpressions, tree_size
 stages.append(("import symdiff", peak()))
 symdiff.diff("x^2*exp(x)/(1 + x) + sin(x)^2", "x")
 stages.append(("warm-up derivative", peak()))

@@ -46,10 +46,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout: import the source tree
 
 import symdiff  # noqa: E402
-from symdiff.build import sub  # noqa: E402
-from symdiff.expr import ZERO  # noqa: E402
-from symdiff.numeric import EvaluationError, evaluate  # noqa: E402
-from symdiff.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.core.build import sub  # noqa: E402
+from symdiff.core.expr import ZERO  # noqa: E402
+from symdiff.core.errors import EvaluationError
+from symdiff.numeric.values import numeric_value  # noqa: E402
+from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FILES = {
@@ -108,8 +109,8 @@ def compare(derivative, integrand, var: str, seed: int):
     for point in _points(names, seed):
         complex_point = {n: complex(v) for n, v in point.items()}
         try:
-            a = complex(evaluate(derivative, complex_point, complex_values=True))
-            b = complex(evaluate(integrand, complex_point, complex_values=True))
+            a = complex(numeric_value(derivative, complex_point, complex_values=True))
+            b = complex(numeric_value(integrand, complex_point, complex_values=True))
         except (EvaluationError, OverflowError, ZeroDivisionError, ValueError) as error:
             last_error = str(error)
             continue

@@ -4,7 +4,7 @@
     expr, raw_derivative = RandomExpressions(seed).expression()
 
 Not a benchmark itself. The generator draws trees of sums, differences, products, quotients, powers (small
-integer or half exponents, and sometimes a symbolic exponent) and every function of symdiff.functions.RULES,
+integer or half exponents, and sometimes a symbolic exponent) and every function of symdiff.functions.REGISTRY,
 over x, small integers and fractions, pi and e; `expression()` keeps those of 3 to 80 nodes that depend on x
 and whose derivative exists and is not trivially constant. The same seed gives the same expressions.
 """
@@ -21,13 +21,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run from a checkout: import the source tree
 
 import symdiff  # noqa: E402
-from symdiff.build import add, div, mul, neg, power, sub  # noqa: E402
-from symdiff.expr import ZERO, Const, Func, Num, Sym  # noqa: E402
-from symdiff.functions import RULES as FUNCTION_RULES  # noqa: E402
-from symdiff.traversal import tree_size  # noqa: E402
-from symdiff.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.core.build import add, div, mul, neg, power, sub  # noqa: E402
+from symdiff.core.expr import ZERO, Const, Func, Num, Sym  # noqa: E402
+from symdiff.functions import REGISTRY as FUNCTION_RULES  # noqa: E402
+from symdiff.core.traversal import tree_size  # noqa: E402
+from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
 
-# Functions of symdiff.functions.RULES by arity (log(u, v) is the two-argument one).
+# Functions of symdiff.functions.REGISTRY by arity (log(u, v) is the two-argument one).
 UNARY = sorted(name for name, arity in FUNCTION_RULES if arity == 1)
 BINARY = sorted(name for name, arity in FUNCTION_RULES if arity == 2)
 X = Sym("x")

@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout: import the source tree
 
 import symdiff  # noqa: E402
-from symdiff.build import add, mul, power, sub  # noqa: E402
-from symdiff.expr import Func, Num, Sym  # noqa: E402
-from symdiff.reverse_mode import adjoints  # noqa: E402
-from symdiff.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.core.build import add, mul, power, sub  # noqa: E402
+from symdiff.core.expr import Func, Num, Sym  # noqa: E402
+from symdiff.calculus.reverse import adjoints  # noqa: E402
+from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
 
 TARGET_GROWTH = 15      # time(n = 1000) / time(n = 100) at most
 TARGET_VS_SYMPY = 10    # SymPy's time / symdiff's at n = 1000, at least
@@ -121,7 +121,7 @@ def measure(name: str, n: int, options) -> dict:
     row = {"n": n, "nodes": len(_distinct(f))}
     row["sweep"], _ = cpu(lambda: adjoints(f, names), options.repeat)
     row["grad"], grad = cpu(lambda: symdiff.gradient(f, names), options.repeat)
-    from symdiff.printing.results import render
+    from symdiff.cli.output import render
     row["chars"] = len(grad.text())
     row["cse_chars"] = len(render(grad, "text", use_cse=True))
 
@@ -140,14 +140,14 @@ def measure(name: str, n: int, options) -> dict:
 
 
 def _distinct(f) -> set:
-    from symdiff.traversal import subexpressions
+    from symdiff.core.traversal import subexpressions
     return subexpressions(f)
 
 
 def _check(ours, theirs, sympy_variables, g, most: int = 20) -> str:
     """Compare `most` components, evenly spread, at one random point (SymPy's substitution into every
     component of the network's gradient, each holding the whole residual, takes longer than the gradient)."""
-    from symdiff.numeric import evaluate
+    from symdiff.numeric.values import numeric_value
     rng = random.Random(1)
     names = sorted({s.name for s in g.free_symbols})
     point = {name: rng.uniform(0.2, 1.5) for name in names}
@@ -155,7 +155,7 @@ def _check(ours, theirs, sympy_variables, g, most: int = 20) -> str:
     worst = 0.0
     step = max(1, len(ours) // most)
     for component, expected in list(zip(ours, theirs))[::step]:
-        a = evaluate(component, point)
+        a = numeric_value(component, point)
         b = float(expected.xreplace(substitutions).evalf(30))
         worst = max(worst, abs(a - b) / max(1.0, abs(b)))
     return f"{worst:.1e}"

@@ -17,7 +17,7 @@ import numpy
 import sympy
 
 import symdiff as sd
-from symdiff.compile import lambdify
+from symdiff.numeric.compile import lambdify
 
 DEFAULT = "x^2*sin(x)*exp(-x/3)/(1 + x^2) + sqrt(x^2 + 1)*atan(x)"
 

@@ -9,7 +9,7 @@ simplify="basic")` (the canonical form only), of
   * the antiderivatives F of a corpus file (default rubi_textbook.jsonl, in ../shared/corpus/ next to the
     repository; pairs that use the imaginary unit I are skipped), the first --limit N pairs;
   * --random N seeded random elementary expressions in x of 3 to 80 nodes over the functions of
-    symdiff.functions.RULES (the generator of benchmarks/expressions.py, seeded by --seed).
+    symdiff.functions.REGISTRY (the generator of benchmarks/expressions.py, seeded by --seed).
 For each, in one run: symdiff.simplify (timed) and sympy.simplify(symdiff.to_sympy(expr)) (timed, capped at
 --sympy-seconds by symdiff.verify.time_limit, whose alarm repeats so that SymPy cannot swallow it; a timeout
 counts the cap as its time, so SymPy's times are lower bounds). Building an expression's SymPy form evaluates as it goes and can run away
@@ -45,10 +45,11 @@ import sympy  # noqa: E402
 import symdiff  # noqa: E402
 from corpus_pairs import CORPUS, find, pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
-from symdiff.build import sub  # noqa: E402
-from symdiff.expr import ZERO  # noqa: E402
-from symdiff.numeric import EvaluationError, evaluate  # noqa: E402
-from symdiff.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.core.build import sub  # noqa: E402
+from symdiff.core.expr import ZERO  # noqa: E402
+from symdiff.core.errors import EvaluationError
+from symdiff.numeric.values import numeric_value  # noqa: E402
+from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
 
 DEFAULT_CORPUS = "rubi_textbook.jsonl"
 
@@ -140,7 +141,7 @@ def real_points(expr, seed: int, count: int = 3, attempts: int = 40):
     for _ in range(attempts):
         point = {n: rng.uniform(0.2, 1.5) for n in names}
         try:
-            value = evaluate(expr, point)
+            value = numeric_value(expr, point)
         except (EvaluationError, OverflowError):
             continue
         if math.isfinite(value) and abs(value) < 1e12:
@@ -155,14 +156,14 @@ def check_values(original, simplified, seed: int) -> str:
     description. A float disagreement is confirmed at 30 digits (complex evaluation) before it is reported."""
     for point, before in real_points(original, seed):
         try:
-            after = evaluate(simplified, point)
+            after = numeric_value(simplified, point)
         except (EvaluationError, OverflowError):
             after = None
         if after is not None and abs(before - after) <= 1e-6 * max(1.0, abs(before)):
             continue
         try:
-            precise_before = complex(evaluate(original, point, complex_values=True, digits=30))
-            precise_after = complex(evaluate(simplified, point, complex_values=True, digits=30))
+            precise_before = complex(numeric_value(original, point, complex_values=True, digits=30))
+            precise_after = complex(numeric_value(simplified, point, complex_values=True, digits=30))
         except (EvaluationError, OverflowError):
             precise_after = None
         shown = ", ".join(f"{n}={v:.6g}" for n, v in point.items())

@@ -69,11 +69,11 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def rule_table() -> str:
-    """The table of derivative rules, read from symdiff.functions.RULES: every row of the registry, the
+    """The table of derivative rules, read from symdiff.functions.REGISTRY: every row of the registry, the
     partial derivatives as written there and as symdiff prints them in LaTeX."""
-    from symdiff.functions import ARGUMENT_NAMES, RULES
+    from symdiff.functions import ARGUMENT_NAMES, REGISTRY
     rows = []
-    for (name, arity), rule in RULES.items():
+    for (name, arity), rule in REGISTRY.items():
         arguments = ARGUMENT_NAMES[:arity]
         call = sd.parse(f"{name}({', '.join(arguments)})")
         for argument, written in zip(arguments, rule.partials):
@@ -93,13 +93,13 @@ def alias_table() -> str:
 
 
 def sweep_table(f) -> str:
-    """The reverse sweep of symdiff.reverse_mode.adjoints, node by node: each distinct node of f's graph in
+    """The reverse sweep of symdiff.calculus.reverse.adjoints, node by node: each distinct node of f's graph in
     the order visited, with its adjoint df/dnode (simplified), built with the same local partials. Fails if
     the variables' adjoints differ from symdiff.gradient(f)."""
-    from symdiff.build import add, mul
-    from symdiff.expr import ONE, Sym
-    from symdiff.reverse_mode import LOCAL_PARTIALS
-    from symdiff.traversal import children, parents_first
+    from symdiff.core.build import add, mul
+    from symdiff.core.expr import ONE, Sym
+    from symdiff.calculus.partials import LOCAL_PARTIALS
+    from symdiff.core.traversal import children, parents_first
     f = sd.parse(f) if isinstance(f, str) else f
     names = sorted(f.free_symbols)
     depends = lambda node: not set(names).isdisjoint(node.free_symbols)  # noqa: E731
@@ -110,8 +110,8 @@ def sweep_table(f) -> str:
         if type(node) is Sym:
             found[node.name] = adjoint
             continue
-        for child, local in LOCAL_PARTIALS[type(node)](node, depends):
-            contributions.setdefault(child, []).append(mul(adjoint, local))
+        for partial in LOCAL_PARTIALS[type(node)](node, depends):
+            contributions.setdefault(partial.child, []).append(mul(adjoint, partial.value))
     gradient = sd.gradient(f, names)
     if [found[name] for name in names] != list(gradient):
         raise AssertionError(f"the sweep gives {found}, symdiff.gradient gives {gradient}")
@@ -119,28 +119,28 @@ def sweep_table(f) -> str:
 
 
 def limits_table() -> str:
-    """The resource limits in force by default: the fields of symdiff.limits.Limits with their defaults and
+    """The resource limits in force by default: the fields of symdiff.core.budget.Budget with their defaults and
     what each bounds (from that module's own table), or, where symdiff has no such module, the order limit."""
     try:
         import dataclasses
 
-        from symdiff import limits
-        fields = dataclasses.fields(limits.Limits)
+        from symdiff.core import budget as limits
+        fields = dataclasses.fields(limits.Budget)
     except (ImportError, AttributeError, TypeError):
         return (f"A derivative order above {sd.MAX_ORDER} in all (`symdiff.MAX_ORDER`) is refused, and so is an "
-                "expression nested too deeply for Python's recursion limit: both are a `LimitError`.")
+                "expression nested too deeply for Python's recursion limit: both are a `BudgetError`.")
     described = {}
     for line in (limits.__doc__ or "").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if line.lstrip().startswith("|") and len(cells) >= 3:
             described[cells[0]] = cells[-1]
     rows = [[f"`{f.name}`", f"{f.default:,}", described.get(f.name, "")] for f in fields]
-    return ("The defaults of `symdiff.limits.Limits`; passing one is a `LimitError`.\n\n"
+    return ("The defaults of `symdiff.core.budget.Budget`; passing one is a `BudgetError`.\n\n"
             + markdown_table(["limit", "default", "what it bounds"], rows))
 
 
 def _parser() -> argparse.ArgumentParser:
-    from symdiff.cli import build_argument_parser
+    from symdiff.cli.command import build_argument_parser
     return build_argument_parser()
 
 
@@ -162,7 +162,7 @@ def cli_options() -> list[argparse.Action]:
 
 
 def option_help(option: str) -> str:
-    """One option's spelling, argument and help text, from symdiff.cli.build_argument_parser()."""
+    """One option's spelling, argument and help text, from symdiff.cli.command.build_argument_parser()."""
     for action in cli_options():
         if option in action.option_strings:
             spelling = ", ".join(f"`{s}`" for s in action.option_strings)

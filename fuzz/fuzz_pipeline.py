@@ -24,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # symdiff from 
 with atheris.instrument_imports():
     import symdiff
     from symdiff import api
-    from symdiff.errors import SymdiffError
-    from symdiff.limits import Limits
+    from symdiff.core.errors import SymdiffError
+    from symdiff.core.budget import Budget
 
 SLOW = float(os.environ.get("SYMDIFF_FUZZ_SLOW", "5"))
 SLOW_LOG = os.environ.get("SYMDIFF_FUZZ_SLOW_LOG", "fuzz-slow.txt")
 # Smaller than the defaults, so that each input is quick and the limits themselves are exercised.
-LIMITS = Limits(max_input_length=2_000, max_depth=40, max_digits=200, max_result_digits=1000, max_order=8,
+LIMITS = Budget(max_input_length=2_000, max_depth=40, max_digits=200, max_result_digits=1000, max_order=8,
                 max_size=50_000)
 
 TOKENS = [
@@ -53,19 +53,19 @@ def text_from(data: bytes) -> str:
 
 
 def pipeline(text: str) -> None:
-    expr = api.parse(text, limits=LIMITS)
+    expr = api.parse(text, budget=LIMITS)
     stats["parsed"] += 1
     variables = sorted(expr.free_symbols)[:1] or ["x"]
     for level in ("full", "basic", False):
-        result = api.diff(expr, *variables, simplify=level, limits=LIMITS)
-        printed = api.text(result, limits=LIMITS)
-        api.latex(result, limits=LIMITS)
-        api.sympy_code(result, standalone=True, limits=LIMITS)
+        result = api.diff(expr, *variables, simplify=level, budget=LIMITS)
+        printed = api.text(result, budget=LIMITS)
+        api.latex(result, budget=LIMITS)
+        api.sympy_code(result, standalone=True, budget=LIMITS)
         if level:
             back = api.parse(printed)
             if back is not result:
                 raise AssertionError(f"text does not parse back: {text!r} -> {printed!r} -> {back}")
-    api.simplify(expr, limits=LIMITS)
+    api.simplify(expr, budget=LIMITS)
 
 
 def test_one_input(data: bytes) -> None:

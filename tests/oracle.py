@@ -13,9 +13,10 @@ import random
 import sympy
 
 import symdiff
-from symdiff.expr import Func
-from symdiff.numeric import EvaluationError, evaluate
-from symdiff.traversal import subexpressions
+from symdiff.core.expr import Func
+from symdiff.core.errors import EvaluationError
+from symdiff.numeric.values import numeric_value
+from symdiff.core.traversal import subexpressions
 
 RELATIVE_TOLERANCE = 1e-7
 
@@ -56,7 +57,7 @@ def value_or_none(expr, point, real: bool = False):
     """The complex value of a symdiff expression at a point, or None where it is undefined (with `real`:
     undefined over the reals, every intermediate value real) or huge."""
     try:
-        value = complex(evaluate(expr, point, complex_values=not real))
+        value = complex(numeric_value(expr, point, complex_values=not real))
     except (EvaluationError, OverflowError):
         return None
     if not (math.isfinite(value.real) and math.isfinite(value.imag)) or abs(value) > 1e12:
@@ -78,7 +79,7 @@ def defined_for_sympy(expr, point) -> bool:
 def _all_real(parts, point) -> bool:
     for part in parts:
         try:
-            value = complex(evaluate(part, point, complex_values=True))
+            value = complex(numeric_value(part, point, complex_values=True))
         except EvaluationError:
             return False
         if abs(value.imag) > 1e-12 * max(1.0, abs(value)):
@@ -99,7 +100,7 @@ def numeric_mismatch(ours, theirs, names=None, points: int = 5, seed: int = 0, l
         if real_parts and not _all_real(real_parts, point):
             continue
         try:
-            a = complex(evaluate(ours, point, complex_values=True))
+            a = complex(numeric_value(ours, point, complex_values=True))
         except (EvaluationError, OverflowError):
             continue
         try:
@@ -157,7 +158,7 @@ def assert_same_values(original, rewritten, seed: int, what: str = "", real: boo
 
 def symbolically_equal(ours, theirs, seconds: float = 10.0) -> bool:
     """sympy.simplify(ours - theirs) == 0 (False if it does not finish in time)."""
-    from symdiff.verify import TimeLimit, time_limit
+    from symdiff.interop.verify import TimeLimit, time_limit
     try:
         with time_limit(seconds):
             return sympy.simplify(symdiff.to_sympy(ours, real=True) - theirs) == 0

@@ -7,8 +7,8 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from symdiff import UndefinedError, simplify
-from symdiff.build import add, div, mul, neg, power, sub
-from symdiff.expr import HALF, Const, Func, Num, Sym
+from symdiff.core.build import add, div, mul, neg, power, sub
+from symdiff.core.expr import HALF, Const, Func, Num, Sym
 
 VARIABLES = ("x", "y")
 UNARY_FUNCTIONS = ("sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "acot", "asec", "acsc",

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from symdiff.batch import BatchSummary, run_batch
-from symdiff.limits import Limits
+from symdiff.api.batch import BatchSummary, run_batch
+from symdiff.core.budget import Budget
 
 
 def run(lines, **options):
@@ -55,7 +55,7 @@ def test_json_errors_name_the_error_and_position():
                                    "position": 3} or records[0]["error"]["type"] == "ParseError"
     assert records[0]["expr"] == "x +* 1"
     assert [r["error"]["type"] for r in records[:-1]] == [
-        "ParseError", "UsageError", "ParseError", "UsageError", "UsageError", "UsageError", "LimitError",
+        "ParseError", "UsageError", "ParseError", "UsageError", "UsageError", "UsageError", "BudgetError",
         "ParseError"]
     assert records[-1]["result"] == "2*x"
     assert summary.failed == 8
@@ -96,14 +96,14 @@ def test_simplify_and_order_options():
 def test_a_line_over_the_length_limit_is_not_read_whole(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("x^2\n" + "x+" * 200_000 + "x\n" + "x^3\n")
-    summary, out = run(path, limits=Limits(max_input_length=1000))
+    summary, out = run(path, budget=Budget(max_input_length=1000))
     assert out[0] == "2*x" and out[2] == "3*x^2"
     assert out[1].startswith("error: input too long")
     assert summary.failed_lines == [2]
 
 
 def test_limits_apply_to_every_line():
-    _, out = run(["sin(sin(x))", "x^2"], limits=Limits(max_depth=1))
+    _, out = run(["sin(sin(x))", "x^2"], budget=Budget(max_depth=1))
     assert out[0].startswith("error: too deeply nested") or out[0].startswith("error: expression too deeply")
     assert out[1] == "2*x"
 
@@ -125,14 +125,14 @@ def test_results_are_written_as_they_are_computed():
 
 
 def test_an_internal_error_on_one_line_is_reported_and_the_batch_goes_on(monkeypatch):
-    import symdiff.api
-    original = symdiff.api.diff
+    import symdiff.api.batch
+    original = symdiff.api.batch.diff
 
     def flaky(expr, *args, **kwargs):
         if "boom" in expr.free_symbols:
             raise RuntimeError("a bug")
         return original(expr, *args, **kwargs)
-    monkeypatch.setattr(symdiff.api, "diff", flaky)
+    monkeypatch.setattr(symdiff.api.batch, "diff", flaky)
     summary, out = run(["x^2", "boom*x", "x^3"], wrt="x", output_format="json")
     records = [json.loads(line) for line in out]
     assert records[1]["error"] == {"type": "InternalError", "message": "RuntimeError: a bug"}
@@ -161,7 +161,7 @@ def test_progress_only_on_a_terminal():
 
 
 def test_unknown_output_format_is_a_usage_error():
-    from symdiff.errors import UsageError
+    from symdiff.core.errors import UsageError
     with pytest.raises(UsageError):
         run(["x"], output_format="xml")
 
@@ -169,7 +169,7 @@ def test_unknown_output_format_is_a_usage_error():
 # ---- the command line: symdiff --batch FILE -------------------------------------------------------------
 
 def _cli(capsys, *arguments):
-    from symdiff.cli import main
+    from symdiff.cli.command import main
     status = main(list(arguments))
     out, err = capsys.readouterr()
     return status, out, err

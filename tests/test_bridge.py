@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, assume, given, settings
 
 import symdiff
 from symdiff import ConversionError, from_sympy, parse, simplify, to_sympy
-from symdiff.expr import Func
-from symdiff.functions import RULES
-from symdiff.numeric import EvaluationError, evaluate
-from symdiff.traversal import children
+from symdiff.core.expr import Func
+from symdiff.functions import REGISTRY
+from symdiff.core.errors import EvaluationError
+from symdiff.numeric.values import numeric_value
+from symdiff.core.traversal import children
 from strategies import expressions
 
 # Hypothesis may warn that the repr of the recursive expression strategy is large: that is not about a test.
@@ -32,7 +33,7 @@ f, g = sympy.Function("f"), sympy.Function("g")
 
 
 def _function_cases():
-    for (name, arity), rule in sorted(RULES.items()):
+    for (name, arity), rule in sorted(REGISTRY.items()):
         function = getattr(sympy, rule.sympy)
         if arity == 1:
             yield f"{name}(x)", function(x)
@@ -178,7 +179,7 @@ UNREPRESENTABLE = (sympy.I, sympy.zoo, sympy.oo, sympy.S.NegativeInfinity, sympy
 
 def _value(expr, point):
     try:
-        value = complex(evaluate(expr, point, complex_values=True))
+        value = complex(numeric_value(expr, point, complex_values=True))
     except (EvaluationError, OverflowError):
         return None
     return value if cmath.isfinite(value) and abs(value) < 1e12 else None

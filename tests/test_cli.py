@@ -1,5 +1,5 @@
 """The command line, run as `python -m symdiff` in a subprocess (from the repository root, so that the source
-tree is what runs), and in-process through symdiff.cli.main where a real process is not needed."""
+tree is what runs), and in-process through symdiff.cli.command where a real process is not needed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 import symdiff
-from symdiff.cli import main
+from symdiff.cli.command import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from symdiff.cli import main
+from symdiff.cli.command import main
 
 
 def call(capsys, *arguments):

@@ -4,7 +4,7 @@ For each pair of ../shared/corpus/sample_small.jsonl (300 pairs, outside the rep
 antiderivative is differentiated and compared with the integrand numerically at random points, on complex
 principal branches. The whole corpus (51 000 pairs) is run by hand with benchmarks/corpus.py.
 
-The values come from symdiff.numeric's complex evaluation; a point where they differ is evaluated again on
+The values come from symdiff.numeric.values's complex evaluation; a point where they differ is evaluated again on
 the exactly converted SymPy tree with mpmath at 60 digits, and counts as a disagreement only if the difference
 remains there too. So a wrong derivative fails, while an evaluator artefact (cancellation among huge terms such
 as 20!*exp(x) - 20!*x*exp(x) + ..., or the side of a branch cut picked by a signed zero when evaluation is in
@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 import symdiff
-from symdiff.numeric import EvaluationError, evaluate
+from symdiff.core.errors import EvaluationError
+from symdiff.numeric.values import numeric_value
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SAMPLE = CORPUS / "sample_small.jsonl"
@@ -77,8 +78,8 @@ def compare(derivative, integrand, var: str, seed: int):
     for _ in range(ATTEMPTS):
         point = {n: rng.uniform(LOW, HIGH) for n in names}
         try:
-            a = complex(evaluate(derivative, {n: complex(v) for n, v in point.items()}, complex_values=True))
-            b = complex(evaluate(integrand, {n: complex(v) for n, v in point.items()}, complex_values=True))
+            a = complex(numeric_value(derivative, {n: complex(v) for n, v in point.items()}, complex_values=True))
+            b = complex(numeric_value(integrand, {n: complex(v) for n, v in point.items()}, complex_values=True))
         except (EvaluationError, OverflowError, ZeroDivisionError, ValueError):
             continue
         if not (_finite(a) and _finite(b)):

@@ -11,10 +11,11 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 
 import symdiff
-from symdiff.cli import main
-from symdiff.common_subexpressions import cse, worth_naming
-from symdiff.expr import Sym
-from symdiff.traversal import children, substitute, tree_size
+from symdiff.cli.command import main
+from symdiff.simplification.cse import cse, worth_naming
+from symdiff.core.expr import Sym
+from symdiff.core.build import substitute
+from symdiff.core.traversal import children, tree_size
 
 import strategies
 
@@ -164,7 +165,7 @@ def test_cli_warns_about_a_variable_that_does_not_occur(capsys):
 
 
 def test_shared_products_name_a_pair_of_factors_several_products_share():
-    from symdiff.common_subexpressions import shared_products
+    from symdiff.simplification.cse import shared_products
     found = shared_products(cse([symdiff.parse("x*y*z + x*y*w"), symdiff.parse("2*x*y*sin(z)")]))
     assert [(s.name, str(d)) for s, d in found.replacements] == [("t1", "x*y")]
     assert [str(e) for e in found.exprs] == ["t1*z + t1*w", "2*t1*sin(z)"]
@@ -174,7 +175,7 @@ def test_shared_products_name_a_pair_of_factors_several_products_share():
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.multivariate_expressions)
 def test_shared_products_keep_every_value_and_a_computable_order(f):
-    from symdiff.common_subexpressions import shared_products
+    from symdiff.simplification.cse import shared_products
     exprs = [symdiff.diff(f, v, simplify=False) for v in "xyz"]
     found = shared_products(cse(exprs))
     defined = set()
@@ -192,9 +193,9 @@ def test_cli_check_compares_every_entry_with_sympy(capsys, arguments, entries):
 
 
 def test_cli_check_reports_a_wrong_entry_and_exits_3(capsys, monkeypatch):
-    from symdiff import reverse_mode
-    from symdiff.matrix import Vector
-    monkeypatch.setattr(reverse_mode, "gradient",
+    import symdiff.cli.command
+    from symdiff.api.matrix import Vector
+    monkeypatch.setattr(symdiff.cli.command, "gradient",
                         lambda f, variables, simplify: Vector([symdiff.parse("2*x*y"), symdiff.parse("x^2 + 1")]))
     status, out, _ = call(capsys, "x^2*y", "--grad", "--check")
     assert status == 3 and "DISAGREE at d/dy of x^2*y" in out

@@ -1,4 +1,4 @@
-"""The table of derivative rules (symdiff.functions.RULES), row by row, against SymPy; every name the grammar
+"""The table of derivative rules (symdiff.functions.REGISTRY), row by row, against SymPy; every name the grammar
 accepts; and the numeric implementations behind each function."""
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import sympy
 
 import symdiff
 from symdiff import functions
-from symdiff.build import mul
-from symdiff.expr import HALF, Func, Num, Pow, Sym
-from symdiff.numeric import COMPLEX_FUNCTIONS, REAL_FUNCTIONS, evaluate
-from symdiff.simplify import simplify
-from symdiff.traversal import substitute
+from symdiff.core.build import mul
+from symdiff.core.expr import HALF, Func, Num, Pow, Sym
+from symdiff.numeric.values import numeric_value
+from symdiff.simplification.simplifier import simplify
+from symdiff.core.build import substitute
 
 from oracle import numeric_mismatch, sympy_diff
 
-ROWS = sorted(functions.RULES.values(), key=lambda r: (r.name, r.arity))
+ROWS = sorted(functions.REGISTRY.values(), key=lambda r: (r.name, r.arity))
 UNARY = [r for r in ROWS if r.arity == 1]
 
 
@@ -28,17 +28,9 @@ def row_id(rule) -> str:
     return f"{rule.name}/{rule.arity}"
 
 
-# The real interval on which each function (and its derivative) is defined and smooth.
-DOMAINS = {
-    "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "atanh": (-0.9, 0.9),
-    "acosh": (1.1, 3.0), "asec": (1.1, 3.0), "acsc": (1.1, 3.0), "acoth": (1.1, 3.0),
-    "asech": (0.1, 0.9), "log": (0.1, 3.0),
-}
-DEFAULT_DOMAIN = (0.2, 1.5)
-
-
 def domain(name):
-    return DOMAINS.get(name, DEFAULT_DOMAIN)
+    """The real interval on which the function (and its derivative) is defined and smooth: its registry row's."""
+    return functions.lookup(name, 1).domain
 
 
 def theirs_away_from_singularities(expr):
@@ -72,7 +64,7 @@ def test_row_derivative_agrees_with_sympy_on_negative_arguments(rule):
 
 @pytest.mark.parametrize("rule", UNARY, ids=row_id)
 def test_row_derivative_is_the_table_formula(rule):
-    formula = functions.RULES[rule.name, 1].partials[0]
+    formula = functions.REGISTRY[rule.name, 1].partials[0]
     expected = simplify(substitute(symdiff.parse(formula), {Sym("u"): Sym("x")}))
     assert symdiff.diff(f"{rule.name}(x)", "x") is expected
 
@@ -100,7 +92,7 @@ def test_row_with_chain_rule_agrees_with_sympy(rule):
 @pytest.mark.parametrize("rule", UNARY, ids=row_id)
 def test_chain_rule_multiplies_by_the_inner_derivative(rule):
     """d/dx f(2x) is exactly 2 * f'(2x), with f' from the table."""
-    formula = symdiff.parse(functions.RULES[rule.name, 1].partials[0])
+    formula = symdiff.parse(functions.REGISTRY[rule.name, 1].partials[0])
     expected = simplify(mul(Num(2), substitute(formula, {Sym("u"): symdiff.parse("2*x")})))
     assert symdiff.diff(f"{rule.name}(2*x)", "x") is expected
 
@@ -129,17 +121,14 @@ def test_two_argument_log_text(text, expected):
 
 @pytest.mark.parametrize("rule", ROWS, ids=row_id)
 def test_row_is_complete(rule):
-    assert rule.name in REAL_FUNCTIONS, f"no real implementation of {rule.name}"
-    assert rule.name in COMPLEX_FUNCTIONS, f"no complex implementation of {rule.name}"
-    assert callable(REAL_FUNCTIONS[rule.name])
-    if isinstance(COMPLEX_FUNCTIONS, dict):
-        assert callable(COMPLEX_FUNCTIONS[rule.name])
-    low, high = domain(rule.name)  # and both evaluate the function through symdiff.numeric.evaluate
+    assert callable(rule.real), f"no real implementation of {rule.name}"
+    assert callable(rule.complex(mpmath)), f"no complex implementation of {rule.name}"
+    low, high = rule.domain  # and both evaluate the function through symdiff.numeric.values.numeric_value
     arguments = [(low + high) / 2, 2.0][:rule.arity]
     expr = symdiff.parse(f"{rule.name}({', '.join(['x', 'y'][:rule.arity])})")
     point = dict(zip(["x", "y"], arguments))
-    assert isinstance(evaluate(expr, point), (int, float))  # (sign gives the int 1)
-    assert isinstance(evaluate(expr, point, complex_values=True), complex)
+    assert isinstance(numeric_value(expr, point), (int, float))  # (sign gives the int 1)
+    assert isinstance(numeric_value(expr, point, complex_values=True), complex)
     target = getattr(sympy, rule.sympy, None)
     assert target is not None, f"sympy has no {rule.sympy}"
     arguments = sympy.symbols("a b")[:rule.arity]
@@ -177,10 +166,10 @@ CALLS = [(name, arity) for name in KNOWN for arity in arities_of(name)]
 
 def test_known_names_cover_rules_aliases_and_sqrt():
     assert "sqrt" in functions.KNOWN_NAMES
-    assert {name for name, _ in functions.RULES} <= functions.KNOWN_NAMES
+    assert {name for name, _ in functions.REGISTRY} <= functions.KNOWN_NAMES
     assert set(functions.ALIASES) <= functions.KNOWN_NAMES
     for alias, target in functions.ALIASES.items():
-        assert (target, 1) in functions.RULES, alias
+        assert (target, 1) in functions.REGISTRY, alias
     for name in KNOWN:
         assert arities_of(name), name
 
@@ -262,10 +251,10 @@ def real_points(name):
 def test_real_implementation_matches_mpmath(rule):
     reference = mpmath_function(rule)
     for point in real_points(rule.name):
-        ours = REAL_FUNCTIONS[rule.name](point)
+        ours = rule.real(point)
         assert isinstance(ours, (int, float)), (rule.name, point, ours)
         assert close(ours, reference(mpmath.mpf(point))), (rule.name, point, ours)
-        expr_value = evaluate(symdiff.parse(f"{rule.name}(x)"), {"x": point})
+        expr_value = numeric_value(symdiff.parse(f"{rule.name}(x)"), {"x": point})
         assert close(expr_value, ours)
 
 
@@ -277,7 +266,7 @@ def test_complex_implementation_matches_mpmath(rule):
     reference = mpmath_function(rule)
     expr = symdiff.parse(f"{rule.name}(x)")
     for point in COMPLEX_POINTS + real_points(rule.name):
-        ours = evaluate(expr, {"x": point}, complex_values=True)
+        ours = numeric_value(expr, {"x": point}, complex_values=True)
         assert isinstance(ours, complex)
         theirs = reference(mpmath.mpc(point))
         assert close(ours, theirs), f"{rule.name}({point}): symdiff {ours} vs mpmath {complex(theirs)}"
@@ -292,12 +281,12 @@ def test_value_at_zero_matches_sympy(rule):
     if theirs.has(sympy.zoo, sympy.oo, sympy.nan):
         for complex_values in (False, True):
             with pytest.raises(symdiff.SymdiffError):
-                evaluate(expr, {"x": 0.0}, complex_values=complex_values)
+                numeric_value(expr, {"x": 0.0}, complex_values=complex_values)
         return
     value = complex(sympy.N(theirs))
-    assert close(evaluate(expr, {"x": 0.0}, complex_values=True), value), f"{rule.name}(0) should be {theirs}"
+    assert close(numeric_value(expr, {"x": 0.0}, complex_values=True), value), f"{rule.name}(0) should be {theirs}"
     if value.imag == 0:
-        assert close(evaluate(expr, {"x": 0.0}), value), f"{rule.name}(0) should be {theirs} over the reals"
+        assert close(numeric_value(expr, {"x": 0.0}), value), f"{rule.name}(0) should be {theirs} over the reals"
 
 
 # Real arguments outside the function's real domain: complex evaluation must give SymPy's principal value
@@ -310,12 +299,12 @@ OUTSIDE_REAL_DOMAIN = [("asin", 2.0), ("asin", 3.0), ("asin", -2.0), ("acos", 2.
 
 @pytest.mark.parametrize("name, point", OUTSIDE_REAL_DOMAIN)
 def test_complex_value_outside_real_domain_matches_sympy(name, point):
-    rule = functions.RULES[name, 1]
+    rule = functions.REGISTRY[name, 1]
     theirs = complex(sympy.N(getattr(sympy, rule.sympy)(sympy.Float(point)), 20))
-    ours = evaluate(symdiff.parse(f"{name}(x)"), {"x": point}, complex_values=True)
+    ours = numeric_value(symdiff.parse(f"{name}(x)"), {"x": point}, complex_values=True)
     assert close(ours, theirs), f"{name}({point}): symdiff {ours} vs sympy {theirs}"
     with pytest.raises(symdiff.SymdiffError):  # and over the reals it is refused, not nan
-        evaluate(symdiff.parse(f"{name}(x)"), {"x": point})
+        numeric_value(symdiff.parse(f"{name}(x)"), {"x": point})
 
 
 @pytest.mark.parametrize("text, point", [
@@ -332,20 +321,16 @@ def test_complex_powers_of_negative_reals_are_principal_values(text, point):
     """A value that is exactly a negative real must not pick up a rounding-error imaginary part of the wrong
     sign before a square root or log: the result must be SymPy's principal value."""
     expr = symdiff.parse(text)
-    ours = evaluate(expr, {"x": point}, complex_values=True)
+    ours = numeric_value(expr, {"x": point}, complex_values=True)
     theirs = complex(sympy.N(symdiff.to_sympy(expr).subs(sympy.Symbol("x"), sympy.Float(point)), 20))
     assert close(ours, theirs), f"{text} at x = {point}: symdiff {ours} vs sympy {theirs}"
 
 
 @pytest.mark.parametrize("u, v", [(2.0, 10.0), (0.5, 3.0), (7.0, 2.0)])
 def test_two_argument_log_value(u, v):
-    value = evaluate(symdiff.parse("log(x, y)"), {"x": u, "y": v})
+    value = numeric_value(symdiff.parse("log(x, y)"), {"x": u, "y": v})
     assert value == pytest.approx(math.log(u) / math.log(v))
     assert value == pytest.approx(float(mpmath.log(u, v)))
-    value = evaluate(symdiff.parse("log(x, y)"), {"x": -u, "y": v}, complex_values=True)
+    value = numeric_value(symdiff.parse("log(x, y)"), {"x": -u, "y": v}, complex_values=True)
     assert close(value, cmath.log(-u) / cmath.log(v))
 
-
-@pytest.mark.parametrize("name", sorted(REAL_FUNCTIONS))
-def test_every_numeric_function_has_a_rule(name):
-    assert functions.arities(name), f"{name} is evaluated numerically but has no derivative rule"

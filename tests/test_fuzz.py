@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import symdiff
 from symdiff import api
-from symdiff.cli import main
-from symdiff.errors import SymdiffError
-from symdiff.limits import Limits
+from symdiff.cli.command import main
+from symdiff.core.errors import SymdiffError
+from symdiff.core.budget import Budget
 
 # What the grammar's terminals look like, with the accepted look-alikes and a few troublemakers.
 TOKENS = [
@@ -26,7 +26,7 @@ TOKENS = [
     "·", "×", "−", "÷", "π", "√", "²", "³", "\u00a0", "ℯ", "é", "$", "@", "_", ".", ";", "\x00",
 ]
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-SMALL = Limits(max_depth=20, max_digits=60, max_result_digits=400, max_order=6, max_size=20_000,
+SMALL = Budget(max_depth=20, max_digits=60, max_result_digits=400, max_order=6, max_size=20_000,
                max_input_length=400)
 
 token_text = st.lists(st.sampled_from(TOKENS), max_size=24).map("".join)
@@ -48,16 +48,16 @@ grammatical = st.recursive(
 
 def pipeline(text: str) -> None:
     """Everything a caller can do with one input. Raises only what the input causes: a SymdiffError."""
-    expr = api.parse(text, limits=SMALL)
+    expr = api.parse(text, budget=SMALL)
     variables = sorted(expr.free_symbols)[:1] or ["x"]
     for level in ("basic", "full", False):
-        result = api.diff(expr, *variables, simplify=level, limits=SMALL)
-        printed = api.text(result, limits=SMALL)
-        api.latex(result, limits=SMALL)
-        api.sympy_code(result, standalone=True, limits=SMALL)
+        result = api.diff(expr, *variables, simplify=level, budget=SMALL)
+        printed = api.text(result, budget=SMALL)
+        api.latex(result, budget=SMALL)
+        api.sympy_code(result, standalone=True, budget=SMALL)
         if level:  # the text of a simplified result reads back as the same expression
             assert api.parse(printed) is result, (text, printed)
-    api.simplify(expr, limits=SMALL)
+    api.simplify(expr, budget=SMALL)
 
 
 @FAST
@@ -142,7 +142,7 @@ def test_fuzzing_regression_flint_factorisation_failed():
 
 def test_a_failed_flint_factorisation_falls_back_to_the_common_factor():
     from unittest import mock
-    from symdiff import rational
+    from symdiff.simplification import rational
     with mock.patch.object(rational.RationalForm, "common_factored", wraps=None) as fallback:
         fallback.side_effect = lambda polynomial: ["fallback"]
         form = rational.RationalForm([symdiff.parse("x")])

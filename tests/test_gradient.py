@@ -10,12 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symdiff
-from symdiff import reverse_mode as reverse
-from symdiff.errors import UsageError
-from symdiff.reverse_mode import adjoints, gradient, hessian, jacobian
-from symdiff.matrix import Matrix, Vector
-from symdiff.simplify import simplify
-from symdiff.traversal import dag_size
+from symdiff.calculus import partials as reverse  # the local partials both modes use
+from symdiff.core.errors import UsageError
+from symdiff import gradient, hessian, jacobian
+from symdiff.calculus.reverse import adjoints
+from symdiff.api.matrix import Matrix, Vector
+from symdiff.simplification.simplifier import simplify
+from symdiff.core.traversal import dag_size
 
 import strategies
 from oracle import assert_matches_sympy, random_points, value_or_none
@@ -160,7 +161,7 @@ def test_shared_parts_stay_shared_in_the_sweep():
 
 
 def _parts(expr):
-    from symdiff.traversal import subexpressions
+    from symdiff.core.traversal import subexpressions
     return subexpressions(expr)
 
 

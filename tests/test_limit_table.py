@@ -5,8 +5,8 @@ import math
 import pytest
 
 import symdiff as sd
-from symdiff.difference_quotients import limit_table
-from symdiff.numeric import EvaluationError
+from symdiff.numeric.difference_quotients import limit_table
+from symdiff.core.errors import EvaluationError
 
 TEXTBOOK = """\
 h=0.1      (f(x+h)-f(x))/h = 2.3

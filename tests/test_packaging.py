@@ -5,7 +5,7 @@ import sys
 from importlib import metadata
 
 import symdiff
-from symdiff.parser import grammar_path
+from symdiff.parsing.parser import grammar_path
 
 
 def test_grammar_is_found_and_parses():

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 import symdiff
 from symdiff import parse, srepr
 from strategies import expressions, small_exponents
-from symdiff.build import power
-from symdiff.expr import Num
+from symdiff.core.build import power
+from symdiff.core.expr import Num
 
 # the random trees' reprs are large; that is not a problem here
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")

@@ -73,7 +73,7 @@ def cli_examples(text: str = README):
 def test_cli_examples_match_the_cli(path, capsys, tmp_path, monkeypatch):
     """Each example's lines are its standard output then its standard error (warnings, 'wrote FILE', errors);
     an example showing an error must exit with status 2. Run in a temporary directory: plots write files."""
-    from symdiff.cli import main
+    from symdiff.cli.command import main
     examples = cli_examples(path.read_text(encoding="utf-8"))
     assert len(examples) >= (5 if path.name == "README.md" else 1), f"{path.name} has too few CLI examples"
     monkeypatch.chdir(tmp_path)

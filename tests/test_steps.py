@@ -20,11 +20,13 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import symdiff
-from symdiff.build import add, div, mul, power
-from symdiff.cli import main
-from symdiff.derivation import Derivation, Diff, Step
-from symdiff.expr import Func, Num
-from symdiff.traversal import subexpressions, substitute
+from symdiff.core.build import add, div, mul, power
+from symdiff.cli.command import main
+from symdiff.calculus.derivation import Derivation, Step
+from symdiff.core.expr import Diff
+from symdiff.core.expr import Func, Num
+from symdiff.core.build import substitute
+from symdiff.core.traversal import subexpressions
 
 import strategies
 from oracle import real_argument_parts, value_or_none
@@ -85,7 +87,7 @@ def rules(derivation: Derivation) -> list:
 
 
 def call(capsys, *arguments):
-    """symdiff.cli.main in-process: (status, stdout, stderr)."""
+    """symdiff.cli.command in-process: (status, stdout, stderr)."""
     status = main(list(arguments))
     out, err = capsys.readouterr()
     return status, out, err

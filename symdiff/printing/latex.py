@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from .. import functions
-from ..build import inv, is_denominator
-from ..expr import HALF, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..core import budget
+from ..core.build import inv, is_denominator
+from ..functions import lookup
+from ..core.expr import HALF, Const, Derivative, Diff, Expr, Float, Func, Mul, Num, Pow, Sym
 from .precedence import ATOM, POW, precedence, split_product
 from .text import TextPrinter
 
@@ -35,8 +36,6 @@ def latex_symbol(name: str) -> str:
 class LatexPrinter(TextPrinter):
     """The text printer's dispatch, parentheses and sums, with LaTeX for everything else."""
 
-    extensions: dict = {}
-
     @staticmethod
     def parens(text: str) -> str:
         tall = "\\frac" in text or "\\sqrt" in text
@@ -45,6 +44,7 @@ class LatexPrinter(TextPrinter):
     # -- leaves --
     def num(self, node: Num) -> str:
         value = node.value
+        budget.check_printable(value)
         if isinstance(value, Fraction):
             sign = "-" if value < 0 else ""
             return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
@@ -101,13 +101,14 @@ class LatexPrinter(TextPrinter):
             return f"\\sqrt{{{self(base)}}}"
         if type(exponent) is Num and isinstance(exponent.value, Fraction) and exponent.value.numerator == 1:
             return f"\\sqrt[{exponent.value.denominator}]{{{self(base)}}}"
-        if type(base) is Func and len(base.arguments) == 1 and type(exponent) is Num and exponent.value > 0 \
-                and base.name not in ("exp", "abs") and functions.lookup(base.name, 1):
+        row = lookup(base.name, len(base.arguments)) if type(base) is Func else None
+        if row is not None and row.arity == 1 and not row.latex_is_template and type(exponent) is Num \
+                and exponent.value > 0:
             # sin(x)^2 as \sin^{2}(x), as textbooks write it
-            operator = functions.lookup(base.name, len(base.arguments)).latex
-            return f"{operator}^{{{self(exponent)}}}{self.arguments(base.arguments)}"
-        base_text = self.parens(self(base)) if precedence(base) < ATOM or type(base) is Pow \
-            or type(base) is Func and base.name == "exp" else self(base)
+            return f"{row.latex}^{{{self(exponent)}}}{self.arguments(base.arguments)}"
+        superscripted = row is not None and row.latex_is_template and "^" in row.latex  # e^{x}, as (e^{x})^{2}
+        base_text = self.parens(self(base)) if precedence(base) < ATOM or type(base) is Pow or superscripted \
+            else self(base)
         return f"{base_text}^{{{self(exponent)}}}"
 
     def arguments(self, arguments) -> str:
@@ -115,15 +116,12 @@ class LatexPrinter(TextPrinter):
 
     def func(self, node: Func) -> str:
         name, arguments = node.name, node.arguments
-        if name == "exp":
-            return f"e^{{{self(arguments[0])}}}"
-        if name == "abs":
-            return f"\\left|{self(arguments[0])}\\right|"
-        if name == "log" and len(arguments) == 2:
-            return f"\\log_{{{self(arguments[1])}}}{self.arguments(arguments[:1])}"
-        rule = functions.lookup(name, len(arguments))
-        operator = rule.latex if rule else latex_symbol(name)
-        return operator + self.arguments(arguments)
+        row = lookup(name, len(arguments))
+        if row is None:  # an undefined function f(x)
+            return latex_symbol(name) + self.arguments(arguments)
+        if row.latex_is_template:  # e^{x}, \left|x\right|, \log_{b}(x)
+            return row.latex.format(*map(self, arguments), p0=self.arguments(arguments[:1]))
+        return row.latex + self.arguments(arguments)
 
     def derivative(self, node: Derivative) -> str:
         name, orders, arguments = latex_symbol(node.name), node.orders, node.arguments
@@ -140,6 +138,9 @@ class LatexPrinter(TextPrinter):
         slots = "".join(f"\\partial_{{{i + 1}}}" + (f"^{{{k}}}" if k > 1 else "")
                         for i, k in enumerate(orders) if k)
         return f"{slots} {name}{self.arguments(arguments)}"
+
+    def pending_derivative(self, node: Diff) -> str:
+        return f"\\frac{{d}}{{d{latex_symbol(node.variable)}}}\\left[{self(node.expr)}\\right]"
 
 
 _printer = LatexPrinter()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..build import inv, is_denominator, is_number
-from ..expr import HALF, Add, Expr, Float, Mul, Num, Pow
+from ..core.build import inv, is_denominator, is_number
+from ..core.expr import HALF, Add, Expr, Float, Mul, Num, Pow
 
 ADD, MUL, POW, ATOM = 10, 20, 30, 40
 

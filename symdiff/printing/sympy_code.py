@@ -8,8 +8,9 @@ import keyword
 from fractions import Fraction
 
 from .. import functions
-from ..build import is_number
-from ..expr import Add, Const, Derivative, Expr, Func, Mul, Num, Pow, Sym
+from ..core import budget
+from ..core.build import is_number
+from ..core.expr import Add, Const, Derivative, Expr, Func, Mul, Num, Pow, Sym
 from .text import TextPrinter
 
 
@@ -18,7 +19,6 @@ class SymPyPrinter(TextPrinter):
     integers are written Integer(n) and decimals Float(...)."""
 
     power_operator = "**"
-    extensions: dict = {}
 
     def __init__(self, exact_numbers: bool = False):
         super().__init__()
@@ -37,6 +37,7 @@ class SymPyPrinter(TextPrinter):
 
     def num(self, node: Num) -> str:
         value = node.value
+        budget.check_printable(value)
         if isinstance(value, Fraction):
             return f"Rational({value.numerator}, {value.denominator})"
         return f"Integer({value})" if self.exact_numbers else str(value)
@@ -77,7 +78,7 @@ def _numbers_only(node: Expr) -> bool:
 
 # Names the generated code uses itself: a symbol called so is written Symbol('name') instead.
 _RESERVED = frozenset({"Symbol", "symbols", "Rational", "Function", "Derivative", "Subs", "pi", "E", "I", "S",
-                       "N", "O", "Q", "sqrt", "expr"} | {rule.sympy for rule in functions.RULES.values()})
+                       "N", "O", "Q", "sqrt", "expr"} | {rule.sympy for rule in functions.REGISTRY.values()})
 
 
 def is_plain_name(name: str) -> bool:

@@ -6,26 +6,22 @@ SymPyPrinter (sympy_code.py) overrides the few methods where SymPy's Python synt
 
 from __future__ import annotations
 
-from ..build import has_negative_sign, inv, is_denominator, neg
-from ..expr import HALF, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..core import budget
+from ..core.build import has_negative_sign, inv, is_denominator, neg
+from ..core.expr import HALF, Add, Const, Derivative, Diff, Expr, Float, Func, Mul, Num, Pow, Sym
 from .precedence import ADD, ATOM, MUL, POW, precedence, split_product
 
 
 class TextPrinter:
     power_operator = "^"
-    # Layouts of node types defined outside expr.py (a derivation's d/dx [u]): type -> function(printer, node),
-    # registered by the module that defines the type, per printer class.
-    extensions: dict = {}
 
     def __init__(self):
         self._methods = {Num: self.num, Float: self.float, Sym: self.sym, Const: self.const, Add: self.add,
-                         Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative}
+                         Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative,
+                         Diff: self.pending_derivative}
 
     def __call__(self, node: Expr) -> str:
-        method = self._methods.get(type(node))
-        if method is None:
-            return type(self).extensions[type(node)](self, node)
-        return method(node)
+        return self._methods[type(node)](node)
 
     @staticmethod
     def parens(text: str) -> str:
@@ -38,6 +34,7 @@ class TextPrinter:
 
     # -- leaves --
     def num(self, node: Num) -> str:
+        budget.check_printable(node.value)
         return str(node.value)  # int, or Fraction as p/q
 
     def float(self, node: Float) -> str:
@@ -92,6 +89,9 @@ class TextPrinter:
             return f"{node.name}{chr(39) * node.orders[0]}({self(node.arguments[0])})"
         orders = ",".join(map(str, node.orders))
         return f"D[{orders}]({node.name})({', '.join(map(self, node.arguments))})"
+
+    def pending_derivative(self, node: Diff) -> str:
+        return f"d/d{node.variable} [{self(node.expr)}]"
 
 
 class MemoisedTextPrinter(TextPrinter):

@@ -1,0 +1,47 @@
+"""The API's calculus beyond one derivative: derivations, gradients, Jacobians, Hessians, common subexpressions."""
+
+from __future__ import annotations
+
+from ..calculus.derivation import Derivation, derive_steps
+from ..calculus.derivatives import partial_derivatives, second_partials
+from ..parsing.inputs import as_expr, as_expressions, variable_names
+from ..simplification.cse import CommonSubexpressions
+from ..simplification.cse import cse as eliminate
+from .guard import guard
+from .matrix import Matrix, Vector
+
+
+@guard
+def steps(expr, variable=None, simplify: bool | str = True) -> Derivation:
+    """The derivation of d/d(variable) expr, rule by rule (see symdiff.calculus.derivation): .steps, .text(),
+    .latex(), .json(); the last step's expression is symdiff.diff(expr, variable, simplify=simplify)."""
+    return derive_steps(expr, variable, simplify)
+
+
+@guard
+def gradient(f, variables=None, simplify: bool | str = True) -> Vector:
+    """The gradient of a scalar expression: its partial derivatives in `variables` (names, symbols or "x,y"; by
+    default every free symbol in sorted order), by one reverse sweep."""
+    f = as_expr(f)
+    return Vector(partial_derivatives([f], variable_names(variables, [f]), simplify)[0])
+
+
+@guard
+def jacobian(fs, variables=None, simplify: bool | str = True) -> Matrix:
+    """The Jacobian matrix of a list of expressions (or comma-separated text): row i is the gradient of fs[i],
+    in `variables` (by default all their free symbols, sorted)."""
+    fs = as_expressions(fs)
+    return Matrix(partial_derivatives(fs, variable_names(variables, fs), simplify))
+
+
+@guard
+def hessian(f, variables=None, simplify: bool | str = True) -> Matrix:
+    """The matrix of second partial derivatives of f: the Jacobian of its gradient, by reverse sweeps."""
+    f = as_expr(f)
+    return Matrix(second_partials(f, variable_names(variables, [f]), simplify))
+
+
+@guard
+def cse(exprs, prefix: str = "t") -> CommonSubexpressions:
+    """Common subexpressions of an expression or a list of them: (replacements, reduced expressions)."""
+    return eliminate(as_expressions(exprs), prefix)

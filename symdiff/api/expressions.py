@@ -1,0 +1,76 @@
+"""The Python API: parse, diff, simplify and print, taking an expression or its text.
+
+Every function here takes `budget=` (a symdiff.core.budget.Budget) to override, for that call, the resource budget
+in force (input length, nesting depth, number size, derivative order, expression size); `with
+symdiff.budget.use(...)` does the same for a block. Whatever the input, these functions return a result or raise
+a SymdiffError: deep nesting, huge numbers and huge results are BudgetErrors, never a RecursionError, an
+OverflowError or a MemoryError.
+"""
+
+from __future__ import annotations
+
+from ..calculus.derivatives import derivative
+from ..core import budget as _budget
+from ..core.errors import UsageError
+from ..core.expr import Expr
+from ..parsing import parser
+from ..parsing.inputs import as_expr
+from ..printing.latex import latex as _latex
+from ..printing.sympy_code import to_sympy_code
+from ..printing.text import to_text
+from ..simplification.simplifier import LEVELS
+from ..simplification.simplifier import simplify as _simplify
+from .guard import guard
+
+# A derivative order above this is refused: each order at least rebuilds the expression. The order allowed is
+# symdiff.budget.current().max_order; this is its default.
+MAX_ORDER = _budget.DEFAULT_BUDGET.max_order
+
+
+@guard
+def parse(text: str) -> Expr:
+    """Parse text such as "3x^2 - 4x" into an expression (ParseError, with position, if it is not one;
+    BudgetError if it is longer or nests deeper than the budget allows)."""
+    return parser.parse(text)
+
+
+@guard
+def parse_list(text: str) -> list:
+    """Parse a comma-separated list of expressions, "x*y, x + y^2"."""
+    return parser.parse_list(text)
+
+
+@guard
+def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = True) -> Expr:
+    """The derivative of `expr`, `order` times in each of `variables` in turn (all of them if one is a
+    comma-separated list: diff(f, "x,y") is d2f/dydx). With no variable, the expression's only free symbol.
+    A variable that does not occur gives 0. `simplify`: True (or "full"), "basic" (canonical form only), or
+    False (the rules' raw output). The total order is at most budget.max_order, and each intermediate
+    result at most budget.max_size nodes (BudgetError)."""
+    return derivative(as_expr(expr, check=True), variables, order, simplify)
+
+
+@guard
+def simplify(expr: Expr | str, level: str = "full") -> Expr:
+    """The simplified form of an expression: "full" (default) or "basic" (the canonical form only)."""
+    if level not in LEVELS:
+        raise UsageError(f"unknown simplification level {level!r}: use {' or '.join(LEVELS)}")
+    return _simplify(as_expr(expr, check=True), level)
+
+
+@guard
+def latex(expr: Expr | str) -> str:
+    """LaTeX for an expression, e.g. `\\frac{x}{2 y}`."""
+    return _latex(as_expr(expr))
+
+
+@guard
+def text(expr: Expr | str) -> str:
+    """Plain text for an expression, which parse() reads back to the same expression."""
+    return to_text(as_expr(expr))
+
+
+@guard
+def sympy_code(expr: Expr | str, standalone: bool = False) -> str:
+    """Python source building the expression in SymPy; `standalone` adds the import and symbols."""
+    return to_sympy_code(as_expr(expr), standalone)

@@ -1,0 +1,111 @@
+"""Vectors and matrices of expressions: what gradient, jacobian and hessian return.
+
+They are tuples (immutable, indexable, comparable) that print like symdiff's expressions: text `[a, b]` and
+`[[a, b], [c, d]]` whose entries parse back, LaTeX `pmatrix`, and SymPy `Matrix` (a vector as a column).
+"""
+
+from __future__ import annotations
+
+from ..printing.latex import latex
+from ..printing.sympy_code import standalone_snippet, to_sympy_code
+from ..printing.text import to_text
+
+
+class Vector(tuple):
+    """A column of expressions."""
+
+    def __new__(cls, entries=()):
+        return super().__new__(cls, entries)
+
+    @property
+    def shape(self) -> tuple:
+        return (len(self), 1)
+
+    def text(self) -> str:
+        return "[" + ", ".join(map(to_text, self)) + "]"
+
+    def latex(self) -> str:
+        return _pmatrix([[latex(e)] for e in self])
+
+    def to_sympy(self, real: bool = False):
+        """A SymPy column Matrix."""
+        import sympy
+        from ..interop.sympy_bridge import to_sympy  # SymPy is imported only when asked for
+        return sympy.Matrix([to_sympy(e, real=real) for e in self])
+
+    def sympy_code(self, standalone: bool = False) -> str:
+        """Python source building the column as a SymPy Matrix."""
+        return _sympy_matrix_code([[e] for e in self], standalone)
+
+    def map(self, function) -> "Vector":
+        return Vector(map(function, self))
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    __str__ = __repr__
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.latex()}$$"
+
+
+class Matrix(tuple):
+    """Rows of expressions, each row a Vector."""
+
+    def __new__(cls, rows=()):
+        rows = [Vector(r) for r in rows]
+        if len({len(r) for r in rows}) > 1:
+            raise ValueError("the rows of a matrix must have the same length")
+        return super().__new__(cls, rows)
+
+    @property
+    def shape(self) -> tuple:
+        return (len(self), len(self[0]) if self else 0)
+
+    def __getitem__(self, index):
+        if isinstance(index, tuple):
+            i, j = index
+            return tuple.__getitem__(self, i)[j]
+        return tuple.__getitem__(self, index)
+
+    @property
+    def T(self) -> "Matrix":
+        return Matrix(zip(*self))
+
+    def text(self) -> str:
+        return "[" + ", ".join(row.text() for row in self) + "]"
+
+    def latex(self) -> str:
+        return _pmatrix([[latex(e) for e in row] for row in self])
+
+    def to_sympy(self, real: bool = False):
+        import sympy
+        from ..interop.sympy_bridge import to_sympy  # SymPy is imported only when asked for
+        return sympy.Matrix([[to_sympy(e, real=real) for e in row] for row in self])
+
+    def sympy_code(self, standalone: bool = False) -> str:
+        """Python source building the matrix in SymPy."""
+        return _sympy_matrix_code(self, standalone)
+
+    def map(self, function) -> "Matrix":
+        return Matrix(row.map(function) for row in self)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    __str__ = __repr__
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.latex()}$$"
+
+
+def _pmatrix(cells: list) -> str:
+    body = " \\\\\n".join(" & ".join(row) for row in cells)
+    return "\\begin{pmatrix}\n" + body + "\n\\end{pmatrix}"
+
+
+def _sympy_matrix_code(rows, standalone: bool) -> str:
+    code = "Matrix([" + ", ".join("[" + ", ".join(map(to_sympy_code, row)) + "]" for row in rows) + "])"
+    if not standalone:
+        return code
+    return standalone_snippet(code, set().union(*(e.free_symbols for row in rows for e in row)))

@@ -1,0 +1,2 @@
+"""Calculus (fifth layer): local partials, forward and reverse mode, derivations, and derivatives as the API
+gives them."""

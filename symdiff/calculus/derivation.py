@@ -1,0 +1,181 @@
+"""Derivations: the rules the differentiator applies, step by step, as text, LaTeX and JSON.
+
+The steps are not a story told afterwards. They come from the differentiator's own rule methods, run one
+level deep: applied to d/dx [u*v], the product rule builds d/dx [u]*v + u*d/dx [v] with the derivatives of
+the parts left unevaluated (`Diff` nodes). Each step takes the leftmost unevaluated derivative, and applies
+its rule to every unevaluated derivative that the same rule rewrites, so identical sub-derivations are done
+once and shown once; a chain rule leaves d/dx [inner] in place, which a later step derives (a nested
+sub-derivation, as a textbook writes it). A last "simplify" step gives symdiff.diff's answer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ..core.build import has_negative_sign, neg, substitute
+from ..core.expr import ONE, ZERO, Add, Diff, Expr, Mul, Sym
+from ..core.traversal import children
+from ..functions import lookup
+from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..printing.latex import LatexPrinter
+from ..printing.text import TextPrinter
+from .derivatives import derivative
+from .forward import Differentiator
+
+
+# The differentiator's rule names, as a textbook names them.
+RULE_NAMES = {
+    "variable": "power rule", "power": "power rule", "sum": "sum rule", "difference": "difference rule",
+    "constant multiple": "constant multiple rule", "product": "product rule", "quotient": "quotient rule",
+    "exponential": "exponential rule", "general power": "general power rule (logarithmic differentiation)",
+}
+
+
+class _OneLevel(Differentiator):
+    """The differentiator's rules applied to one node, the derivatives of its parts left as Diff nodes.
+    Inside a power or a function (a chain rule's inner derivative) d/dx [x] is written 1 at once; as an
+    operand of a sum or product it stays, for the power rule to evaluate in a later step, as textbooks do."""
+
+    def __call__(self, node: Expr) -> Expr:
+        if self.variable not in node.free_symbols:
+            return ZERO  # constant parts are skipped, as in a full differentiation
+        if node is Sym(self.variable) and self.inside_chain:
+            return ONE
+        if self.inside_sum and has_negative_sign(node):  # d/dx [a - 4*x] = d/dx [a] - d/dx [4*x]
+            return neg(Diff(neg(node), self.variable))
+        return Diff(node, self.variable)
+
+    def expand(self, node: Expr) -> tuple[str, Expr]:
+        """(rule name, result) of the rule that applies to `node`."""
+        applied = []
+        self.recorder = lambda rule, n, result: applied.append(rule) if n is node else None
+        self.inside_chain = type(node) not in (Add, Mul)
+        self.inside_sum = type(node) is Add
+        result = self._rules[type(node)](node)
+        return _display_name(applied[-1], node, self.variable), result
+
+
+def _inner_parts(rule: str, node: Expr) -> tuple:
+    """The parts a rule's chain factor differentiates: a function's arguments, a power's base (power rule) or
+    exponent (exponential rule)."""
+    if rule == "power":
+        return (node.base,)
+    if rule == "exponential":
+        return (node.exp,)
+    return getattr(node, "arguments", ())
+
+
+def _english(rule: str, node: Expr) -> str:
+    """A function rule's name in English, from the registry (sine for sin)."""
+    row = lookup(rule, len(node.arguments)) if rule == getattr(node, "name", None) else None
+    return row.english if row is not None else rule
+
+
+def _display_name(rule: str, node: Expr, variable: str) -> str:
+    name = RULE_NAMES.get(rule) or _english(rule, node) + " rule"
+    if rule not in RULE_NAMES or rule in ("power", "exponential"):
+        if any(a is not Sym(variable) and variable in a.free_symbols for a in _inner_parts(rule, node)):
+            return f"chain rule ({name.removesuffix(' rule')})"
+    return name
+
+
+@dataclass
+class Step:
+    rule: str                 # textbook name, e.g. "product rule"
+    rewrites: list            # [(sub-expression rewritten, its result)], each a pair of expressions
+    expression: Expr          # the whole expression after the step
+
+
+@dataclass
+class Derivation:
+    expression: Expr
+    variable: str
+    start: Expr               # d/dx [expression], as a Diff node
+    steps: list = field(default_factory=list)
+
+    @property
+    def result(self) -> Expr:
+        return self.steps[-1].expression if self.steps else self.start
+
+    def text(self) -> str:
+        printer = TextPrinter()
+        lines = [printer(self.start)]
+        bodies = ["  = " + printer(step.expression) for step in self.steps]
+        width = max(map(len, bodies), default=0) + 4
+        lines += [body.ljust(width) + step.rule for body, step in zip(bodies, self.steps)]
+        return "\n".join(lines)
+
+    def latex(self) -> str:
+        """An aligned environment, one step a row, ready to paste into a LaTeX document (amsmath)."""
+        printer = LatexPrinter()
+        start = printer(self.start)
+        rows = [f"{start if i == 0 else ''} &= {printer(step.expression)} && \\text{{{step.rule}}}"
+                for i, step in enumerate(self.steps)] or [start]
+        return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def as_json(self) -> dict:
+        text, tex = TextPrinter(), LatexPrinter()
+        return {
+            "expression": text(self.expression),
+            "variable": self.variable,
+            "steps": [{"rule": step.rule,
+                       "rewrites": [{"from": text(a), "to": text(b)} for a, b in step.rewrites],
+                       "expression": text(step.expression),
+                       "latex": tex(step.expression)} for step in self.steps],
+            "result": text(self.result),
+        }
+
+    def json(self) -> str:
+        return json.dumps(self.as_json(), indent=2)
+
+
+def pending_derivatives(node: Expr) -> list:
+    """The Diff nodes of `node`, left to right, each once."""
+    found, seen, stack = [], set(), [node]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if type(n) is Diff:
+            found.append(n)
+        else:
+            stack.extend(reversed(children(n)))
+    return found
+
+
+def derive_steps(expr: Expr | str, variable=None, simplify: bool | str = True) -> Derivation:
+    """The derivation of d/d(variable) expr, one rule per step; the last step's expression is
+    symdiff.diff(expr, variable, simplify=simplify). The derivation starts from the expression's canonical
+    form (as written, up to order and arithmetic), not from its full simplification."""
+    expr = as_expr(expr)
+    name = variable_name(variable) if variable is not None else default_variable(expr)
+    start_expr = derivative(expr, [name], order=0, simplify_choice="basic") if simplify else expr
+    derivation = Derivation(start_expr, name, Diff(start_expr, name))
+    engine = _OneLevel(name)
+    whole: Expr = derivation.start if name in start_expr.free_symbols else ZERO
+    if whole is ZERO:
+        derivation.steps.append(Step("constant rule", [(derivation.start, ZERO)], ZERO))
+    expansions: dict = {}
+    while True:
+        pending = pending_derivatives(whole)
+        if not pending:
+            break
+        for d in pending:
+            if d not in expansions:
+                expansions[d] = engine.expand(d.expr)
+        rule = expansions[pending[0]][0]
+        chosen = [(d, expansions[d][1]) for d in pending if expansions[d][0] == rule]
+        mapping = dict(chosen)
+        whole = substitute(whole, mapping)
+        while any(d in mapping for d in pending_derivatives(whole)):  # a result that needs the same derivative
+            whole = substitute(whole, mapping)
+        derivation.steps.append(Step(rule, chosen, whole))
+    if simplify:
+        final = derivative(expr, [name], simplify_choice=simplify)
+        if final is not whole:
+            derivation.steps.append(Step("simplify", [(whole, final)], final))
+    return derivation
+
+

@@ -1,0 +1,82 @@
+"""Printing a result for the command line: an expression, a Vector or a Matrix, as text, LaTeX, SymPy code
+or JSON, optionally with its common subexpressions named first (--cse)."""
+
+from __future__ import annotations
+
+import json
+
+from ..api import Matrix, Vector, cse, latex, sympy_code, text
+from ..printing.latex import latex_symbol
+
+
+def entries(value) -> list:
+    """The expressions of a result (an expression, a Vector or a Matrix), row by row."""
+    if isinstance(value, Matrix):
+        return [e for row in value for e in row]
+    return list(value) if isinstance(value, Vector) else [value]
+
+
+def same_shape(value, entries: list):
+    if isinstance(value, Matrix):
+        width = value.shape[1]
+        return Matrix(entries[i:i + width] for i in range(0, len(entries), width))
+    return Vector(entries) if isinstance(value, Vector) else entries[0]
+
+
+def _nested(value, print_one):
+    """A result as nested lists of printed entries (a string for one expression), for JSON."""
+    if isinstance(value, Matrix):
+        return [[print_one(e) for e in row] for row in value]
+    return [print_one(e) for e in value] if isinstance(value, Vector) else print_one(value)
+
+
+def _printed(value, output_format: str, standalone: bool = True) -> str:
+    """A result (expression, Vector or Matrix) as text, LaTeX or SymPy code."""
+    if isinstance(value, (Vector, Matrix)):
+        if output_format == "sympy":
+            return value.sympy_code(standalone)
+        return value.latex() if output_format == "latex" else value.text()
+    if output_format == "sympy":
+        return sympy_code(value, standalone)
+    return latex(value) if output_format == "latex" else text(value)
+
+
+def render(value, output_format: str, use_cse: bool = False, label: str = "") -> str:
+    """A result (expression, Vector or Matrix) in a format; with `use_cse`, the shared parts first as
+    t1 = ... (LaTeX: an aligned environment whose last row is `label = result`)."""
+    if not use_cse:
+        if output_format == "json":
+            return json.dumps({"result": _nested(value, text), "latex": _printed(value, "latex")})
+        return _printed(value, output_format)
+    found = cse(entries(value))
+    reduced = same_shape(value, found.exprs)
+    if output_format == "json":
+        return json.dumps({"cse": [[symbol.name, text(d)] for symbol, d in found.replacements],
+                           "result": _nested(reduced, text),
+                           "latex": found.latex(_printed(reduced, "latex"), label)})
+    if output_format == "latex":
+        return found.latex(_printed(reduced, "latex"), label)
+    if output_format == "sympy":
+        header = _printed(value, "sympy").rsplit("\n", 1)[0]  # the import and the symbols
+        definitions = [f"{symbol.name} = {sympy_code(d)}" for symbol, d in found.replacements]
+        return "\n".join([header, *definitions, f"expr = {_printed(reduced, 'sympy', standalone=False)}"])
+    return found.text(_printed(reduced, "text"))
+
+
+
+# How --cse names the result in LaTeX.
+MANY_LABELS = {"gradient": "\\nabla f", "jacobian": "J", "hessian": "H"}
+
+
+def derivative_label(variables: list, order: int) -> str:
+    """d^n f/dx^n, or the partial derivative's symbol, in LaTeX."""
+    if order == 0 or not variables:
+        return "f" if order == 0 else "f'"
+    total = order * len(variables)
+    power = f"^{{{total}}}" if total > 1 else ""
+    if len(variables) == 1:
+        x = latex_symbol(variables[0]) + (f"^{{{order}}}" if order > 1 else "")
+        return f"\\frac{{d{power} f}}{{d {x}}}"
+    exponent = f"^{{{order}}}" if order > 1 else ""
+    below = " ".join(f"\\partial {latex_symbol(v)}{exponent}" for v in reversed(variables))
+    return f"\\frac{{\\partial{power} f}}{{{below}}}"

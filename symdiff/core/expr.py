@@ -1,0 +1,345 @@
+"""The expression model: immutable, hash-consed nodes.
+
+Every node is interned: building a node that already exists returns the existing object, so structural
+equality is identity, hashing is free, and a large expression with repeated parts is a DAG whose size is the
+number of its distinct parts. Memoising anything per node (derivatives, free symbols) is therefore safe.
+
+Constructors only store their arguments (flattening nested sums and products, which is notation, not
+algebra). Simplification is a separate step (`symdiff.simplify`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from fractions import Fraction
+from numbers import Rational
+
+__all__ = [
+    "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "Diff",
+    "ZERO", "ONE", "NEG_ONE", "HALF", "PI", "E", "srepr",
+]
+
+_set = object.__setattr__
+
+# What the grammar accepts as a name (grammar/symdiff.lark, NAME).
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_interned: "weakref.WeakValueDictionary[tuple, Expr]" = weakref.WeakValueDictionary()
+_interned_refs = _interned.data  # key -> weak reference
+# Interning must give one object per structure even when threads build the same node at once: every memo and
+# every `is` test relies on it. Only inserting takes the lock; a node found is returned without it.
+_intern_lock = threading.Lock()
+
+
+class Expr:
+    """Base of all nodes. `args` holds the children (or the payload of a leaf)."""
+
+    __slots__ = ("args", "_free", "_key", "__weakref__")
+
+    def __new__(cls, *args):
+        key = (cls, args)
+        # The weak table's own dict, read directly: WeakValueDictionary.get is Python code, and this lookup
+        # is the hottest line of symdiff (every node built goes through it). Reading needs no lock.
+        ref = _interned_refs.get(key)
+        if ref is not None:
+            node = ref()
+            if node is not None:
+                return node
+        node = object.__new__(cls)
+        _set(node, "args", args)
+        _set(node, "_free", _union_free(args))
+        _set(node, "_key", None)
+        with _intern_lock:  # look again: another thread may have interned the same node since
+            ref = _interned_refs.get(key)
+            if ref is not None:
+                existing = ref()
+                if existing is not None:
+                    return existing
+            _interned[key] = node
+        return node
+
+    # Interning makes the default identity-based __eq__ and __hash__ structural.
+
+    def __setattr__(self, name, value):
+        raise AttributeError("symdiff expressions are immutable")
+
+    def __reduce__(self):
+        return (type(self), self.args)
+
+    @property
+    def free_symbols(self) -> frozenset:
+        """Names of the symbols this expression depends on (computed when the node is built, without recursion,
+        so that deep expressions need no deep walk)."""
+        return self._free
+
+    def has(self, name: str) -> bool:
+        return name in self.free_symbols
+
+    # -- conveniences: the API's functions as methods. The core cannot import the API (it sits at the top of
+    # the layers), so the API hands itself to `connect_api` when symdiff is imported; every such method goes
+    # through `_api()`. See docs/architecture.md.
+
+    def diff(self, *variables, order: int = 1, simplify: bool | str = True) -> "Expr":
+        """The derivative (symdiff.diff)."""
+        return _api().diff(self, *variables, order=order, simplify=simplify)
+
+    def simplify(self, level: str = "full") -> "Expr":
+        """The simplified form (symdiff.simplify)."""
+        return _api().simplify(self, level)
+
+    def evaluate(self, exact: bool | None = None, **values):
+        """The value at a point, e.g. f.evaluate(x=1) or f.evaluate(x="sqrt(2)/2"): exact where the inputs are,
+        a float where one is or with exact=False (symdiff.evaluate)."""
+        return _api().evaluate(self, values, exact=exact)
+
+    def compile(self, *variables, backend: str = "auto"):
+        """A fast Python function of `variables` (default: the free symbols, alphabetically); see
+        symdiff.lambdify."""
+        return _api().lambdify(self, variables or None, backend=backend)
+
+    def latex(self) -> str:
+        return _api().latex(self)
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self.latex() + "$"
+
+    def __str__(self) -> str:
+        return _api().text(self)  # guarded: deep expressions get stack room, or a BudgetError, not RecursionError
+
+    __repr__ = __str__  # as SymPy: the REPL shows `6*x - 4`; symdiff.srepr shows the tree
+
+
+class Num(Expr):
+    """An exact rational number: args = (int | Fraction,), a Fraction only when not whole."""
+
+    __slots__ = ()
+
+    def __new__(cls, value):
+        kind = type(value)
+        if kind is not int:  # the common case first: the checks below are slow (Rational is an ABC)
+            if kind is bool or not isinstance(value, Rational):
+                raise TypeError(f"Num takes an int or Fraction, not {value!r}")
+            if isinstance(value, Fraction) and value.denominator == 1:
+                value = value.numerator
+            elif not isinstance(value, (int, Fraction)):
+                value = Fraction(value)
+        return Expr.__new__(cls, value)
+
+    @property
+    def value(self):
+        return self.args[0]
+
+
+class Float(Expr):
+    """An inexact number, from a decimal literal such as 0.5 or 1e-3 (see README: decimals are floats)."""
+
+    __slots__ = ()
+
+    def __new__(cls, value):
+        return Expr.__new__(cls, float(value))
+
+    @property
+    def value(self) -> float:
+        return self.args[0]
+
+
+class Sym(Expr):
+    """A symbol (variable or parameter) by name."""
+
+    __slots__ = ()
+
+    def __new__(cls, name: str):
+        node = Expr.__new__(cls, name)
+        if not node._free:
+            _set(node, "_free", frozenset((name,)))
+        return node
+
+    @property
+    def name(self) -> str:
+        return self.args[0]
+
+
+class Const(Expr):
+    """A named mathematical constant: 'pi' or 'e'."""
+
+    __slots__ = ()
+    NAMES = ("pi", "e")
+
+    def __new__(cls, name: str):
+        if name not in cls.NAMES:
+            raise ValueError(f"unknown constant {name!r}")
+        return Expr.__new__(cls, name)
+
+    @property
+    def name(self) -> str:
+        return self.args[0]
+
+
+class Add(Expr):
+    """A sum of two or more terms. Nested sums are flattened; subtraction is a term times -1."""
+
+    __slots__ = ()
+
+    def __new__(cls, *terms):
+        return Expr.__new__(cls, *_flatten(cls, terms))
+
+
+class Mul(Expr):
+    """A product of two or more factors. Nested products are flattened; division is a power -1."""
+
+    __slots__ = ()
+
+    def __new__(cls, *factors):
+        return Expr.__new__(cls, *_flatten(cls, factors))
+
+
+class Pow(Expr):
+    """base ^ exponent. Square roots are Pow(u, 1/2)."""
+
+    __slots__ = ()
+
+    def __new__(cls, base: Expr, exponent: Expr):
+        return Expr.__new__(cls, _check(base), _check(exponent))
+
+    @property
+    def base(self) -> Expr:
+        return self.args[0]
+
+    @property
+    def exp(self) -> Expr:
+        return self.args[1]
+
+
+class Func(Expr):
+    """A function applied to arguments: args = (name, arg1, ...). Known functions are listed in
+    `symdiff.functions`; any other name is an undefined function such as f(x)."""
+
+    __slots__ = ()
+
+    def __new__(cls, name: str, *arguments):
+        if not arguments:
+            raise ValueError("a function needs at least one argument")
+        return Expr.__new__(cls, name, *map(_check, arguments))
+
+    @property
+    def name(self) -> str:
+        return self.args[0]
+
+    @property
+    def arguments(self) -> tuple:
+        return self.args[1:]
+
+
+class Derivative(Expr):
+    """A derivative of an undefined function by argument position, as Mathematica's Derivative[n1, n2][f]:
+    args = (name, orders, arg1, ...), where orders[i] is how often f is differentiated in its i-th slot.
+    f'(x) is Derivative('f', (1,), x); d/dx g(x^2, y) gives Derivative('g', (1, 0), x^2, y) * 2*x."""
+
+    __slots__ = ()
+
+    def __new__(cls, name: str, orders: tuple, *arguments):
+        orders = tuple(orders)
+        if len(orders) != len(arguments) or not arguments or any(n < 0 for n in orders) or not any(orders):
+            raise ValueError("Derivative needs one non-negative order per argument, not all zero")
+        return Expr.__new__(cls, name, orders, *map(_check, arguments))
+
+    @property
+    def name(self) -> str:
+        return self.args[0]
+
+    @property
+    def orders(self) -> tuple:
+        return self.args[1]
+
+    @property
+    def arguments(self) -> tuple:
+        return self.args[2:]
+
+
+class Diff(Expr):
+    """d/d(variable) [expr], not yet evaluated: the pending derivatives of a step-by-step derivation
+    (symdiff.calculus.derivation). No other part of symdiff builds one."""
+
+    __slots__ = ()
+
+    def __new__(cls, expr: Expr, variable: str):
+        return Expr.__new__(cls, _check(expr), variable)
+
+    @property
+    def expr(self) -> Expr:
+        return self.args[0]
+
+    @property
+    def variable(self) -> str:
+        return self.args[1]
+
+
+_NO_SYMBOLS: frozenset = frozenset()
+
+
+def _union_free(args: tuple) -> frozenset:
+    """The free symbols of a node from those of its children; a Sym's are its own name."""
+    free = _NO_SYMBOLS
+    for a in args:
+        if isinstance(a, Expr):
+            child = a._free
+            if child and not child <= free:
+                free = child if not free else free | child
+    return free
+
+
+def _check(node):
+    if not isinstance(node, Expr):
+        raise TypeError(f"expected an expression node, got {node!r}")
+    return node
+
+
+def _flatten(cls, items):
+    if len(items) < 2:
+        raise ValueError(f"{cls.__name__} needs at least two operands")
+    for item in items:  # the common case, nothing nested: the operands as they are
+        if type(item) is cls or not isinstance(item, Expr):
+            break
+    else:
+        return items
+    out = []
+    for item in items:
+        if type(item) is cls:
+            out.extend(item.args)
+        else:
+            out.append(_check(item))
+    return out
+
+
+class _Unconnected:
+    def __getattr__(self, name):
+        raise RuntimeError("symdiff's API is not loaded: import symdiff before using expression methods")
+
+
+_connected_api = [_Unconnected()]
+
+
+def connect_api(api) -> None:
+    """Called once, by symdiff.api as it is imported: the object whose functions the methods of Expr call."""
+    _connected_api[0] = api
+
+
+def _api():
+    return _connected_api[0]
+
+
+ZERO, ONE, NEG_ONE, HALF = Num(0), Num(1), Num(-1), Num(Fraction(1, 2))
+PI, E = Const("pi"), Const("e")
+
+# Module-level constants must outlive the weak table.
+_KEEP = (ZERO, ONE, NEG_ONE, HALF, PI, E)
+
+
+def srepr(node) -> str:
+    """The tree as constructor calls, e.g. Add(Mul(Num(6), Sym('x')), Num(-4)): for debugging and tests."""
+    if isinstance(node, Expr):
+        return f"{type(node).__name__}({', '.join(srepr(a) for a in node.args)})"
+    if isinstance(node, tuple):
+        return "(" + ", ".join(map(srepr, node)) + ("," if len(node) == 1 else "") + ")"
+    return repr(node) if not hasattr(node, "denominator") or isinstance(node, int) else f"Fraction('{node}')"

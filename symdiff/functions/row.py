@@ -1,0 +1,79 @@
+"""What symdiff knows about one function: its row in the registry (symdiff.functions.registry).
+
+A row holds every fact about the function that any part of symdiff uses, so that adding a function is adding one
+row (and its tests): the derivative, the printed names, the numeric implementations, code templates, algebraic
+properties and the points where it has no value or no derivative. No other module keeps a table keyed by
+function name; each reads the row. `tests/test_registry.py` checks that every row is complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+# The names of a row's arguments in its derivative formulas: f(u) or f(u, v).
+ARGUMENT_NAMES = ("u", "v")
+
+PARITIES = ("odd", "even", None)
+
+
+@dataclass(frozen=True)
+class FunctionRow:
+    """One function of a given arity.
+
+    name        the canonical name, as printed (`asin`)
+    partials    d f / d(argument i), one formula per argument in symdiff's own syntax in u (and v), the
+                textbook derivative (`"1/sqrt(1 - u^2)"`); parsed once, by symdiff.calculus.partials
+    english     what a derivation calls its rule (`"arcsine"` gives "arcsine rule")
+    latex       the LaTeX operator (`\\arcsin`), or a template with {0}, {1} for the arguments and {p0} for the
+                first argument in parentheses (`e^{{{0}}}`); operators may carry a power (`\\sin^{2}(x)`)
+    sympy       the name of the SymPy function (`asin`, `Abs`)
+    real        the value over the reals from floats (raises ValueError or ZeroDivisionError where undefined)
+    complex     given the mpmath module, the function computing the principal complex value
+    code        Python source with `math` and with `numpy`, {0} and {1} standing for the arguments
+    parity      "odd" (f(-u) = -f(u)), "even" (f(-u) = f(u)) or None
+    total       defined for every real argument (so f(u) has a value wherever u has)
+    special     exact values: argument node -> value node (sin(0) = 0)
+    poles       arguments where the function is infinite (cot(0)), as nodes
+    kinks       arguments where it is continuous but not differentiable, or jumps (abs(0), sign(0))
+    rational    where the value at every rational number is rational: that value, exactly (abs(-3/2) = 3/2)
+    sin_cos     for the trigonometric functions, (numerator, denominator) in terms of "sin", "cos" and "1"
+                (tan = sin/cos), from which exact values at multiples of pi/4 and pi/6 are taken
+    addition    for sin and sinh, (the partner function, the sign in its addition theorem): sin(k*a) and
+                cos(k*a) are written in sin(a), cos(a) when several multiples of an angle meet
+    aliases     other spellings the parser accepts for this name (`arcsin`)
+    domain      a real interval where the function and its derivative are defined and smooth, for tests
+    """
+
+    name: str
+    partials: tuple[str, ...]
+    english: str
+    latex: str
+    sympy: str
+    real: Callable
+    complex: Callable
+    code: tuple[str, str]
+    parity: str | None = None
+    total: bool = False
+    special: dict = field(default_factory=dict)
+    poles: tuple = ()
+    kinks: tuple = ()
+    rational: Callable | None = None
+    sin_cos: tuple[str, str] | None = None
+    addition: tuple[str, int] | None = None
+    aliases: tuple[str, ...] = ()
+    domain: tuple[float, float] = (0.2, 1.5)
+
+    @property
+    def arity(self) -> int:
+        return len(self.partials)
+
+    @property
+    def latex_is_template(self) -> bool:
+        return any(field in self.latex for field in ("{0}", "{1}", "{p0}"))
+
+    def __post_init__(self):
+        if self.parity not in PARITIES:
+            raise ValueError(f"{self.name}: parity must be one of {PARITIES}, not {self.parity!r}")
+        if not self.partials or len(self.partials) > len(ARGUMENT_NAMES):
+            raise ValueError(f"{self.name}: a function takes 1 to {len(ARGUMENT_NAMES)} arguments")

@@ -1,0 +1,1 @@
+"""Other systems (seventh layer): exact conversion to and from SymPy, and checking results against it."""

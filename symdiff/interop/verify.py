@@ -1,0 +1,135 @@
+"""Cross-checking a derivative against SymPy: `symdiff.check` (the function) and the CLI's --check.
+
+The two results agree symbolically when sympy.simplify(ours - theirs) is 0 (tried under a time cap), else
+numerically when they match at several random points (complex principal values where a branch needs them,
+30 significant digits); the report says which.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import signal
+import threading
+from dataclasses import dataclass
+
+import sympy
+
+from ..calculus.derivatives import derivative
+from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..core.expr import Expr
+from ..printing.text import to_text
+from .sympy_bridge import to_sympy
+
+
+class TimeLimit(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Raise TimeLimit if the block runs longer than `seconds` (main thread on Unix; elsewhere no cap).
+    The alarm repeats every 0.25 s, so that an `except Exception` inside SymPy that swallows the first one
+    cannot make the cap void."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    active = [True]
+
+    def expire(signum, frame):
+        if active[0]:
+            raise TimeLimit(f"over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    try:
+        yield
+    finally:
+        while True:  # a late alarm must not escape the clean-up
+            try:
+                active[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except TimeLimit:
+                continue
+
+
+@dataclass
+class CheckResult:
+    agree: bool
+    method: str          # "symbolic" or "numeric" (or "none" when no point could be evaluated)
+    ours: Expr
+    theirs: object       # the SymPy derivative
+    detail: str
+
+    def __bool__(self) -> bool:
+        return self.agree
+
+    def report(self) -> str:
+        verdict = "agree" if self.agree else "DISAGREE"
+        return (f"symdiff: {to_text(self.ours)}\nsympy:   {sympy.sstr(self.theirs)}\n"
+                f"{verdict} ({self.method}: {self.detail})")
+
+
+def values_agree(a: complex, b: complex, tolerance: float = 1e-9) -> bool:
+    return abs(a - b) <= tolerance * max(1.0, abs(a), abs(b))
+
+
+def sympy_value(expression, point: dict, digits: int = 30):
+    """The complex value of a SymPy expression at a point, or None where it is not a finite number."""
+    try:
+        value = complex(sympy.N(expression.subs(point), digits))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+        return None
+    if value != value or abs(value) == float("inf"):
+        return None
+    return value
+
+
+def compare_numerically(ours, theirs, symbols, points: int = 6, seed: int = 0, low: float = 0.2,
+                        high: float = 1.5, attempts: int = 40):
+    """(agree, detail): compare two SymPy expressions at random points where both are finite."""
+    rng = random.Random(seed)
+    tested, worst = 0, 0.0
+    for _ in range(attempts):
+        if tested == points:
+            break
+        point = {s: sympy.Rational(round(rng.uniform(low, high), 6)).limit_denominator(10**6) for s in symbols}
+        a, b = sympy_value(ours, point), sympy_value(theirs, point)
+        if a is None or b is None:
+            continue
+        tested += 1
+        if not values_agree(a, b):
+            shown = ", ".join(f"{s}={float(v):.6g}" for s, v in point.items())
+            return False, f"differ at {shown}: {a:.12g} vs {b:.12g}"
+        worst = max(worst, abs(a - b))
+    if tested == 0:
+        return None, "no point where both are defined was found"
+    return True, f"equal at {tested} random points, largest difference {worst:.1e}"
+
+
+def check(expr, *variables, order: int = 1, ours: Expr | None = None, simplify_seconds: float = 5.0,
+          points: int = 6, seed: int = 0) -> CheckResult:
+    """Differentiate `expr` with symdiff (or take `ours`) and with SymPy, and compare."""
+    expr = as_expr(expr)
+    names = [variable_name(part) for v in variables for part in (v.split(",") if isinstance(v, str) else [v])]
+    names = names or [default_variable(expr)]
+    if ours is None:
+        ours = derivative(expr, names, order=order)
+    symbols = {name: sympy.Symbol(name, real=True) for name in expr.free_symbols | set(names)}
+    theirs = to_sympy(expr, real=True)
+    for name in names:
+        theirs = sympy.diff(theirs, symbols[name], order)
+    ours_sympy = to_sympy(ours, real=True)
+    try:
+        with time_limit(simplify_seconds):
+            if sympy.simplify(ours_sympy - theirs) == 0:
+                return CheckResult(True, "symbolic", ours, theirs, "simplify(symdiff - sympy) == 0")
+    except TimeLimit:
+        pass
+    agree, detail = compare_numerically(ours_sympy, theirs, list(symbols.values()), points=points, seed=seed)
+    if agree is None:
+        return CheckResult(False, "none", ours, theirs, detail)
+    return CheckResult(agree, "numeric", ours, theirs, detail)

@@ -1,0 +1,164 @@
+"""The textbook's limit table: difference quotients (f(a+h) - f(a))/h for h = 0.1, 0.01, ... beside f'(a).
+
+    >>> print(limit_table("3*x^2 - 4*x", "x", 1).text())
+    h=0.1      (f(x+h)-f(x))/h = 2.3
+    h=0.01                     = 2.03
+    h=0.001                    = 2.003
+    h=0.0001                   = 2.0003
+    h=1e-05                    = 2.00003
+    exact f'(1) = 2
+
+Why exact quotients: computed in floats, (f(1+h) - f(1))/h loses about half its digits to cancellation at
+h = 1e-5 (2.0000300000841 instead of 2.00003), which hides the pattern the table is there to show. When the
+point is exact, each f(a+h) is evaluated exactly (symdiff.evaluation) and the quotient then rounded from 30
+digits (mpmath), so the table shows 2.00003; a decimal point gives the plain float quotients. The exact
+derivative comes from symdiff's own differentiator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..core.errors import EvaluationError, Reason, UsageError
+from ..functions import lookup
+from ..core.expr import Expr, Float, Func, Num
+from .values import numeric_value
+from ..printing.latex import latex, latex_symbol
+from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..calculus.derivatives import derivative
+from .point import as_point, value_at
+from ..core.traversal import subexpressions
+from ..simplification.canonical import canonical_add
+from ..core.build import div, sub
+
+__all__ = ["limit_table", "LimitTable"]
+
+DIGITS = 30  # precision of the quotients of exact points
+
+
+@dataclass(frozen=True)
+class LimitTable:
+    """rows: (h, quotient) pairs, both floats; exact: f'(a) as an expression (a Float for a decimal point);
+    value: f'(a) as a float; derivative: f' itself."""
+    expr: Expr
+    variable: str
+    at: Expr
+    derivative: Expr
+    exact: Expr
+    value: float
+    rows: tuple
+
+    def text(self) -> str:
+        """Rows `h=0.1      (f(x+h)-f(x))/h = 2.3`, then `exact f'(1) = 2`."""
+        x = self.variable
+        label = f"(f({x}+h)-f({x}))/h"
+        lines = [f"{'h=' + _number(h):<10} {label if i == 0 else '':<{len(label)}} = {_number(q)}"
+                 for i, (h, q) in enumerate(self.rows)]
+        exact = _number(self.value) if type(self.exact) is Float else str(self.exact)
+        if not _is_literal(self.exact):
+            exact += f" = {_number(self.value)}"
+        lines.append(f"exact f'({self.at}) = {exact}")
+        return "\n".join(lines)
+
+    def latex(self) -> str:
+        """An array (h, quotient), ruled, with the exact value under it: paste into $$...$$ or \\[...\\]."""
+        x, a = latex_symbol(self.variable), latex(self.at)
+        rows = [f"{_latex_number(h)} & {_latex_number(q)} \\\\" for h, q in self.rows]
+        exact = latex(self.exact) + ("" if _is_literal(self.exact) else f" \\approx {_latex_number(self.value)}")
+        return "\n".join([
+            "\\begin{array}{r|l}",
+            f"h & \\frac{{f({x}+h) - f({x})}}{{h}} \\\\",
+            "\\hline",
+            *rows,
+            "\\hline",
+            f"\\text{{exact}} & f'({a}) = {exact}",
+            "\\end{array}"])
+
+
+def _number(value: float) -> str:
+    return f"{value:.12g}"
+
+
+def _latex_number(value: float) -> str:
+    text = _number(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        power = f"10^{{{int(exponent)}}}"
+        return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+    return text
+
+
+def _is_literal(node: Expr) -> bool:
+    return type(node) in (Num, Float)
+
+
+def limit_table(expr: Expr | str, variable: str | None = None, at=0, steps: int = 5,
+                values: dict | None = None) -> LimitTable:
+    """The difference quotients of `expr` in `variable` at `at` (a number or its text, e.g. 1, "1/2", "pi/4")
+    for h = 10^-1 ... 10^-steps, and the exact derivative there. `values` gives the other symbols (exact), so
+    that every quotient is a number."""
+    expr = as_expr(expr)
+    others = as_point(values or {})
+    if variable is None:  # the only free symbol without a value
+        free = sorted(expr.free_symbols - set(others))
+        variable = free[0] if len(free) == 1 else default_variable(expr)
+    variable = variable_name(variable)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 15:
+        raise UsageError(f"steps must be a whole number from 1 to 15, not {steps!r}")
+    point = as_point({variable: at})[variable]
+    if point.free_symbols:
+        raise UsageError(f"{variable} = {point} is not a number")
+    missing = sorted(expr.free_symbols - {variable} - set(others))
+    if missing:
+        raise UsageError(f"give a value for {', '.join(missing)} too: the quotients must be numbers")
+    exact_point = type(point) is not Float and not any(type(v) is Float for v in others.values())
+    at_point = {**others, variable: point}
+    base = value_at(expr, at_point, exact=exact_point)  # raises if f(a) is undefined
+    _check_differentiable(expr, at_point)
+    slope_function = derivative(expr, [variable])
+    try:
+        slope = value_at(slope_function, at_point, exact=None if exact_point else False)
+    except EvaluationError as error:
+        raise EvaluationError(f"f'({point}) does not exist: {error}", reason=error.reason) from None
+    slope_expr = slope if isinstance(slope, Expr) else Float(slope)
+    rows = []
+    for k in range(1, steps + 1):
+        if exact_point:
+            h = Num(Fraction(1, 10 ** k))
+            moved = value_at(expr, {**others, variable: _plus(point, h)})
+            quotient = _high_precision(_quotient(moved, base, h))
+        else:
+            h_value = 10.0 ** -k
+            moved = value_at(expr, {**others, variable: point.value + h_value}, exact=False)
+            quotient = (moved - base) / h_value
+        rows.append((10.0 ** -k, quotient))
+    return LimitTable(expr, variable, point, slope_function, slope_expr, _high_precision(slope_expr), tuple(rows))
+
+
+def _check_differentiable(expr: Expr, point: dict) -> None:
+    """EvaluationError where a function in `expr` is at one of its kinks (the registry's: abs and sign at 0):
+    its derivative rule does not hold there, and a one-sided table would suggest a slope that does not exist."""
+    for node in subexpressions(expr):
+        row = lookup(node.name, len(node.arguments)) if type(node) is Func else None
+        if row is None or not row.kinks:
+            continue
+        argument = node.arguments[0]
+        value = value_at(argument, {n: v for n, v in point.items() if n in argument.free_symbols}, exact=False)
+        for kink in row.kinks:
+            if value == value_at(kink, {}, exact=False):
+                raise EvaluationError(f"{node} is not differentiable where {argument} = {kink}",
+                                      reason=Reason.NOT_DIFFERENTIABLE)
+
+
+def _plus(a: Expr, b: Expr) -> Expr:
+    return canonical_add([a, b])
+
+
+def _quotient(moved: Expr, base: Expr, h: Expr) -> Expr:
+    return div(sub(moved, base), h)
+
+
+def _high_precision(node: Expr) -> float:
+    """A closed expression's real value, computed at DIGITS digits (no cancellation in f(a+h) - f(a))."""
+    return numeric_value(node, {}, complex_values=True, digits=DIGITS).real

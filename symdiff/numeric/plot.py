@@ -1,0 +1,211 @@
+"""Pictures: a function with its tangent line at a point, or a function with its derivative over a range.
+
+Why it is built this way:
+- matplotlib is an optional extra (pip install 'symdiff[plot]'), imported only here and only when a plot is
+  drawn; without it, MissingExtraError says how to install it. Figures are drawn on matplotlib's Agg canvas
+  directly (no pyplot), so no window, no global state, and the file has exactly the requested pixel size.
+- Curves are sampled by the compiled NumPy function (symdiff.compile). Where the expression is undefined the
+  value is nan, and where it jumps by more than half the visible height between two samples (a pole such as
+  tan's, or a jump such as sign's) the line is broken, so that no vertical line is drawn across a pole.
+- Labels are symdiff's own LaTeX, made acceptable to matplotlib's mathtext by a small table of replacements
+  (MATHTEXT): every function symdiff knows renders (tests/test_plot.py checks each).
+- The functions return what they drew (PlotResult: the sampled series and the tangent's point and slope), so
+  tests can check the picture's content, not only that a file exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..calculus.derivatives import derivative
+from ..core.build import add, mul, number, sub
+from ..core.errors import EvaluationError, MissingExtraError, UsageError
+from ..core.expr import Expr, Sym
+from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..printing.latex import latex, latex_symbol
+from ..simplification.simplifier import simplify
+from .compile import lambdify
+from .point import as_point, value_at
+
+__all__ = ["plot_tangent", "plot_with_derivative", "PlotResult", "MissingExtraError", "mathtext"]
+
+FORMATS = {".svg": "svg", ".png": "png"}
+SAMPLES = 2001            # points per curve (odd: a symmetric range samples its midpoint, e.g. the pole of 1/x)
+JUMP = 0.5                # a step larger than this fraction of the visible height breaks the line,
+STEEP, RATIO = 0.02, 8.0  # and so does one larger than STEEP of it and RATIO times the steps around it
+INSTALL = "pip install 'symdiff[plot]'"
+
+# symdiff LaTeX -> matplotlib mathtext: the commands mathtext lacks, and what to write instead.
+MATHTEXT = (
+    ("\\operatorname{", "\\mathrm{"),
+    ("\\left|", "|"), ("\\right|", "|"),
+    ("\\text{", "\\mathrm{"),
+)
+
+
+@dataclass
+class PlotResult:
+    """What was drawn: `series` maps each legend label to its (x, y) NumPy arrays (nan where the line is
+    broken); for a tangent plot, `point` is (a, f(a)) and `slope` is f'(a) as floats."""
+    path: Path
+    series: dict = field(default_factory=dict)
+    point: tuple | None = None
+    slope: float | None = None
+    tangent: Expr | None = None       # the tangent line y = f(a) + f'(a)(x - a), exact where a is
+    ylim: tuple = (0.0, 1.0)
+
+
+def _matplotlib():
+    try:
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError(f"plotting needs matplotlib and NumPy: {INSTALL}") from None
+    return matplotlib, Figure, FigureCanvasAgg
+
+
+def mathtext(latex: str) -> str:
+    """symdiff's LaTeX for an expression, in $...$, as matplotlib's mathtext reads it."""
+    for command, replacement in MATHTEXT:
+        latex = latex.replace(command, replacement)
+    return f"${latex}$"
+
+
+def _format(path: Path) -> str:
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"cannot tell the picture format from {path.name!r}: end the name in .svg or .png")
+    return kind
+
+
+def _function_of(expr: Expr, variable: str):
+    extra = sorted(expr.free_symbols - {variable})
+    if extra:
+        raise UsageError(f"a plot needs a function of {variable} alone; {', '.join(extra)} has no value")
+    return lambdify(expr, [variable], backend="numpy")
+
+
+def _sample(function, xs):
+    """f at `xs` as floats, nan where undefined or not finite."""
+    import numpy
+    ys = numpy.asarray(function(xs), dtype=float) * numpy.ones_like(xs)
+    ys[~numpy.isfinite(ys)] = numpy.nan
+    return ys
+
+
+def _view(curves, floor_height: float = 1.0) -> tuple:
+    """y limits showing the curves: all of them when no value dominates, else the 5th-95th percentiles
+    (a pole's huge values must not flatten the rest), with a margin."""
+    import numpy
+    values = numpy.concatenate([ys[numpy.isfinite(ys)] for ys in curves]) if curves else numpy.array([])
+    if values.size == 0:
+        return (-1.0, 1.0)
+    low, high = values.min(), values.max()
+    p_low, p_high = numpy.percentile(values, [5, 95])
+    if high - low > 10 * max(p_high - p_low, 1e-12):
+        low, high = p_low, p_high
+    if high - low < 1e-9:
+        low, high = low - floor_height / 2, high + floor_height / 2
+    margin = 0.08 * (high - low)
+    return (float(low - margin), float(high + margin))
+
+
+def _break_jumps(xs, ys, ylim):
+    """(xs, ys) with a nan inserted between two samples where the curve jumps, so that no line is drawn
+    across a pole or a jump: a step larger than JUMP of the visible height, or larger than STEEP of it and
+    RATIO times the steps two samples either side, inside the view (a smooth curve's steps change slowly; a
+    jump's do not, even when a sample lands on the jump, as sign(0) = 0 does)."""
+    import numpy
+    height = ylim[1] - ylim[0]
+    steps = numpy.abs(numpy.diff(ys))
+    padded = numpy.concatenate([[numpy.nan, numpy.nan], steps, [numpy.nan, numpy.nan]])
+    around = numpy.fmax(padded[:-4], padded[4:])  # the steps at i-2 and i+2, ignoring nan
+    with numpy.errstate(invalid="ignore"):
+        above, below = ys > ylim[1], ys < ylim[0]
+        visible = ~above & ~below
+        offscreen = (above[:-1] & above[1:]) | (below[:-1] & below[1:])  # a step nobody sees
+        jumps = ((steps > JUMP * height) & ~offscreen) | ((steps > STEEP * height) & (steps > RATIO * around)
+                                                          & visible[:-1] & visible[1:])
+    where = numpy.nonzero(jumps)[0] + 1
+    return (numpy.insert(xs, where, (xs[where - 1] + xs[where]) / 2), numpy.insert(ys, where, numpy.nan))
+
+
+def _draw(series: dict, path, variable: str, ylim: tuple, width: int, height: int, dpi: int, point=None):
+    _, Figure, FigureCanvasAgg = _matplotlib()
+    path = Path(path)
+    kind = _format(path)
+    figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for label, (xs, ys) in series.items():
+        axes.plot(xs, ys, label=label, linewidth=1.6)
+    if point is not None:
+        axes.plot([point[0]], [point[1]], "o", color="black", markersize=4)
+    axes.set_ylim(*ylim)
+    axes.axhline(0, color="0.6", linewidth=0.6)
+    axes.axvline(0, color="0.6", linewidth=0.6)
+    axes.set_xlabel(f"${latex_symbol(variable)}$")
+    axes.set_ylabel("$y$")
+    axes.legend(loc="best", fontsize="small")
+    axes.grid(True, linewidth=0.3)
+    figure.tight_layout()
+    figure.savefig(path, format=kind, dpi=dpi)
+    return path
+
+
+def _range(x_range) -> tuple:
+    low, high = (float(v) for v in x_range)
+    if not low < high:
+        raise UsageError(f"the range must go from low to high, not {low}:{high}")
+    return low, high
+
+
+def plot_with_derivative(expr: Expr | str, variable: str | None = None, path="plot.svg", x_range=(-3, 3),
+                         width: int = 640, height: int = 480, dpi: int = 100) -> PlotResult:
+    """f and f' over `x_range`, as SVG or PNG by the suffix of `path`, `width` x `height` pixels."""
+    _matplotlib()
+    import numpy
+    expr = as_expr(expr)
+    variable = variable_name(variable) if variable is not None else default_variable(expr)
+    slope = derivative(expr, [variable])
+    xs = numpy.linspace(*_range(x_range), SAMPLES)
+    curves = {f"$f({variable}) = {mathtext(latex(expr))[1:]}": _sample(_function_of(expr, variable), xs),
+              f"$f'({variable}) = {mathtext(latex(slope))[1:]}": _sample(_function_of(slope, variable), xs)}
+    ylim = _view(list(curves.values()))
+    series = {label: _break_jumps(xs, ys, ylim) for label, ys in curves.items()}
+    return PlotResult(_draw(series, path, variable, ylim, width, height, dpi), series, ylim=ylim)
+
+
+def plot_tangent(expr: Expr | str, variable: str | None = None, at=0, path="tangent.svg", x_range=None,
+                 width: int = 640, height: int = 480, dpi: int = 100) -> PlotResult:
+    """f and its tangent line at `at` (a number or its text, e.g. 1 or "pi/4"), over `x_range` (default:
+    3 either side of the point), as SVG or PNG by the suffix of `path`."""
+    _matplotlib()
+    import numpy
+    expr = as_expr(expr)
+    variable = variable_name(variable) if variable is not None else default_variable(expr)
+    a = as_point({variable: at})[variable]
+    if a.free_symbols:
+        raise UsageError(f"{variable} = {a} is not a number")
+    a_value = value_at(a, {}, exact=False)
+    fa = value_at(expr, {variable: a})  # exact where a is; raises if f(a) is undefined
+    try:
+        slope = value_at(derivative(expr, [variable]), {variable: a})
+    except EvaluationError as error:
+        raise EvaluationError(f"no tangent at {variable} = {a}: {error}") from None
+    fa, slope = (v if isinstance(v, Expr) else number(v) for v in (fa, slope))
+    tangent = simplify(add(fa, mul(slope, sub(Sym(variable), a))))  # y = f(a) + f'(a)(x - a)
+    low, high = _range(x_range) if x_range is not None else (a_value - 3, a_value + 3)
+    xs = numpy.linspace(low, high, SAMPLES)
+    f_label = f"$f({variable}) = {mathtext(latex(expr))[1:]}"
+    tangent_label = f"tangent at ${variable} = {latex(a)}$: $y = {mathtext(latex(tangent))[1:]}"
+    f_values = _sample(_function_of(expr, variable), xs)
+    tangent_values = _sample(_function_of(tangent, variable), xs)
+    ylim = _view([f_values])
+    point = (a_value, value_at(fa, {}, exact=False))
+    series = {f_label: _break_jumps(xs, f_values, ylim), tangent_label: (xs, tangent_values)}
+    path = _draw(series, path, variable, ylim, width, height, dpi, point=point)
+    return PlotResult(path, series, point=point, slope=value_at(slope, {}, exact=False), tangent=tangent,
+                      ylim=ylim)

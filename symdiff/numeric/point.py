@@ -1,0 +1,208 @@
+"""The value of an expression at a point: exact where the inputs are exact, a float where asked.
+
+    >>> value_at("3*x^2 - 4*x", {"x": "sqrt(2)/2"})
+    3/2 - 2*sqrt(2)
+    >>> value_at("3*x^2 - 4*x", {"x": 0.5})
+    -1.25
+
+Why two modes: a textbook asks for f'(1) = 2, not 2.0000000000000004, so exact inputs (ints, Fractions, and
+text such as "1/3", "sqrt(2)/2" or "pi/4", read by symdiff's own parser, never by eval) give an exact,
+simplified expression; a float input, a decimal in the expression, or `exact=False` give a Python float.
+
+Exact mode allows partial substitution (symbols without a value stay symbolic and the result is an expression);
+float mode needs a value for every free symbol. Values for names the expression does not use are ignored, so
+that one point can be used for f and for f'.
+
+A point where the expression is undefined over the reals is an error, never a silent nan: the smallest
+undefined part is named (`1/x is undefined at x = 0 (division by zero)`). Each part of the expression is checked
+by substituting the exact point into it, taking the canonical form (which divides by a literal 0 only when the
+part really does) and evaluating that over the reals, so that rounding cannot make `sqrt(2 - x^2)` undefined at
+x = sqrt(2) and simplification cannot hide the pole of `x/x` at 0. (A pole that floats step over, such as
+tan(pi/2), which evaluates to 1.6e16, is not detected.)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+from ..core.errors import (EvaluationError, ParseError, Reason, UndefinedError, UndefinedPointError,
+                           UsageError)
+from ..functions import lookup
+from ..core.expr import Expr, Float, Func, Num, Pow, Sym
+from ..core.traversal import children, parents_first, subexpressions
+from .values import numeric_value
+from ..parsing.inputs import as_expr, variable_name
+from ..parsing.parser import parse
+from ..simplification.canonical import Canonicalizer
+from ..simplification.simplifier import simplify
+from ..core.build import rebuild
+
+__all__ = ["value_at", "as_point", "parse_point"]
+
+
+def _as_value(name: str, value) -> Expr:
+    """A value as an expression: int and Fraction exact, float a Float, text parsed (never eval'd)."""
+    if isinstance(value, bool) or isinstance(value, complex):
+        raise UsageError(f"{name}: {value!r} is not a real number")
+    if isinstance(value, (int, Fraction)):
+        return Num(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise UsageError(f"{name} = {value} is not a finite number")
+        return Float(value)
+    if isinstance(value, (str, Expr)):
+        return as_expr(value)
+    try:  # numpy scalars, Decimal: anything with an exact float value
+        return Float(float(value))
+    except (TypeError, ValueError):
+        raise UsageError(f"{name}: cannot use {value!r} as a value") from None
+
+
+def as_point(values: dict) -> dict:
+    """{name: Expr} from the user's values; names are checked like variable names (not pi, not sin)."""
+    if not isinstance(values, dict):
+        raise UsageError("values must be a dict such as {'x': 1}")
+    return {variable_name(name): _as_value(str(name), value) for name, value in values.items()}
+
+
+_ASSIGNMENT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=")
+
+
+def parse_point(text: str) -> dict:
+    """{name: Expr} from the command line's "x=1, y=sqrt(2)/2". A value may hold commas (log(8, 2)): a new
+    assignment starts only at a comma followed by `name =`. Errors point into `text` with a caret."""
+    starts = [m for m in re.finditer(r"(?:^|,)(?=\s*[A-Za-z][A-Za-z0-9_]*\s*=)", text)]
+    if not text.strip() or not starts or starts[0].start() != 0:
+        raise UsageError("expected a point such as x=1 or x=1,y=1/2", text, 0)
+    point = {}
+    for i, start in enumerate(starts):
+        begin = start.end()
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        assignment = _ASSIGNMENT.match(text, begin)
+        name, value_at = assignment.group(1), assignment.end()
+        if name in point:
+            raise UsageError(f"{name} is given twice", text, assignment.start(1))
+        value_text = text[value_at:end]
+        try:
+            point[name] = parse(value_text) if value_text.strip() else None
+        except ParseError as error:  # the caret under the value, within the whole point
+            raise ParseError(f"in the value of {name}: {error.message}", text,
+                             value_at + (error.position or 0)) from None
+        if point[name] is None:
+            raise UsageError(f"no value after {name}=", text, value_at)
+    return as_point(point)
+
+
+def _has_float(node: Expr) -> bool:
+    return any(type(n) is Float for n in subexpressions(node))
+
+
+def value_at(expr: Expr | str, values: dict, exact: bool | None = None):
+    """The value of `expr` with each name in `values` replaced by its value.
+
+    `exact=None` (default): exact unless a value or the expression holds a decimal (float). Exact: the
+    simplified expression (e.g. `sqrt(2)/2`), possibly still containing symbols not given a value. Not exact:
+    a Python float, and every free symbol needs a value. Raises UndefinedPointError (an EvaluationError, so a
+    SymdiffError) where the expression is undefined over the reals, and EvaluationError for a missing value."""
+    expr = as_expr(expr)
+    point = {name: value for name, value in as_point(values).items() if name in expr.free_symbols}
+    if exact is None:
+        exact = not (_has_float(expr) or any(map(_has_float, point.values())))
+    for name, value in point.items():
+        if value.free_symbols and not exact:
+            raise EvaluationError(f"{name} = {value} is not a number")
+    missing = sorted(expr.free_symbols - set(point))
+    if missing and not exact:
+        raise EvaluationError(f"no value given for {', '.join(missing)} (a number is needed for every symbol "
+                              f"of {expr})")
+    if all(type(v) is Float for v in point.values()) and not exact:
+        return _float_value(expr, {name: v.value for name, v in point.items()})
+    return _exact_value(expr, point, exact)
+
+
+def _float_value(expr: Expr, point: dict) -> float:
+    """Over the reals with float inputs; on failure, name the smallest undefined part."""
+    try:
+        value = numeric_value(expr, point)
+    except EvaluationError as error:
+        raise _smallest_undefined(expr, point) or _as_undefined(expr, point, error) from None
+    if not math.isfinite(value):
+        raise UndefinedPointError(expr, point, Reason.OVERFLOW)
+    return value
+
+
+def _may_be_undefined(part: Expr) -> bool:
+    """Whether `part` can lack a value where its parts have one: powers with a negative or fractional exponent,
+    and calls of functions that are not defined for every real argument (the registry's `total`)."""
+    kind = type(part)
+    if kind is Pow:
+        return not (type(part.exp) is Num and isinstance(part.exp.value, int) and part.exp.value >= 0)
+    if kind is Func:
+        row = lookup(part.name, len(part.arguments))
+        return row is None or not row.total
+    return False
+
+
+def _exact_value(expr: Expr, point: dict, exact: bool):
+    """Substitute the point into every part, children first, taking canonical forms; check each part that
+    can be undefined and whose form is a number. Checking parts, not only the whole, matters: the canonical
+    form of exp(log(x)) is x, which has a value at x = -1 where the expression has none."""
+    mapping = {Sym(name): value for name, value in point.items()}
+    canonical = Canonicalizer()
+    forms: dict = {}
+    for part in reversed(parents_first([expr])):  # children first
+        kids = children(part)
+        try:
+            form = canonical(rebuild(part, [forms[k] for k in kids]) if kids else mapping.get(part, part))
+            if _may_be_undefined(part) and not form.free_symbols:
+                _check_real(form)
+        except (EvaluationError, UndefinedError, ZeroDivisionError) as error:
+            raise _as_undefined(part, point, error) from None
+        forms[part] = form
+    form = forms[expr]
+    if not exact:
+        try:
+            value = numeric_value(form, {})
+            if not math.isfinite(value):
+                raise EvaluationError("overflow", reason=Reason.OVERFLOW)
+        except EvaluationError as error:  # a total function overflowed: name it
+            floats = {name: numeric_value(value, {}) for name, value in point.items() if not value.free_symbols}
+            raise _smallest_undefined(expr, floats) or _as_undefined(expr, point, error) from None
+        return value
+    return simplify(form)  # every part has a value, so simplifying the whole cannot fail
+
+
+def _check_real(form: Expr) -> None:
+    """Raise EvaluationError if the closed form `form` has no real value (a value too big for a float is fine:
+    exact arithmetic does not overflow)."""
+    try:
+        numeric_value(form, {})
+    except EvaluationError as error:
+        if error.reason not in (Reason.OVERFLOW, None):  # f(1) stays f(1)
+            raise
+
+
+def _as_undefined(part: Expr, point: dict, error: Exception) -> EvaluationError:
+    """The UndefinedPointError naming `part`, for an error that says why it has no value (its `reason`); an
+    error without a reason (an undefined function has no value anywhere) as it is."""
+    if isinstance(error, ZeroDivisionError):
+        error = UndefinedError("division by zero", reason=Reason.DIVISION_BY_ZERO)
+    if error.reason is None:
+        return error
+    used = {name: point[name] for name in sorted(part.free_symbols & set(point))}
+    return UndefinedPointError(part, used, error.reason)
+
+
+def _smallest_undefined(expr: Expr, point: dict):
+    """The UndefinedPointError for the first part of `expr`, children first, that has no real value at the
+    float `point` (a part whose own parts all have values); None if every part has one. Only on the error
+    path, so evaluating each part afresh is affordable."""
+    for part in reversed(parents_first([expr])):
+        if children(part):
+            try:
+                numeric_value(part, point)
+            except EvaluationError as error:
+                return _as_undefined(part, point, error)
+    return None

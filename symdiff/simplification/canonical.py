@@ -1,0 +1,344 @@
+"""Canonical forms: the first stage of the simplifier, and the form every later stage works on.
+
+Bottom-up, each node once (memoised): sums and products are flattened, numbers folded exactly (floats are
+contagious), like terms collected (`3*x - x -> 2*x`), like factors collected (`x*x^2 -> x^3`), identities
+applied (`x^0`, `x^1`, `0*x`, `1*x`), special values of functions taken from a table (`sin(0) -> 0`), and
+terms and factors put in canonical order (symdiff.order).
+
+Every rewrite is valid wherever the input is defined, on principal branches: x^a*x^b -> x^(a+b) always,
+(x^a)^n -> x^(a*n) and (x*y)^n -> x^n*y^n only for integer n, and nothing like sqrt(x^2) -> x.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ..core.build import has_negative_sign, multiply, number, plus
+from ..core.errors import Reason, UndefinedError
+from ..core.budget import current as current_budget
+from ..functions import lookup
+from ..core.expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
+from ..core.order import factor_key, term_key
+
+# Exact powers of numbers are expanded only up to budget.max_digits digits: beyond, 2^(10^10) stays
+# 2^10000000000. An exact root is looked for only in numbers of at most that many digits.
+_BITS_PER_DIGIT = 3.3219280948873626  # log2(10)
+
+
+def _max_power_bits() -> int:
+    return int(current_budget().max_digits * _BITS_PER_DIGIT)
+
+NUMBERS = (Num, Float)
+
+def canonical(node: Expr) -> Expr:
+    """The canonical form of `node`."""
+    return Canonicalizer()(node)
+
+
+class Canonicalizer:
+    def __init__(self):
+        self.memo: dict[Expr, Expr] = {}
+
+    def __call__(self, node: Expr) -> Expr:
+        result = self.memo.get(node)
+        if result is None:
+            kind = type(node)
+            if kind is Add:
+                result = canonical_add([self(t) for t in node.args])
+            elif kind is Mul:
+                result = canonical_mul([self(f) for f in node.args])
+            elif kind is Pow:
+                result = canonical_pow(self(node.base), self(node.exp))
+            elif kind is Func:
+                result = canonical_function(node.name, [self(a) for a in node.arguments])
+            elif kind is Derivative:
+                result = Derivative(node.name, node.orders, *(self(a) for a in node.arguments))
+            else:
+                result = node
+            self.memo[node] = result
+            self.memo[result] = result
+        return result
+
+
+# ---- sums ---------------------------------------------------------------------------------------------
+
+def split_coefficient(term: Expr):
+    """(numeric coefficient, rest): 3*x*y -> (3, x*y), x -> (1, x), 5 -> (5, None)."""
+    kind = type(term)
+    if kind in NUMBERS:
+        return term.value, None
+    if kind is Mul and type(term.args[0]) in NUMBERS:
+        rest = term.args[1] if len(term.args) == 2 else Mul(*term.args[1:])
+        return term.args[0].value, rest
+    return 1, term
+
+
+def with_coefficient(coefficient, rest: Expr) -> Expr:
+    if coefficient == 1 and not isinstance(coefficient, float):
+        return rest
+    factors = rest.args if type(rest) is Mul else (rest,)
+    return Mul(number(coefficient), *factors)
+
+
+def canonical_add(terms: list) -> Expr:
+    flat = []
+    for term in terms:
+        flat.extend(term.args if type(term) is Add else (term,))
+    constant = 0
+    collected: dict = {}
+    for coefficient, rest in map(split_coefficient, flat):
+        if rest is None:
+            constant = plus(constant, coefficient)
+        else:
+            collected[rest] = plus(collected.get(rest, 0), coefficient)
+    out = [with_coefficient(c, rest) for rest, c in collected.items() if c != 0]
+    if not out:
+        return number(constant)
+    out.sort(key=term_key)
+    if constant != 0:
+        out.append(number(constant))
+    if has_negative_sign(out[0]):  # 1 - x^2 rather than -x^2 + 1, as a textbook writes it
+        first_positive = next((i for i, t in enumerate(out) if not has_negative_sign(t)), None)
+        if first_positive is not None:
+            out.insert(0, out.pop(first_positive))
+    return out[0] if len(out) == 1 else Add(*out)
+
+
+# ---- products -----------------------------------------------------------------------------------------
+
+def canonical_mul(factors: list) -> Expr:
+    coefficient = 1
+    pending = list(factors)
+    out: list = []
+    for _ in range(8):  # a merged power can split into factors (sqrt(x*y)*sqrt(x*y) -> x*y): merge again
+        bases: dict = {}
+        for factor in pending:
+            for f in (factor.args if type(factor) is Mul else (factor,)):
+                if type(f) in NUMBERS:
+                    coefficient = multiply(coefficient, f.value)
+                elif type(f) is Pow:
+                    bases.setdefault(f.base, []).append(f.exp)
+                else:
+                    bases.setdefault(f, []).append(ONE)
+        pending, out = [], []
+        for base, exponents in bases.items():
+            if len(exponents) == 1:  # the factor as it came, already canonical
+                combined = base if exponents[0] is ONE else Pow(base, exponents[0])
+            else:
+                combined = canonical_pow(base, canonical_add(exponents))
+            kind = type(combined)
+            if kind in NUMBERS:
+                coefficient = multiply(coefficient, combined.value)
+            elif kind is Mul and len(exponents) > 1:
+                pending.append(combined)
+            else:
+                out.append(combined)
+        if not pending:
+            break
+        pending.extend(out)
+    if coefficient == 0 or not out:
+        return number(coefficient)
+    if len(out) == 1 and type(out[0]) is Add and coefficient != 1:
+        # a number times a sum is distributed, as SymPy does: -(x - y) -> y - x, 2*(x + 1) -> 2*x + 2
+        return canonical_add([with_coefficient(multiply(coefficient, c), rest) if rest is not None else
+                              number(multiply(coefficient, c)) for c, rest in map(split_coefficient, out[0].args)])
+    out.sort(key=factor_key)
+    if coefficient != 1 or isinstance(coefficient, float):
+        out.insert(0, number(coefficient))
+    return out[0] if len(out) == 1 else Mul(*out)
+
+
+# ---- powers -------------------------------------------------------------------------------------------
+
+def _is_integer(node: Expr) -> bool:
+    return type(node) is Num and isinstance(node.value, int)
+
+
+def canonical_pow(base: Expr, exponent: Expr) -> Expr:
+    if exponent is ZERO:
+        return ONE
+    if exponent is ONE or base is ONE:
+        return base
+    if base is E:
+        return canonical_function("exp", [exponent])
+    if base is ZERO and type(exponent) in NUMBERS:
+        if exponent.value > 0:
+            return ZERO
+        raise UndefinedError("division by zero: the expression divides by something that is identically 0",
+                             reason=Reason.DIVISION_BY_ZERO)
+    if type(base) in NUMBERS and type(exponent) in NUMBERS:
+        folded = fold_numeric_power(base, exponent)
+        if folded is not None:
+            return folded
+    if _is_integer(exponent):
+        kind = type(base)
+        if kind is Pow:  # (u^a)^n = u^(a*n) for integer n
+            return canonical_pow(base.base, canonical_mul([base.exp, exponent]))
+        if kind is Mul:  # (u*v)^n = u^n * v^n for integer n
+            return canonical_mul([canonical_pow(f, exponent) for f in base.args])
+        if kind is Func and base.name == "exp":  # exp(u)^n = exp(n*u) for integer n
+            return canonical_function("exp", [canonical_mul([exponent, base.arguments[0]])])
+    return Pow(base, exponent)
+
+
+def _exact_root(n: int, q: int):
+    """The integer q-th root of n >= 0 when it is exact, else None."""
+    if n.bit_length() > _max_power_bits():
+        return None
+    if q >= n.bit_length():  # only 0 and 1 are q-th powers this small: do not try 2^q (fuzzing: 2^(33^10))
+        return n if n in (0, 1) else None
+    root = round(n ** (1.0 / q)) if n < 2 ** 1000 else math.isqrt(n) if q == 2 else None
+    if root is None:
+        return None
+    for candidate in (root - 1, root, root + 1):
+        if candidate >= 0 and candidate ** q == n:
+            return candidate
+    return None
+
+
+def fold_numeric_power(base: Expr, exponent: Expr):
+    """A number to a numeric power, as far as it stays exact and small; None to leave it as a power."""
+    b, e = base.value, exponent.value
+    if isinstance(b, float) or isinstance(e, float):
+        if b < 0 and e != int(e) or b == 0 and e < 0:
+            return None
+        try:
+            return Float(float(b) ** float(e))
+        except OverflowError:
+            return None
+    if isinstance(e, int):
+        b = Fraction(b)
+        if b == 0:
+            return Num(0) if e > 0 else None
+        digits = abs(e) * max(math.log10(abs(b.numerator)), math.log10(b.denominator))
+        return Num(b ** e) if digits < current_budget().max_digits else None  # 10^999 has 1000 digits
+    if b <= 0:
+        return None  # a negative base to a fractional power is complex on the principal branch
+    b = Fraction(b)
+    if b.denominator != 1:  # (n/d)^e = n^e * d^-e
+        return canonical_mul([canonical_pow(Num(b.numerator), exponent),
+                              canonical_pow(Num(b.denominator), Num(-e))])
+    p, q = e.numerator, e.denominator
+    root = _exact_root(b.numerator, q)
+    if root is not None:
+        return canonical_pow(Num(root), Num(p))
+    whole = p // q  # 2^(5/2) = 2^2 * 2^(1/2)
+    if whole:
+        integer_part = canonical_pow(base, Num(whole))
+        if type(integer_part) is not Num:  # too large to fold: splitting would only merge back (fuzzing: 5^(10^8/3))
+            return None
+        return canonical_mul([integer_part, canonical_pow(base, Num(Fraction(p - whole * q, q)))])
+    outside, inside = _split_perfect_power(b.numerator, q)  # 8^(1/2) = 2 * 2^(1/2)
+    if outside != 1:
+        return canonical_mul([Num(outside ** p), Pow(Num(inside), exponent)])
+    return None
+
+
+_SMALL_PRIMES = [n for n in range(2, 1000) if all(n % d for d in range(2, int(n ** 0.5) + 1))]
+
+
+def _split_perfect_power(n: int, q: int):
+    """(k, m) with n = k^q * m, taking out the q-th powers of primes below 1000 (bounded work for any n)."""
+    outside = 1
+    if q >= n.bit_length():  # no prime's q-th power divides n: do not compute 2^q for a huge q
+        return outside, n
+    for prime in _SMALL_PRIMES:
+        if (prime.bit_length() - 1) * q > n.bit_length():
+            break
+        power = prime ** q
+        if power > n:
+            break
+        while n % power == 0:
+            n //= power
+            outside *= prime
+    return outside, n
+
+
+# ---- functions ----------------------------------------------------------------------------------------
+
+# ---- exact values of trigonometric functions at rational multiples of pi -----------------------------------
+
+# sin(q*pi) for q in [0, 1/2] as (n, r), meaning n*sqrt(r)/2: 0, 1/2, sqrt(2)/2, sqrt(3)/2, 1.
+_SIN_TABLE = {Fraction(0): (0, 1), Fraction(1, 6): (1, 1), Fraction(1, 4): (1, 2), Fraction(1, 3): (1, 3),
+              Fraction(1, 2): (2, 1)}  # sin = numerator*sqrt(root)/2
+
+
+def _pi_multiple(u: Expr):
+    """q for u = q*pi with a rational q (pi itself: 1), else None."""
+    if u is PI:
+        return Fraction(1)
+    if type(u) is Mul and len(u.args) == 2 and u.args[1] is PI and type(u.args[0]) is Num:
+        return Fraction(u.args[0].value)
+    return None
+
+
+def _exact_sin(q: Fraction):
+    """sin(q*pi) exactly when q is a multiple of 1/4 or 1/6 (reduced by symmetry to [0, 1/2]), else None."""
+    q = q % 2
+    sign = 1
+    if q > 1:
+        q, sign = q - 1, -1
+    if q > Fraction(1, 2):
+        q = 1 - q
+    entry = _SIN_TABLE.get(q)
+    if entry is None:
+        return None
+    numerator, root = entry
+    return canonical_mul([Num(Fraction(sign * numerator, 2)), canonical_pow(Num(root), HALF)])
+
+
+def trig_value(name: str, u: Expr):
+    """The exact value of sin, cos, tan, cot, sec or csc at a multiple of pi/4 or pi/6 (pi/3 -> sqrt(3)/2),
+    None when there is none; UndefinedError at a pole (tan(pi/2))."""
+    row = lookup(name, 1)
+    q = _pi_multiple(u)
+    if q is None or row is None or row.sin_cos is None:
+        return None
+    sin, cos = _exact_sin(q), _exact_sin(q + Fraction(1, 2))
+    if sin is None or cos is None:
+        return None
+    values = {"sin": sin, "cos": cos, "1": ONE}
+    top, bottom = (values[part] for part in row.sin_cos)
+    if bottom is ZERO:
+        raise UndefinedError(f"{name}({u}) is undefined (a pole)", reason=Reason.POLE)
+    return canonical_mul([top, canonical_pow(bottom, NEG_ONE)])
+
+
+def canonical_function(name: str, arguments: list) -> Expr:
+    row = lookup(name, len(arguments))
+    if len(arguments) == 1 and row is not None:
+        u = arguments[0]
+        special = row.special.get(u)
+        if special is not None:
+            return special
+        exact = trig_value(name, u)
+        if exact is not None:
+            return exact
+        if u in row.poles:
+            raise UndefinedError(f"{name}({u}) is undefined (a pole)", reason=Reason.POLE)
+        if type(u) is Float:
+            try:
+                value = row.real(u.value)
+                if math.isfinite(value):
+                    return Float(value)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                pass  # undefined over the reals here, or too large for a float: leave it be
+        if type(u) is Num and row.rational is not None:
+            return Num(row.rational(u.value))
+        if name == "exp" and type(u) is Func and u.name == "log" and len(u.arguments) == 1:
+            return u.arguments[0]  # exp(log(u)) = u wherever log(u) is defined
+        if has_negative_sign(u) and row.parity is not None:
+            positive = canonical_mul([NEG_ONE, u])
+            value = canonical_function(name, [positive])
+            return value if row.parity == "even" else canonical_mul([NEG_ONE, value])
+    if name == "log" and len(arguments) == 2:
+        u, base = arguments
+        if base is E:
+            return canonical_function("log", [u])
+        if u is ONE:
+            return ZERO
+        if u is base:
+            return ONE
+    return Func(name, *arguments)
+

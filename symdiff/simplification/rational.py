@@ -1,0 +1,368 @@
+"""Rational functions: a sum of quotients brought over one denominator, cancelled, and written back in its
+smallest form.
+
+The expression is read as P/Q, with P and Q polynomials over the rationals in "generators": the symbols,
+constants, function applications (sin(x), exp(x^2)) and roots (x^(1/2)) it is built from. The polynomial
+arithmetic and the gcd that cancels P/Q are python-flint's (FLINT, a well-kept C library; imported on first
+use). Written back, the numerator is tried expanded, with its common factors taken out, and fully factored;
+the denominator factored. Every step is exact and holds wherever the input is defined.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ..core.expr import ONE, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..core.order import sort_key
+from ..functions import rows
+from .canonical import canonical_add, canonical_mul, canonical_pow
+
+# Polynomials with more terms than this are not factored (multivariate factoring is the costly step).
+MAX_FACTOR_TERMS = 60
+# Expansions that would grow past this many terms, or powers above this exponent, are not attempted: the
+# input stays as it is.
+MAX_TERMS = 20000
+MAX_EXPONENT = 1000
+# ... and no polynomial may hold more than this many exponents (terms times generators): FLINT stores one per
+# generator per term, and a sum of hundreds of unrelated parts over one denominator took 200 MB.
+MAX_CELLS = 200_000
+
+
+# sin(k*a) and cos(k*a) with |k| up to this are written as polynomials in sin(a) and cos(a) when several
+# multiples of one angle occur (sin(2*x) beside sin(x)), so that they can cancel.
+MAX_MULTIPLE = 16
+# For sin(k*a): the partner function, and the sign of sin(ja)*sin(a) in cos((j+1)a) (cosh: +), from the rows
+# of the function registry that have an addition theorem.
+_ADDITION = {row.name: row.addition for row in rows() if row.addition is not None}
+
+
+class TooLarge(Exception):
+    pass
+
+
+def _integer_exponent(node: Expr):
+    if type(node) is Pow and type(node.exp) is Num and isinstance(node.exp.value, int):
+        return node.exp.value
+    return None
+
+
+def generators_of(node: Expr, found: dict) -> None:
+    """Collect the generators of `node` (as keys of `found`, in first-seen order), iteratively."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind in (Add, Mul):
+            stack.extend(n.args)
+        elif kind is Pow:
+            exponent = n.exp
+            if _integer_exponent(n) is not None:
+                stack.append(n.base)
+            elif type(exponent) is Num:  # x^(p/q): generator x^(1/q)
+                found.setdefault(Pow(n.base, Num(Fraction(1, exponent.value.denominator))), None)
+            else:
+                found.setdefault(n, None)
+        elif kind in (Sym, Const, Func, Derivative):
+            found.setdefault(n, None)
+        elif kind is Float:
+            raise TooLarge("floats are not rational")  # inexact numbers stay with the canonical form
+
+
+class RationalForm:
+    """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
+
+    def __init__(self, generators: list, multiples: dict | None = None):
+        import flint
+        self.flint = flint
+        self.generators = generators
+        self.index = {g: i for i, g in enumerate(generators)}
+        names = tuple(f"g{i}" for i in range(len(generators))) or ("g0",)
+        self.context = flint.fmpq_mpoly_ctx.get(names, "lex")
+        self.one = self.context.from_dict({(0,) * len(names): 1})
+        self.zero = self.one - self.one
+        self.variables = self.context.gens()
+        # polynomials that would grow past this many terms are refused (TooLarge)
+        self.term_limit = min(MAX_TERMS, MAX_CELLS // max(1, len(generators)))
+        # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
+        self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
+
+    def times(self, a, b):
+        """a*b, refused before it is computed when the expansion could pass the term limit."""
+        if len(a) * len(b) > self.term_limit and len(a) > 1 and len(b) > 1:
+            raise TooLarge("expansion too large")
+        return a * b
+
+    def power(self, a, n: int):
+        """a^n, refused before it is computed when the expansion could pass the term limit, or the power is
+        too high to be worth expanding (2^(10^10) stays a power, as the canonical form leaves it)."""
+        if n > MAX_EXPONENT or len(a) > 1 and math.comb(len(a) + n - 1, n) > self.term_limit:
+            raise TooLarge("expansion too large")
+        return a ** n
+
+    def _multiple_angle(self, name: str, k: int, base: Expr):
+        """sin(k*a) or cos(k*a) (or sinh, cosh) by the addition theorem, as a polynomial in sin(a), cos(a)."""
+        odd = name if name in _ADDITION else next(o for o, (even, _) in _ADDITION.items() if even == name)
+        even, sign = _ADDITION[odd]
+        s, c = self.variables[self.index[Func(odd, base)]], self.variables[self.index[Func(even, base)]]
+        sin_k, cos_k = s, c  # of 1*a
+        for _ in range(abs(k) - 1):  # sin((j+1)a) = sin(ja)c + cos(ja)s; cos((j+1)a) = cos(ja)c - sin(ja)s
+            sin_k, cos_k = sin_k * c + cos_k * s, cos_k * c + sign * sin_k * s
+        if k < 0:  # sin is odd, cos even
+            sin_k = -sin_k
+        return sin_k if name == odd else cos_k
+
+    def constant(self, value) -> object:
+        return self.one * self.flint.fmpq(value.numerator, value.denominator) if isinstance(value, Fraction) \
+            else self.one * value
+
+    def quotient(self, node: Expr, memo: dict):
+        """(P, Q) with node = P/Q."""
+        found = memo.get(node)
+        if found is not None:
+            return found
+        kind = type(node)
+        if kind is Num:
+            result = (self.constant(node.value), self.one)
+        elif kind is Add:
+            numerator, denominator = self.zero, self.one
+            for term in node.args:
+                p, q = self.quotient(term, memo)
+                common = denominator.gcd(q)
+                numerator = self.times(numerator, q / common) + self.times(p, denominator / common)
+                denominator = self.times(denominator, q / common)
+                if len(numerator) > self.term_limit:
+                    raise TooLarge("the common numerator grows past any use")
+            result = (numerator, denominator)
+        elif kind is Mul:
+            numerator, denominator = self.one, self.one
+            for factor in node.args:
+                p, q = self.quotient(factor, memo)
+                numerator, denominator = self.times(numerator, p), self.times(denominator, q)
+            result = (numerator, denominator)
+        elif kind is Pow and _integer_exponent(node) is not None:
+            n = _integer_exponent(node)
+            p, q = self.quotient(node.base, memo)
+            if n < 0:
+                p, q, n = q, p, -n
+            result = (self.power(p, n), self.power(q, n))
+        elif kind is Pow and type(node.exp) is Num:  # x^(p/q) = (x^(1/q))^p
+            root = self.variables[self.index[Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))]]
+            p = node.exp.value.numerator
+            result = (root ** p, self.one) if p > 0 else (self.one, root ** -p)
+        elif node in self.expansions:
+            result = (self.expansions[node], self.one)
+        else:
+            result = (self.variables[self.index[node]], self.one)
+        memo[node] = result
+        return result
+
+    def pythagorean_reduced(self, polynomial):
+        """`polynomial` with every cos(a)^k (k >= 2) written cos(a)^(k mod 2)*(1 - sin(a)^2)^(k div 2), and
+        cosh(a)^k likewise with 1 + sinh(a)^2, for each a whose sin and cos (sinh and cosh) are both
+        generators: an exact identity that collects what sin(a)^2 + cos(a)^2 = 1 would cancel."""
+        for square, other, sign in (("cos", "sin", -1), ("cosh", "sinh", 1)):
+            for generator, i in self.index.items():
+                if type(generator) is not Func or generator.name != square or len(generator.arguments) != 1:
+                    continue
+                partner = self.index.get(Func(other, generator.arguments[0]))
+                if partner is None:
+                    continue
+                s = self.variables[partner]
+                one_minus = self.one + sign * s * s
+                result = self.zero
+                for exponents, coefficient in polynomial.terms():
+                    k = int(exponents[i])
+                    rest = list(map(int, exponents))
+                    rest[i] = k % 2
+                    term = self.context.from_dict({tuple(rest): coefficient})
+                    result += term * self.power(one_minus, k // 2) if k >= 2 else term
+                polynomial = result
+        return polynomial
+
+    def to_expr(self, polynomial) -> Expr:
+        """A polynomial written back as an expanded sum (canonical)."""
+        terms = []
+        for exponents, coefficient in polynomial.terms():
+            factors = [Num(Fraction(int(coefficient.p), int(coefficient.q)))]
+            factors += [canonical_pow(self.generators[i], Num(int(k))) for i, k in enumerate(exponents) if k]
+            terms.append(canonical_mul(factors))
+        return canonical_add(terms) if terms else Num(0)
+
+    def factored(self, polynomial, squarefree: bool = False) -> list:
+        """A polynomial as factors: its content and irreducible factors (when it is small enough to factor),
+        or with `squarefree` its square-free factors only ((x^2 - 1)^2 stays so, not (x - 1)^2*(x + 1)^2).
+        Factors, not their product, so that the caller multiplies everything at once (a content of 1/2
+        next to a lone sum would be distributed into it)."""
+        if len(polynomial) > MAX_FACTOR_TERMS:
+            return self.common_factored(polynomial)
+        try:
+            content, factors = polynomial.factor_squarefree() if squarefree else polynomial.factor()
+        except RuntimeError:  # FLINT gives up on some (huge exponents: "factorisation failed"; found by fuzzing)
+            return self.common_factored(polynomial)
+        parts = [Num(Fraction(int(content.p), int(content.q)))]
+        return parts + [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
+
+    def common_factor(self, polynomial) -> tuple:
+        """(content, monomial) dividing every term: for x^2*exp(x) + 2*x*exp(x), (1, x*exp(x))."""
+        terms = list(polynomial.terms())
+        lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
+        return _rational_content(c for _, c in terms), self.context.from_dict({lowest: 1})
+
+    def common_factored(self, polynomial, factor: tuple | None = None) -> list:
+        """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x, exp(x), x + 2.
+        `factor`: the polynomial's common_factor, when the caller has it already."""
+        if len(polynomial) < 2:
+            return [self.to_expr(polynomial)]
+        content, monomial = factor or self.common_factor(polynomial)
+        rest = polynomial / monomial / self.constant(content)
+        return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
+
+
+def _rational_content(coefficients) -> Fraction:
+    """gcd of the numerators over lcm of the denominators, with the sign of the first coefficient."""
+    from math import gcd
+    coefficients = [Fraction(int(c.p), int(c.q)) for c in coefficients]
+    numerator, denominator = 0, 1
+    for c in coefficients:
+        numerator = gcd(numerator, c.numerator)
+        denominator = denominator * c.denominator // gcd(denominator, c.denominator)
+    content = Fraction(numerator, denominator)
+    return -content if coefficients and coefficients[0] < 0 else content
+
+
+def _angle(node: Expr):
+    """(name, k, a) for sin(k*a), cos(k*a), sinh(k*a), cosh(k*a) with a whole k (k = 1 for sin(a)), else None."""
+    if type(node) is not Func or len(node.arguments) != 1:
+        return None
+    if node.name not in _ADDITION and node.name not in {even for even, _ in _ADDITION.values()}:
+        return None
+    argument = node.arguments[0]
+    if type(argument) is Mul and type(argument.args[0]) is Num and type(argument.args[0].value) is int:
+        return node.name, argument.args[0].value, canonical_mul(list(argument.args[1:]))
+    return node.name, 1, argument
+
+
+def multiple_angles(generators: dict) -> dict:
+    """The generators to expand, {sin(k*a): (name, k, a)}: those of an angle a that occurs with two or more
+    multiples (k*a and a, or 2*a and 3*a) of at most MAX_MULTIPLE; sin(a) and cos(a) are added to
+    `generators` as the polynomials' variables."""
+    by_base: dict = {}
+    for g in generators:
+        spec = _angle(g)
+        if spec is not None and 0 < abs(spec[1]) <= MAX_MULTIPLE:
+            hyperbolic = spec[0] in ("sinh", "cosh")
+            by_base.setdefault((hyperbolic, spec[2]), []).append((g, spec))
+    expanded = {}
+    for (hyperbolic, base), found in by_base.items():
+        if len({abs(spec[1]) for _, spec in found}) < 2:
+            continue
+        for name in (("sinh", "cosh") if hyperbolic else ("sin", "cos")):
+            generators.setdefault(Func(name, base), None)
+        expanded.update((g, spec) for g, spec in found if spec[1] != 1)
+    for g in expanded:
+        del generators[g]
+    return expanded
+
+
+def _shortest_text(polynomial) -> int:
+    """A lower bound on the printed length of a polynomial written out: each term takes a character at least,
+    and each ' + ' between terms three."""
+    return 4 * len(polynomial) - 3
+
+
+def _monomial(term: Expr):
+    """(integer coefficient, {base: exponent}) for a term that is an integer times symbols and constants to
+    positive whole powers (3*x^2*y: (3, {x: 2, y: 1})), else None."""
+    factors = term.args if type(term) is Mul else (term,)
+    coefficient, powers = 1, {}
+    for factor in factors:
+        base, exponent = (factor.base, factor.exp) if type(factor) is Pow else (factor, ONE)
+        if type(base) is Num and factor is base and type(base.value) is int:
+            coefficient *= base.value
+        elif type(base) in (Sym, Const) and type(exponent) is Num and type(exponent.value) is int \
+                and exponent.value > 0:
+            powers[base] = powers.get(base, 0) + exponent.value
+        else:
+            return None
+    return coefficient, powers
+
+
+def binomial_candidates(node: Expr):
+    """The candidates of a sum of two monomials in symbols (6*x - 4, 3*x^2 - 4*x), found without FLINT, or
+    None for any other node. Such a sum is its own expansion, has nothing to cancel, and a binomial is not
+    factored (see rational_candidates), so the only other form is its common factor taken out: x*(3*x - 4),
+    with either sign. (Loading FLINT is a quarter of the command line's start-up time.)"""
+    if type(node) is not Add or len(node.args) != 2:
+        return None
+    monomials = [_monomial(t) for t in node.args]
+    if None in monomials:
+        return None
+    (a, x), (b, y) = monomials
+    common = {base: min(x[base], y[base]) for base in x.keys() & y.keys()}
+    content = math.gcd(a, b)
+    if content == 1 and not common:
+        return []
+    factor = [canonical_pow(base, Num(k)) for base, k in common.items()]
+    rests = [canonical_mul([Num(c // content)] + [canonical_pow(base, Num(k - common.get(base, 0)))
+                                                   for base, k in powers.items()])
+             for c, powers in monomials]
+    return [canonical_mul([Num(sign * content), *factor, canonical_add([canonical_mul([Num(sign), r])
+                                                                       for r in rests])])
+            for sign in (1, -1)]
+
+
+def rational_candidates(node: Expr, budget: int | None = None) -> list:
+    """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
+    when it is not worth trying (no sum) or too large. With a `budget` (the text length to beat), forms that
+    cannot be shorter are not built: writing out a long expansion is most of the cost of simplifying."""
+    found = binomial_candidates(node)
+    if found is not None:
+        return found
+    generators: dict = {}
+    try:
+        generators_of(node, generators)
+    except TooLarge:
+        return []
+    multiples = multiple_angles(generators)
+    ordered = sorted(generators, key=sort_key)
+    form = RationalForm(ordered, multiples)
+    if budget is not None:
+        # A numerator of n terms prints in at least 4n - 3 characters; one growing to `budget` terms while the
+        # sum is brought over one denominator would have to cancel four-fold to win: it is not worth finishing
+        # (unrelated fractions summed over a common denominator were the simplifier's memory peak).
+        form.term_limit = min(form.term_limit, max(64, budget))
+    try:
+        numerator, denominator = form.quotient(node, {})
+    except TooLarge:
+        return []
+    common = numerator.gcd(denominator)
+    if common != form.one:
+        numerator, denominator = numerator / common, denominator / common
+    # The denominator's content goes to the numerator (a monic-ish denominator, as a person writes it).
+    scale = _rational_content(c for _, c in denominator.terms())
+    if scale != 1:
+        numerator, denominator = numerator / form.constant(scale), denominator / form.constant(scale)
+    reduced = form.pythagorean_reduced(numerator)
+    if len(reduced) < len(numerator):
+        numerator = reduced
+    bottom_length = 0 if denominator == form.one else _shortest_text(denominator)
+    if budget is not None and bottom_length >= budget:
+        return []
+    tops = []
+    if budget is None or _shortest_text(numerator) + bottom_length < budget:
+        tops.append([form.to_expr(numerator)])
+        # (a single term has no common factor to take out; nor has a sum whose content and monomial are 1)
+        factor = form.common_factor(numerator) if len(numerator) > 1 else (1, form.one)
+        if factor != (1, form.one):
+            tops.append(form.common_factored(numerator, factor))
+    # Factored: a form that can be short however long the expansion. Not for two terms: once their common
+    # factor is out, a binomial's factors (x^2 - 1 = (x - 1)*(x + 1)) are longer than it.
+    if 2 < len(numerator) <= MAX_FACTOR_TERMS:
+        tops.append(form.factored(numerator))
+    if not tops:
+        return []
+    if denominator == form.one:
+        return [canonical_mul(top) for top in tops]
+    bottoms = [form.factored(denominator), form.factored(denominator, squarefree=True)]
+    return [canonical_mul(top + [canonical_pow(b, Num(-1)) for b in bottom]) for top in tops for bottom in bottoms]

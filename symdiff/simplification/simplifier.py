@@ -1,0 +1,239 @@
+"""The simplifier: canonical forms, then rewriting and choosing, as separate steps.
+
+1. Canonical form (symdiff.canonical): exact folding, like terms and factors, identities, canonical order.
+2. Inside out, every function argument and root is simplified first; then the expression is brought to one
+   cancelled quotient of polynomials in those parts (symdiff.rational, with FLINT's gcd), which combines
+   and cancels rational functions and takes out common factors; and the rewrite rules of symdiff.rules
+   (trig, hyperbolic, exp/log, abs identities) are tried at every node.
+3. A cost function picks the result: of all the forms found, the one with the shortest text (on a tie, the
+   canonical form), so the result is never longer than the canonical input.
+   Text length is how an answer reads: x*exp(x)*(x + 2) beats x^2*exp(x) + 2*x*exp(x), while
+   x^2*cos(x) + 2*x*sin(x) stays as a textbook writes it rather than x*(x*cos(x) + 2*sin(x)), as long.
+
+Levels: "basic" is step 1 alone; "full" (the default) is all three.
+"""
+
+from __future__ import annotations
+
+from ..core.build import has_negative_sign
+from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
+from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
+from ..core.build import rebuild, substitute
+from ..core.traversal import children, parents_first
+from .cse import cse
+from ..printing.text import to_text, MemoisedTextPrinter
+from .rational import rational_candidates
+from .rewrite import rewrites
+from .rules import REWRITE_RULES
+
+LEVELS = ("basic", "full")
+# Sums with more terms than this are not searched by the sum rules (the search is quadratic in terms).
+MAX_RULE_TERMS = 40
+# A part of at least this many nodes (as a tree) that several results of simplify_all share is simplified once.
+MIN_SHARED_SIZE = 40
+# Candidate forms longer than this many times the best rewritten one are not rewritten.
+REWRITE_REACH = 1.5
+# Rules are re-tried on a node's result at most this often (each success shrinks the node).
+MAX_REWRITES_PER_NODE = 8
+
+
+def simplify(node: Expr, level: str = "full") -> Expr:
+    """The simplified form of `node`: never bigger than its canonical form, and equal to it wherever defined."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown simplification level {level!r}: use one of {', '.join(LEVELS)}")
+    form = canonical(node)
+    if level == "basic":
+        return form
+    return Simplifier()(form)
+
+
+def simplify_all(nodes, level: str = "full") -> list:
+    """simplify() of each node, with one memo; and a large part shared between them (a gradient's
+    components share the adjoints of backpropagation, each containing the network's whole output) is
+    simplified once, standing for itself as a symbol while the rest is simplified, so that the cost stays
+    proportional to the distinct parts rather than to the printed size."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown simplification level {level!r}: use one of {', '.join(LEVELS)}")
+    canonicalizer = Canonicalizer()
+    if level == "basic":
+        return [canonicalizer(n) for n in nodes]
+    sizes = _tree_sizes(nodes)
+    found = cse(nodes, prefix="shared__", worth=lambda n: sizes[n] >= MIN_SHARED_SIZE)
+    simplifier = Simplifier()
+    simplifier.canonical = canonicalizer
+    expanded: dict = {}
+    for symbol, definition in found.replacements:  # each uses only the symbols before it
+        expanded[symbol] = canonicalizer(substitute(simplifier(canonicalizer(definition)), expanded))
+    return [canonicalizer(substitute(simplifier(canonicalizer(n)), expanded)) for n in found.exprs]
+
+
+def _tree_sizes(roots) -> dict:
+    """Tree size of every node under `roots` (a shared part counted each time), children before parents."""
+    sizes: dict = {}
+    for node in reversed(parents_first(list(roots))):
+        sizes[node] = 1 + sum(sizes[c] for c in children(node))
+    return sizes
+
+
+def cost(node: Expr) -> int:
+    """Smaller is simpler: the length of the text (ties keep the earlier, canonical, form)."""
+    return len(to_text(node))
+
+
+def _is_rational_part(node: Expr) -> bool:
+    """Sums, products and integer powers: the operations of a rational function."""
+    kind = type(node)
+    return kind in (Add, Mul) or kind is Pow and type(node.exp) is Num and isinstance(node.exp.value, int)
+
+
+def _has_sum_to_combine(node: Expr) -> bool:
+    """Whether bringing `node` to one cancelled quotient can change it: a sum of two or more terms, or a
+    product with a sum among its factors. A monomial, or a power of one sum, is already its own quotient."""
+    if type(node) is Add:
+        return True
+    if type(node) is Mul:
+        return any(type(f) is Add or type(f) is Pow and type(f.base) is Add for f in node.args)
+    return False
+
+
+def _sign_absorbed(node: Expr):
+    """-a*(x - 1) as a*(1 - x): a product's minus sign taken into one of its sums (None if it has none)."""
+    if type(node) is not Mul or not has_negative_sign(node):
+        return None
+    for i, factor in enumerate(node.args):
+        base, exponent = (factor.base, factor.exp) if type(factor) is Pow else (factor, None)
+        if type(base) is Add and (exponent is None or type(exponent) is Num and exponent.value % 2 == 1):
+            negated = canonical_add([canonical_mul([NEG_ONE, t]) for t in base.args])
+            flipped = negated if exponent is None else canonical_pow(negated, exponent)
+            return canonical_mul([NEG_ONE, *node.args[:i], flipped, *node.args[i + 1:]])
+    return None
+
+
+class Simplifier:
+    """Steps 2 and 3 on a canonical expression, memoised per node."""
+
+    def __init__(self):
+        self.memo: dict[Expr, Expr] = {}
+        self.active: set = set()                # nodes being simplified, to break cycles between forms
+        self.rewritten: dict[Expr, Expr] = {}   # rewrite_everywhere's results, shared by all candidates
+        self.canonical = Canonicalizer()        # one memo for every canonical form taken here
+        self.text = MemoisedTextPrinter()
+        self.costs: dict[Expr, int] = {}
+        self.names: dict[Expr, frozenset] = {}  # function names under each node
+        self.rules_by_head: dict = {}
+        for rule in REWRITE_RULES:
+            head = type(rule.pattern)
+            key = (head, rule.pattern.name) if head is Func else head
+            self.rules_by_head.setdefault(key, []).append(rule)
+
+    def __call__(self, node: Expr) -> Expr:
+        result = self.memo.get(node)
+        if result is None:
+            if node in self.active:
+                # A form reached again while it is being simplified: rules can shrink an expanded form back
+                # into this one (sin(2*x) -> 2*sin(x)*cos(x) -> ... -> sin(2*x)); the cycle ends here.
+                return node
+            self.active.add(node)
+            try:
+                result = self._simplify(node)
+            finally:
+                self.active.discard(node)
+            self.memo[node] = result
+            self.memo[result] = result
+        return result
+
+    def _simplify(self, node: Expr) -> Expr:
+        kind = type(node)
+        if kind is Func:
+            node = canonical_function(node.name, [self(a) for a in node.arguments])
+            return self.rewrite(node)
+        if kind is Derivative:
+            return Derivative(node.name, node.orders, *(self(a) for a in node.arguments))
+        if kind is Pow and not _is_rational_part(node):
+            return self.rewrite(canonical_pow(self(node.base), self(node.exp)))
+        if not _is_rational_part(node):
+            return node  # a leaf
+        # A rational function of simpler parts: simplify the parts, then choose among its forms.
+        node = self.canonical(self._map_parts(node))
+        candidates = [node]
+        if _has_sum_to_combine(node):
+            candidates += rational_candidates(node, self.cost(node))
+        best = self.best_rewritten(candidates)
+        # A minus sign taken into a sum changes only signs, so it is tried on the winner alone (trying it on
+        # every candidate doubled the cost of rewriting long expansions).
+        absorbed = _sign_absorbed(best)
+        if absorbed is not None:
+            best = min(best, self.rewrite_everywhere(absorbed), key=self.cost)
+        if best is not node and self.cost(best) < self.cost(node) and _is_rational_part(best):
+            return self(best)  # a new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product
+        return best
+
+    def best_rewritten(self, candidates: list) -> Expr:
+        """The shortest of the candidates after rewriting, shortest first; a candidate REWRITE_REACH times as
+        long as the best found so far is not rewritten (a rule rarely shrinks a form that much, and rewriting
+        every term of a long expansion is the simplifier's costliest step)."""
+        best = None
+        for candidate in sorted(dict.fromkeys(candidates), key=self.cost):
+            if best is not None and self.cost(candidate) > REWRITE_REACH * self.cost(best):
+                break
+            rewritten = self.rewrite_everywhere(candidate)
+            if best is None or self.cost(rewritten) < self.cost(best):
+                best = rewritten
+        return best
+
+    def _map_parts(self, node: Expr) -> Expr:
+        """`node` with each non-rational part (function, root, derivative) simplified."""
+        if not _is_rational_part(node):
+            return self(node)
+        return rebuild(node, [self._map_parts(c) for c in children(node)])
+
+    # -- rewriting --
+    def cost(self, node: Expr) -> int:
+        found = self.costs.get(node)
+        if found is None:
+            found = self.costs[node] = len(self.text(node))
+        return found
+
+    def function_names(self, node: Expr) -> frozenset:
+        found = self.names.get(node)
+        if found is None:
+            found = frozenset().union(*(self.function_names(c) for c in children(node)))
+            if type(node) is Func:
+                found = found | {node.name}
+            self.names[node] = found
+        return found
+
+    def rules_for(self, node: Expr) -> list:
+        key = (Func, node.name) if type(node) is Func else type(node)
+        names = self.function_names(node)
+        return [rule for rule in self.rules_by_head.get(key, ()) if rule.functions <= names]
+
+    def rewrite(self, node: Expr) -> Expr:
+        """Apply the rules at the top of `node` while one makes it smaller."""
+        for _ in range(MAX_REWRITES_PER_NODE):
+            if type(node) is Add and len(node.args) > MAX_RULE_TERMS:
+                return node
+            best, best_cost = node, self.cost(node)
+            for rule in self.rules_for(node):
+                for candidate in rewrites(rule, node):
+                    candidate = self.canonical(candidate)
+                    candidate_cost = self.cost(candidate)
+                    if candidate_cost < best_cost:
+                        best, best_cost = candidate, candidate_cost
+            if best is node:
+                return node
+            node = self(best)  # the rewritten node may simplify further (each step is strictly smaller)
+        return node
+
+    def rewrite_everywhere(self, node: Expr) -> Expr:
+        """The rules applied bottom-up over the rational skeleton of `node` (its parts are done already)."""
+        found = self.rewritten.get(node)
+        if found is None:
+            if _is_rational_part(node):
+                rebuilt = self.canonical(rebuild(node, [self.rewrite_everywhere(c) for c in children(node)]))
+                found = self.rewrite(rebuilt) if _is_rational_part(rebuilt) else rebuilt
+            else:
+                found = node
+            self.rewritten[node] = found
+        return found
+
