@@ -105,3 +105,37 @@ def test_expr_method():
 
 def test_huge_exact_values_are_not_overflow_errors():
     assert value_at("2^x", {"x": 2000}) == sd.Num(2 ** 2000)
+
+
+# ---- why a value is undefined is data, set where the error is raised ------------------------------------------
+
+@pytest.mark.parametrize("text, point, reason, words", [
+    ("tan(x)", {"x": "pi/2"}, sd.Reason.POLE, "tan(x) is undefined at x = pi/2 (a pole)"),
+    ("cot(x)", {"x": 0}, sd.Reason.POLE, "cot(x) is undefined at x = 0 (a pole)"),
+    ("log(x)", {"x": 0}, sd.Reason.POLE, "log(x) is undefined at x = 0 (a pole)"),
+    ("atanh(x)", {"x": 1}, sd.Reason.POLE, "atanh(x) is undefined at x = 1 (a pole)"),
+    ("1/x", {"x": 0}, sd.Reason.DIVISION_BY_ZERO, "1/x is undefined at x = 0 (division by zero)"),
+    ("log(x)", {"x": -1}, sd.Reason.NOT_REAL, "log(x) is undefined at x = -1 (not a real number)"),
+    ("sqrt(x)", {"x": -1.0}, sd.Reason.NOT_REAL, "undefined at x = -1.0 (not a real number)"),
+    ("exp(x)*y", {"x": 1000.0, "y": 1.0}, sd.Reason.OVERFLOW, "too large for a float"),
+])
+def test_an_undefined_value_carries_its_reason(text, point, reason, words):
+    """Before: tan(pi/2) was "not a real number", the reason recovered by matching words of another module's
+    message. Now the reason is a field set where the error is raised."""
+    with pytest.raises(UndefinedPointError) as caught:
+        sd.evaluate(text, point)
+    assert caught.value.reason is reason
+    assert words in caught.value.message
+
+
+def test_a_kink_is_not_differentiable_by_reason():
+    with pytest.raises(EvaluationError) as caught:
+        sd.limit_table("abs(x)", "x", 0)
+    assert caught.value.reason is sd.Reason.NOT_DIFFERENTIABLE
+
+
+def test_no_module_classifies_errors_by_their_words():
+    from pathlib import Path
+    for path in Path(sd.__file__).resolve().parent.rglob("*.py"):
+        source = path.read_text()
+        assert "in str(error)" not in source and "in str(e)" not in source and "REASONS" not in source, path.name

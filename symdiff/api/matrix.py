@@ -29,7 +29,7 @@ class Vector(tuple):
 
     def to_sympy(self, real: bool = False):
         """A SymPy column Matrix."""
-        import sympy
+        import sympy  # heavy: imported only when a SymPy object is asked for
         from ..interop.sympy_bridge import to_sympy  # SymPy is imported only when asked for
         return sympy.Matrix([to_sympy(e, real=real) for e in self])
 
@@ -79,7 +79,7 @@ class Matrix(tuple):
         return _pmatrix([[latex(e) for e in row] for row in self])
 
     def to_sympy(self, real: bool = False):
-        import sympy
+        import sympy  # heavy: imported only when a SymPy object is asked for
         from ..interop.sympy_bridge import to_sympy  # SymPy is imported only when asked for
         return sympy.Matrix([[to_sympy(e, real=real) for e in row] for row in self])
 

@@ -111,6 +111,16 @@ class Reason(enum.Enum):
         return "{part} is undefined{where} (" + self.value + ")"
 
 
+# ---- internal signals: raised and caught inside symdiff, never seen by a caller ----------------------------------
+
+class TooLarge(Exception):
+    """The rational step refuses a form that would outgrow its bounds; the input stays as it is."""
+
+
+class TimeLimit(Exception):
+    """A capped SymPy call (symdiff.interop.verify.time_limit) ran out of time."""
+
+
 def format_point(point: dict) -> str:
     """x = 0, y = sqrt(2)/2"""
     return ", ".join(f"{name} = {value}" for name, value in sorted(point.items()))

@@ -17,13 +17,10 @@ import sympy
 
 from ..calculus.derivatives import derivative
 from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..core.errors import TimeLimit
 from ..core.expr import Expr
 from ..printing.text import to_text
 from .sympy_bridge import to_sympy
-
-
-class TimeLimit(Exception):
-    pass
 
 
 @contextlib.contextmanager

@@ -8,8 +8,8 @@
             return _t1*x + _t1**2
 
 Why source code: a function the interpreter runs directly has none of the per-node dispatch of a tree walk
-(symdiff.numeric), and it can be read (`f.source`) and checked. Each part used more than once is computed once
-(symdiff.common_subexpressions), as a derivative repeats its parts often.
+(symdiff.numeric.values), and it can be read (`f.source`) and checked. Each part used more than once is computed once
+(symdiff.simplification.cse), as a derivative repeats its parts often.
 
 Backends (`backend=`):
   "auto" (default): Python floats and ints go through `math` at full speed; anything else (NumPy arrays, lists)
@@ -17,7 +17,7 @@ Backends (`backend=`):
   "math": scalars only, no dispatch.
   "numpy": always NumPy (arrays, vectorised).
 With `math`, a point where the expression is undefined over the reals raises an EvaluationError naming the
-undefined part (as symdiff.evaluation does); with NumPy, such points give nan or +-inf, as NumPy does, without
+undefined part (as symdiff.numeric.point does); with NumPy, such points give nan or +-inf, as NumPy does, without
 warnings (plots use them as gaps). Rational constants become float literals, pi and e are math.pi and math.e.
 """
 
@@ -250,7 +250,7 @@ def _dispatch(scalar, array, arguments: tuple):
 
 def _numpy():
     try:
-        import numpy
+        import numpy  # optional extra: only array inputs need it
     except ImportError:
         raise UsageError("arrays need NumPy: pip install numpy (or pip install 'symdiff[numpy]')") from None
     return numpy
@@ -283,7 +283,7 @@ def lambdify(exprs, variables=None, backend: str = "auto"):
         raise BudgetError("expression too deeply nested to compile") from None
 
     def undefined(error, arguments):
-        """Name the undefined part, as symdiff.evaluation does (only on this error path)."""
+        """Name the undefined part, as symdiff.numeric.point does (only on this error path)."""
         point = dict(zip(names, arguments))
         for expr in expr_list:
             value_at(expr, {n: point[n] for n in expr.free_symbols}, exact=False)  # raises with the part named

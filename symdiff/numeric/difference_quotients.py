@@ -10,7 +10,7 @@
 
 Why exact quotients: computed in floats, (f(1+h) - f(1))/h loses about half its digits to cancellation at
 h = 1e-5 (2.0000300000841 instead of 2.00003), which hides the pattern the table is there to show. When the
-point is exact, each f(a+h) is evaluated exactly (symdiff.evaluation) and the quotient then rounded from 30
+point is exact, each f(a+h) is evaluated exactly (symdiff.numeric.point) and the quotient then rounded from 30
 digits (mpmath), so the table shows 2.00003; a decimal point gives the plain float quotients. The exact
 derivative comes from symdiff's own differentiator.
 """

@@ -4,7 +4,7 @@ Why it is built this way:
 - matplotlib is an optional extra (pip install 'symdiff[plot]'), imported only here and only when a plot is
   drawn; without it, MissingExtraError says how to install it. Figures are drawn on matplotlib's Agg canvas
   directly (no pyplot), so no window, no global state, and the file has exactly the requested pixel size.
-- Curves are sampled by the compiled NumPy function (symdiff.compile). Where the expression is undefined the
+- Curves are sampled by the compiled NumPy function (symdiff.numeric.compile). Where the expression is undefined the
   value is nan, and where it jumps by more than half the visible height between two samples (a pole such as
   tan's, or a jump such as sign's) the line is broken, so that no vertical line is drawn across a pole.
 - Labels are symdiff's own LaTeX, made acceptable to matplotlib's mathtext by a small table of replacements
@@ -58,7 +58,7 @@ class PlotResult:
 
 def _matplotlib():
     try:
-        import matplotlib
+        import matplotlib  # optional extra (plot): imported only to draw
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
@@ -89,7 +89,7 @@ def _function_of(expr: Expr, variable: str):
 
 def _sample(function, xs):
     """f at `xs` as floats, nan where undefined or not finite."""
-    import numpy
+    import numpy  # optional extra: only plots need it
     ys = numpy.asarray(function(xs), dtype=float) * numpy.ones_like(xs)
     ys[~numpy.isfinite(ys)] = numpy.nan
     return ys
@@ -98,7 +98,7 @@ def _sample(function, xs):
 def _view(curves, floor_height: float = 1.0) -> tuple:
     """y limits showing the curves: all of them when no value dominates, else the 5th-95th percentiles
     (a pole's huge values must not flatten the rest), with a margin."""
-    import numpy
+    import numpy  # optional extra: only plots need it
     values = numpy.concatenate([ys[numpy.isfinite(ys)] for ys in curves]) if curves else numpy.array([])
     if values.size == 0:
         return (-1.0, 1.0)
@@ -117,7 +117,7 @@ def _break_jumps(xs, ys, ylim):
     across a pole or a jump: a step larger than JUMP of the visible height, or larger than STEEP of it and
     RATIO times the steps two samples either side, inside the view (a smooth curve's steps change slowly; a
     jump's do not, even when a sample lands on the jump, as sign(0) = 0 does)."""
-    import numpy
+    import numpy  # optional extra: only plots need it
     height = ylim[1] - ylim[0]
     steps = numpy.abs(numpy.diff(ys))
     padded = numpy.concatenate([[numpy.nan, numpy.nan], steps, [numpy.nan, numpy.nan]])
@@ -166,7 +166,7 @@ def plot_with_derivative(expr: Expr | str, variable: str | None = None, path="pl
                          width: int = 640, height: int = 480, dpi: int = 100) -> PlotResult:
     """f and f' over `x_range`, as SVG or PNG by the suffix of `path`, `width` x `height` pixels."""
     _matplotlib()
-    import numpy
+    import numpy  # optional extra: only plots need it
     expr = as_expr(expr)
     variable = variable_name(variable) if variable is not None else default_variable(expr)
     slope = derivative(expr, [variable])
@@ -183,7 +183,7 @@ def plot_tangent(expr: Expr | str, variable: str | None = None, at=0, path="tang
     """f and its tangent line at `at` (a number or its text, e.g. 1 or "pi/4"), over `x_range` (default:
     3 either side of the point), as SVG or PNG by the suffix of `path`."""
     _matplotlib()
-    import numpy
+    import numpy  # optional extra: only plots need it
     expr = as_expr(expr)
     variable = variable_name(variable) if variable is not None else default_variable(expr)
     a = as_point({variable: at})[variable]

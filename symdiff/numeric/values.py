@@ -54,7 +54,7 @@ class _Complex:
     """Arithmetic over the complex numbers with mpmath, principal branches."""
 
     def __init__(self):
-        import mpmath
+        import mpmath  # with SymPy: loaded only for complex values
         self.mpmath = mpmath
         self.functions = _by_key(lambda row: row.complex(mpmath))
         self.pi, self.e = mpmath.pi, mpmath.e
@@ -85,7 +85,7 @@ def numeric_value(node: Expr, values: dict, complex_values: bool = False, digits
     """The value of `node` with symbols bound by `values` (name -> number): a float over the reals, or with
     `complex_values` a complex computed by mpmath at `digits` significant digits."""
     if complex_values:
-        import mpmath
+        import mpmath  # with SymPy: loaded only for complex values
         with mpmath.workdps(digits):
             return _evaluate(node, values, _Complex())
     return _evaluate(node, values, _Real)

@@ -3,7 +3,7 @@
 Bottom-up, each node once (memoised): sums and products are flattened, numbers folded exactly (floats are
 contagious), like terms collected (`3*x - x -> 2*x`), like factors collected (`x*x^2 -> x^3`), identities
 applied (`x^0`, `x^1`, `0*x`, `1*x`), special values of functions taken from a table (`sin(0) -> 0`), and
-terms and factors put in canonical order (symdiff.order).
+terms and factors put in canonical order (symdiff.core.order).
 
 Every rewrite is valid wherever the input is defined, on principal branches: x^a*x^b -> x^(a+b) always,
 (x^a)^n -> x^(a*n) and (x*y)^n -> x^n*y^n only for integer n, and nothing like sqrt(x^2) -> x.
@@ -298,8 +298,7 @@ def trig_value(name: str, u: Expr):
     sin, cos = _exact_sin(q), _exact_sin(q + Fraction(1, 2))
     if sin is None or cos is None:
         return None
-    values = {"sin": sin, "cos": cos, "1": ONE}
-    top, bottom = (values[part] for part in row.sin_cos)
+    top, bottom = (sin if part == "sin" else cos if part == "cos" else ONE for part in row.sin_cos)
     if bottom is ZERO:
         raise UndefinedError(f"{name}({u}) is undefined (a pole)", reason=Reason.POLE)
     return canonical_mul([top, canonical_pow(bottom, NEG_ONE)])

@@ -1,7 +1,7 @@
 """Common-subexpression elimination: name each part used more than once, as backpropagation keeps its
 intermediate values.
 
-Expressions are interned DAGs (symdiff.expr), so "used more than once" is read off the graph: a part is named
+Expressions are interned DAGs (symdiff.core.expr), so "used more than once" is read off the graph: a part is named
 when it occurs in two or more places of the printed result, counting through parts that are not named
 themselves. What is named must be worth a name: a function call, a sum, or a product or power with a compound
 operand; not a leaf, `2*x`, `x^2`, `x*y`, and not a reciprocal `b^-1` (it prints as a fraction `a/b`; its base
@@ -18,6 +18,8 @@ split to share x*y.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from itertools import combinations
 from typing import NamedTuple
 
 from ..core.build import is_number, mul, substitute
@@ -115,9 +117,7 @@ MAX_SHARED_PRODUCTS = 200
 def shared_products(found: CommonSubexpressions, prefix: str = "t") -> CommonSubexpressions:
     """`found` with, in addition, each pair of factors that two or more products share named, greedily, the
     most shared first: x*y*z and x*y*w become t*z and t*w with t = x*y. cse matches whole nodes only; this is
-    for computing (symdiff.compile), where a shared multiplication is worth saving, not for reading."""
-    from collections import Counter
-    from itertools import combinations
+    for computing (symdiff.numeric.compile), where a shared multiplication is worth saving, not for reading."""
 
     replacements, exprs = list(found.replacements), list(found.exprs)
     everything = [d for _, d in replacements] + exprs

@@ -11,8 +11,10 @@ the denominator factored. Every step is exact and holds wherever the input is de
 from __future__ import annotations
 
 import math
+from math import gcd
 from fractions import Fraction
 
+from ..core.errors import TooLarge
 from ..core.expr import ONE, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.order import sort_key
 from ..functions import rows
@@ -33,12 +35,10 @@ MAX_CELLS = 200_000
 # multiples of one angle occur (sin(2*x) beside sin(x)), so that they can cancel.
 MAX_MULTIPLE = 16
 # For sin(k*a): the partner function, and the sign of sin(ja)*sin(a) in cos((j+1)a) (cosh: +), from the rows
-# of the function registry that have an addition theorem.
+# of the function registry that have an addition theorem; the same sign is the one in cos^2 = 1 - sin^2.
 _ADDITION = {row.name: row.addition for row in rows() if row.addition is not None}
-
-
-class TooLarge(Exception):
-    pass
+# Each function of such a pair -> the odd one, which names the pair (cos -> sin, cosh -> sinh).
+_FAMILY = {name: odd for odd, (even, _) in _ADDITION.items() for name in (odd, even)}
 
 
 def _integer_exponent(node: Expr):
@@ -73,7 +73,7 @@ class RationalForm:
     """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
 
     def __init__(self, generators: list, multiples: dict | None = None):
-        import flint
+        import flint  # FLINT (C) is loaded on the first rational step, not at start-up
         self.flint = flint
         self.generators = generators
         self.index = {g: i for i, g in enumerate(generators)}
@@ -102,7 +102,7 @@ class RationalForm:
 
     def _multiple_angle(self, name: str, k: int, base: Expr):
         """sin(k*a) or cos(k*a) (or sinh, cosh) by the addition theorem, as a polynomial in sin(a), cos(a)."""
-        odd = name if name in _ADDITION else next(o for o, (even, _) in _ADDITION.items() if even == name)
+        odd = _FAMILY[name]
         even, sign = _ADDITION[odd]
         s, c = self.variables[self.index[Func(odd, base)]], self.variables[self.index[Func(even, base)]]
         sin_k, cos_k = s, c  # of 1*a
@@ -161,7 +161,7 @@ class RationalForm:
         """`polynomial` with every cos(a)^k (k >= 2) written cos(a)^(k mod 2)*(1 - sin(a)^2)^(k div 2), and
         cosh(a)^k likewise with 1 + sinh(a)^2, for each a whose sin and cos (sinh and cosh) are both
         generators: an exact identity that collects what sin(a)^2 + cos(a)^2 = 1 would cancel."""
-        for square, other, sign in (("cos", "sin", -1), ("cosh", "sinh", 1)):
+        for other, (square, sign) in _ADDITION.items():  # cos^2 = 1 - sin^2, cosh^2 = 1 + sinh^2
             for generator, i in self.index.items():
                 if type(generator) is not Func or generator.name != square or len(generator.arguments) != 1:
                     continue
@@ -221,7 +221,6 @@ class RationalForm:
 
 def _rational_content(coefficients) -> Fraction:
     """gcd of the numerators over lcm of the denominators, with the sign of the first coefficient."""
-    from math import gcd
     coefficients = [Fraction(int(c.p), int(c.q)) for c in coefficients]
     numerator, denominator = 0, 1
     for c in coefficients:
@@ -235,7 +234,7 @@ def _angle(node: Expr):
     """(name, k, a) for sin(k*a), cos(k*a), sinh(k*a), cosh(k*a) with a whole k (k = 1 for sin(a)), else None."""
     if type(node) is not Func or len(node.arguments) != 1:
         return None
-    if node.name not in _ADDITION and node.name not in {even for even, _ in _ADDITION.values()}:
+    if node.name not in _FAMILY:
         return None
     argument = node.arguments[0]
     if type(argument) is Mul and type(argument.args[0]) is Num and type(argument.args[0].value) is int:
@@ -251,13 +250,12 @@ def multiple_angles(generators: dict) -> dict:
     for g in generators:
         spec = _angle(g)
         if spec is not None and 0 < abs(spec[1]) <= MAX_MULTIPLE:
-            hyperbolic = spec[0] in ("sinh", "cosh")
-            by_base.setdefault((hyperbolic, spec[2]), []).append((g, spec))
+            by_base.setdefault((_FAMILY[spec[0]], spec[2]), []).append((g, spec))
     expanded = {}
-    for (hyperbolic, base), found in by_base.items():
+    for (odd, base), found in by_base.items():
         if len({abs(spec[1]) for _, spec in found}) < 2:
             continue
-        for name in (("sinh", "cosh") if hyperbolic else ("sin", "cos")):
+        for name in (odd, _ADDITION[odd][0]):  # sin(a) and cos(a), or sinh(a) and cosh(a)
             generators.setdefault(Func(name, base), None)
         expanded.update((g, spec) for g, spec in found if spec[1] != 1)
     for g in expanded:

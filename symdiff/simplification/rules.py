@@ -1,5 +1,5 @@
 """The simplifier's rewrite rules: one line each, `pattern => replacement`, with a guard where a rule holds
-only for some values. Variables: a, b, c stand for any expression, n and m for numbers (symdiff.rewrite).
+only for some values. Variables: a, b, c stand for any expression, n and m for numbers (symdiff.simplification.rewrite).
 
 Every rule holds wherever both sides are defined over the reals (symbols are real; tests/test_rules.py checks
 each at random points). The simplifier applies a rule only where the result is smaller

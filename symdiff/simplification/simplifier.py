@@ -1,10 +1,11 @@
 """The simplifier: canonical forms, then rewriting and choosing, as separate steps.
 
-1. Canonical form (symdiff.canonical): exact folding, like terms and factors, identities, canonical order.
+1. Canonical form (symdiff.simplification.canonical): exact folding, like terms and factors, identities,
+   canonical order.
 2. Inside out, every function argument and root is simplified first; then the expression is brought to one
-   cancelled quotient of polynomials in those parts (symdiff.rational, with FLINT's gcd), which combines
-   and cancels rational functions and takes out common factors; and the rewrite rules of symdiff.rules
-   (trig, hyperbolic, exp/log, abs identities) are tried at every node.
+   cancelled quotient of polynomials in those parts (symdiff.simplification.rational, with FLINT's gcd), which
+   combines and cancels rational functions and takes out common factors; and the rewrite rules of
+   symdiff.simplification.rules (trig, hyperbolic, exp/log, abs identities) are tried at every node.
 3. A cost function picks the result: of all the forms found, the one with the shortest text (on a tie, the
    canonical form), so the result is never longer than the canonical input.
    Text length is how an answer reads: x*exp(x)*(x + 2) beats x^2*exp(x) + 2*x*exp(x), while
