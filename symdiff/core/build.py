@@ -15,7 +15,7 @@ from fractions import Fraction
 from .errors import BudgetError
 from .expr import NEG_ONE, ONE, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
 from .budget import check_number
-from .traversal import children
+from .traversal import children, parents_first
 
 NUMBERS = (Num, Float)
 # Exact numbers below this many bits are never checked against budget.max_result_digits (a fast path).
@@ -158,13 +158,9 @@ def rebuild(node: Expr, children: list) -> Expr:
 def substitute(node: Expr, mapping: dict) -> Expr:
     """Replace subexpressions (keys of `mapping`, usually symbols) everywhere, simultaneously."""
     memo = dict(mapping)
-
-    def walk(n: Expr) -> Expr:
-        found = memo.get(n)
-        if found is None:
-            kids = children(n)
-            found = rebuild(n, [walk(k) for k in kids]) if kids else n
-            memo[n] = found
-        return found
-
-    return walk(node)
+    # Children first, without recursion (any depth); the walk does not enter a part that is replaced.
+    for part in reversed(parents_first([node], lambda n: () if n in memo else children(n))):
+        if part not in memo:
+            kids = children(part)
+            memo[part] = rebuild(part, [memo[k] for k in kids]) if kids else part
+    return memo[node]

@@ -21,15 +21,9 @@ def children(node: Expr) -> tuple:
 def tree_size(node: Expr) -> int:
     """Number of nodes counted as a tree (a shared part counts each time it occurs)."""
     sizes: dict = {}
-
-    def walk(n: Expr) -> int:
-        found = sizes.get(n)
-        if found is None:
-            found = 1 + sum(walk(k) for k in children(n))
-            sizes[n] = found
-        return found
-
-    return walk(node)
+    for part in reversed(parents_first([node])):  # children first, without recursion
+        sizes[part] = 1 + sum(sizes[k] for k in children(part))
+    return sizes[node]
 
 
 def subexpressions(node: Expr) -> set:
