@@ -1,44 +1,46 @@
 """Printing a result for the command line: an expression, a Vector or a Matrix, as text, LaTeX, SymPy code
-or JSON, optionally with its common subexpressions named first (--cse)."""
+or JSON, optionally with its common subexpressions named first (--cse); a derivation (--steps); a table of
+difference quotients (--limit). The API's functions and types are looked up on symdiff.api when used, so that
+printing one expression loads no more of the API than that (--cse, for one, loads symdiff.api.calculus)."""
 
 from __future__ import annotations
 
 import json
 
-from ..api import Matrix, Vector, cse, latex, sympy_code, text
+from .. import api
 from ..printing.latex import latex_symbol
 
 
 def entries(value) -> list:
     """The expressions of a result (an expression, a Vector or a Matrix), row by row."""
-    if isinstance(value, Matrix):
+    if isinstance(value, api.Matrix):
         return [e for row in value for e in row]
-    return list(value) if isinstance(value, Vector) else [value]
+    return list(value) if isinstance(value, api.Vector) else [value]
 
 
 def same_shape(value, entries: list):
-    if isinstance(value, Matrix):
+    if isinstance(value, api.Matrix):
         width = value.shape[1]
-        return Matrix(entries[i:i + width] for i in range(0, len(entries), width))
-    return Vector(entries) if isinstance(value, Vector) else entries[0]
+        return api.Matrix(entries[i:i + width] for i in range(0, len(entries), width))
+    return api.Vector(entries) if isinstance(value, api.Vector) else entries[0]
 
 
 def _nested(value, print_one):
     """A result as nested lists of printed entries (a string for one expression), for JSON."""
-    if isinstance(value, Matrix):
+    if isinstance(value, api.Matrix):
         return [[print_one(e) for e in row] for row in value]
-    return [print_one(e) for e in value] if isinstance(value, Vector) else print_one(value)
+    return [print_one(e) for e in value] if isinstance(value, api.Vector) else print_one(value)
 
 
 def _printed(value, output_format: str, standalone: bool = True) -> str:
     """A result (expression, Vector or Matrix) as text, LaTeX or SymPy code."""
-    if isinstance(value, (Vector, Matrix)):
+    if isinstance(value, (api.Vector, api.Matrix)):
         if output_format == "sympy":
             return value.sympy_code(standalone)
         return value.latex() if output_format == "latex" else value.text()
     if output_format == "sympy":
-        return sympy_code(value, standalone)
-    return latex(value) if output_format == "latex" else text(value)
+        return api.sympy_code(value, standalone)
+    return api.latex(value) if output_format == "latex" else api.text(value)
 
 
 def render(value, output_format: str, use_cse: bool = False, label: str = "") -> str:
@@ -46,22 +48,34 @@ def render(value, output_format: str, use_cse: bool = False, label: str = "") ->
     t1 = ... (LaTeX: an aligned environment whose last row is `label = result`)."""
     if not use_cse:
         if output_format == "json":
-            return json.dumps({"result": _nested(value, text), "latex": _printed(value, "latex")})
+            return json.dumps({"result": _nested(value, api.text), "latex": _printed(value, "latex")})
         return _printed(value, output_format)
-    found = cse(entries(value))
+    found = api.cse(entries(value))
     reduced = same_shape(value, found.exprs)
     if output_format == "json":
-        return json.dumps({"cse": [[symbol.name, text(d)] for symbol, d in found.replacements],
-                           "result": _nested(reduced, text),
+        return json.dumps({"cse": [[symbol.name, api.text(d)] for symbol, d in found.replacements],
+                           "result": _nested(reduced, api.text),
                            "latex": found.latex(_printed(reduced, "latex"), label)})
     if output_format == "latex":
         return found.latex(_printed(reduced, "latex"), label)
     if output_format == "sympy":
         header = _printed(value, "sympy").rsplit("\n", 1)[0]  # the import and the symbols
-        definitions = [f"{symbol.name} = {sympy_code(d)}" for symbol, d in found.replacements]
+        definitions = [f"{symbol.name} = {api.sympy_code(d)}" for symbol, d in found.replacements]
         return "\n".join([header, *definitions, f"expr = {_printed(reduced, 'sympy', standalone=False)}"])
     return found.text(_printed(reduced, "text"))
 
+
+def render_steps(derivation, output_format: str) -> str:
+    """A derivation (--steps) as text, a LaTeX aligned environment or JSON."""
+    return {"latex": derivation.latex, "json": derivation.json}.get(output_format, derivation.text)()
+
+
+def render_limit_table(table, output_format: str) -> str:
+    """A table of difference quotients (--limit) as text, LaTeX or JSON."""
+    if output_format == "json":
+        return json.dumps({"rows": [[h, q] for h, q in table.rows], "exact": str(table.exact),
+                           "value": table.value, "latex": table.latex()})
+    return table.latex() if output_format == "latex" else table.text()
 
 
 # How --cse names the result in LaTeX.

@@ -1,0 +1,6 @@
+"""The command line's exit statuses, in a module of their own so that the parser, the modes and main() share
+them without importing one another."""
+
+EXIT_OK = 0
+EXIT_USAGE = 2     # bad input or usage: one line saying what is wrong (argparse's own errors too)
+EXIT_DISAGREE = 3  # --check: symdiff and SymPy disagree

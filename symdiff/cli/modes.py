@@ -1,0 +1,204 @@
+"""What the command line does, one function per mode: each takes the parsed arguments (already checked by
+options.parse_arguments), prints its result on standard output and returns the exit status. A SymdiffError it
+raises is reported by command.main.
+
+--plot and --check add to a derivative, so the modes that print one call them after printing it. The API's
+functions are looked up on symdiff.api when called, never imported by name, so that a command loads only the
+parts of the API it uses.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .. import api
+from ..core.build import number
+from ..core.errors import UsageError
+from ..parsing.inputs import default_variable, parse_point, variable_name
+from .exit_status import EXIT_DISAGREE, EXIT_OK, EXIT_USAGE
+from .output import MANY_LABELS, derivative_label, entries, render, render_limit_table, render_steps, same_shape
+
+
+# ---- the modes -----------------------------------------------------------------------------------------
+
+def derivative(arguments) -> int:
+    """The plain derivative (or its value --at a point), then --plot and --check."""
+    variables, point = _variables(arguments), _point(arguments.at)
+    expr, order = _expression_and_order(arguments, variables)
+    result = api.diff(expr, *variables, order=order, simplify=arguments.simplify)
+    if point is not None:
+        result = _value_at(result, point, arguments.float)
+    printed = render(result, arguments.format, arguments.cse,
+                     derivative_label(variables or [default_variable(expr)], order))
+    _warn_absent(variables, expr.free_symbols)
+    print(printed)
+    if arguments.plot:
+        print(plot(arguments, expr, variables, point), file=sys.stderr)
+    return check(expr, variables, order, result) if arguments.check else EXIT_OK
+
+
+def derivation(arguments) -> int:
+    """--steps: the derivation of one first derivative, rule by rule, then --check."""
+    variables = _variables(arguments)
+    expr, order = _expression_and_order(arguments, variables)
+    if len(variables) > 1 or order != 1:
+        raise UsageError("--steps shows one first derivative: give one --wrt and no --order")
+    if arguments.format == "sympy":
+        raise UsageError("--steps is shown as text, latex or json")
+    found = api.steps(expr, variables[0] if variables else None,
+                      simplify=False if arguments.simplify == "none" else arguments.simplify)
+    _warn_absent(variables, expr.free_symbols)
+    print(render_steps(found, arguments.format))
+    return check(expr, variables, order, found.result) if arguments.check else EXIT_OK
+
+
+def matrix(arguments) -> int:
+    """--grad, --jacobian or --hessian (arguments.many), or its value --at a point, then --check of every entry."""
+    variables, point = _variables(arguments), _point(arguments.at)
+    exprs = api.parse_list(arguments.expression)
+    if arguments.many != "jacobian" and len(exprs) > 1:
+        flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
+        raise UsageError(f"{flag} takes one expression; for several, use --jacobian")
+    build = getattr(api, arguments.many)  # api.gradient, api.jacobian or api.hessian
+    value = build(exprs if arguments.many == "jacobian" else exprs[0], variables or None,
+                  simplify=arguments.simplify)
+    free_symbols = set().union(*(e.free_symbols for e in exprs))
+    _warn_absent(variables, free_symbols)
+    if point is not None:
+        value = _value_at(value, point, arguments.float)
+    print(render(value, arguments.format, arguments.cse and point is None, MANY_LABELS[arguments.many]))
+    if arguments.check:
+        return check_entries(arguments.many, value, exprs, variables or sorted(free_symbols))
+    return EXIT_OK
+
+
+def limit(arguments) -> int:
+    """--limit x=1: the table of difference quotients beside the exact derivative at the point."""
+    variables = _variables(arguments)
+    expr = api.parse(arguments.expression)
+    point = _point(arguments.limit)
+    variable = _single_variable(variables, expr, point, "--limit")
+    others = {name: value for name, value in point.items() if name != variable}
+    if variable not in point:
+        raise UsageError(f"--limit needs the point of {variable}, e.g. --limit {variable}=1")
+    print(render_limit_table(api.limit_table(expr, variable, point[variable], values=others), arguments.format))
+    return EXIT_OK
+
+
+def batch(arguments) -> int:
+    """--batch FILE: symdiff.api.run_batch over the file's lines, results on stdout (exit 2 if a line failed)."""
+    if arguments.format not in (None, "text", "json"):  # None: neither --latex nor --format
+        raise UsageError("--batch writes text or JSON lines (--format text or json)")
+    source = sys.stdin if arguments.batch == "-" else arguments.batch
+    order = 0 if arguments.simplify_only else arguments.order
+    try:
+        summary = api.run_batch(source, sys.stdout, wrt=",".join(arguments.wrt) or None, order=order,
+                                simplify=arguments.simplify,
+                                output_format="json" if arguments.format == "json" else None)
+    except OSError as error:
+        raise UsageError(f"cannot read {arguments.batch}: {error.strerror or error}") from None
+    return EXIT_OK if summary.ok else EXIT_USAGE
+
+
+# ---- what adds to a derivative: --plot and --check ------------------------------------------------------
+
+def plot(arguments, expr, variables: list, point: dict | None) -> str:
+    """--plot FILE: f with its tangent at the --at point, or f and f' over --range; returns what was done."""
+    variable = _single_variable(variables, expr, point, "--plot")
+    x_range = None if arguments.range is None else _x_range(arguments.range)
+    if point is not None:
+        if set(point) != {variable}:
+            raise UsageError(f"--plot with --at draws a tangent: give the point of {variable} only")
+        result = api.plot_tangent(expr, variable, point[variable], arguments.plot, x_range=x_range)
+        return (f"symdiff: wrote {arguments.plot} (f and its tangent y = {result.tangent} at "
+                f"{variable} = {point[variable]})")
+    result = api.plot_with_derivative(expr, variable, arguments.plot, x_range=x_range or (-3, 3))
+    low, high = result.series and next(iter(result.series.values()))[0][[0, -1]]
+    return f"symdiff: wrote {arguments.plot} (f and f' for {low:g} <= {variable} <= {high:g})"
+
+
+def check(expr, variables: list, order: int, result) -> int:
+    """--check: print whether SymPy's derivative agrees with `result`, ours."""
+    from ..interop.verify import check as compare  # imports SymPy: here, so that start-up skips it
+    outcome = compare(expr, *variables, order=order, ours=result)
+    print(outcome.report())
+    return EXIT_OK if outcome.agree else EXIT_DISAGREE
+
+
+def check_entries(kind: str, value, exprs: list, names: list) -> int:
+    """--check of a gradient, Jacobian or Hessian: each entry against SymPy's derivative of the same expression
+    in the same variables; print the entries that disagree, or that all agree."""
+    from ..interop.verify import check as compare  # imports SymPy: here, so that start-up skips it
+    if kind == "hessian":  # entry (i, j) is d2f/dx_j dx_i
+        cases = [((exprs[0], names[i], names[j]), value[i, j]) for i in range(len(names)) for j in range(len(names))]
+    else:
+        rows = [value] if kind == "gradient" else list(value)
+        cases = [((exprs[i], names[j]), row[j]) for i, row in enumerate(rows) for j in range(len(names))]
+    outcomes = [compare(*request, ours=entry) for request, entry in cases]
+    failed = [(request, outcome) for (request, _), outcome in zip(cases, outcomes) if not outcome.agree]
+    lines = [f"DISAGREE at d/d{','.join(request[1:])} of {request[0]}:\n{outcome.report()}"
+             for request, outcome in failed]
+    if not failed:
+        methods = sorted({outcome.method for outcome in outcomes})
+        lines.append(f"agree: all {len(outcomes)} entries match SymPy ({', '.join(methods)})")
+    print("\n".join(lines))
+    return EXIT_DISAGREE if failed else EXIT_OK
+
+
+# ---- reading the arguments -----------------------------------------------------------------------------
+
+def _variables(arguments) -> list:
+    """The --wrt variables, in order: --wrt x --wrt y and --wrt x,y are the same."""
+    return [variable_name(part) for v in arguments.wrt for part in v.split(",")]
+
+
+def _point(text: str | None):
+    return None if text is None else parse_point(text)
+
+
+def _expression_and_order(arguments, variables: list):
+    """The expression to differentiate and how many times (0 for --simplify-only)."""
+    expr = api.parse(arguments.expression)
+    order = 0 if arguments.simplify_only else arguments.order
+    if not variables and order > 0 and len(expr.free_symbols) > 1:
+        names = ", ".join(sorted(expr.free_symbols))
+        raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
+                         f"e.g. --wrt {min(expr.free_symbols)}")
+    return expr, order
+
+
+def _single_variable(variables: list, expr, point: dict | None, option: str) -> str:
+    """The one variable of --limit or --plot: from --wrt, the point, or the expression."""
+    if len(variables) > 1:
+        raise UsageError(f"{option} is for a function of one variable: give one --wrt")
+    if variables:
+        return variables[0]
+    if point is not None and len(point) == 1:
+        return next(iter(point))
+    free = sorted(expr.free_symbols - set(point or {}))
+    return free[0] if len(free) == 1 else default_variable(expr)
+
+
+def _x_range(text: str) -> tuple:
+    """--range A:B as two floats."""
+    low, _, high = text.partition(":")
+    try:
+        return float(low), float(high)
+    except ValueError:
+        raise UsageError(f"--range takes two numbers, A:B, not {text!r}") from None
+
+
+def _value_at(value, point: dict, as_float: bool):
+    """A result (expression, Vector or Matrix) evaluated at the point, entry by entry, as expressions."""
+
+    def at(expr):
+        found = api.evaluate(expr, point, exact=False if as_float else None)
+        return found if not isinstance(found, float) else number(found)
+    return same_shape(value, [at(e) for e in entries(value)])
+
+
+def _warn_absent(variables: list, free_symbols) -> None:
+    for name in variables:
+        if name not in free_symbols:
+            print(f"symdiff: warning: {name} does not occur in the expression, so its derivative is 0",
+                  file=sys.stderr)

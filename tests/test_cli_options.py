@@ -1,0 +1,114 @@
+"""The command line's options (symdiff.cli.options): the table of options that cannot be given together, the modes,
+and telling an expression that starts with a minus from an option, with argparse's public API only."""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+import symdiff.cli
+from symdiff.cli.command import EXIT_OK, EXIT_USAGE, main
+from symdiff.cli.options import CONFLICTS, MODE_OPTIONS, build_argument_parser
+
+# A value for each option of the table that takes one.
+VALUES = {"--batch": ["FILE"], "--at": ["x=1"], "--limit": ["x=1"], "--plot": ["p.svg"], "--order": ["2"]}
+
+FORBIDDEN = [(option, other) for _, options, others in CONFLICTS for option, other in product(options, others)]
+
+
+def call(capsys, *arguments):
+    status = main(list(arguments))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def command_line(*options: str) -> list[str]:
+    """The options with their values, and an expression unless --batch reads them from a file."""
+    given = [part for option in options for part in [option, *VALUES.get(option, [])]]
+    return given if "--batch" in options else ["x^2*y", *given]
+
+
+def test_the_table_names_only_options_of_the_parser():
+    spellings = build_argument_parser().stored_as
+    named = {option for _, options, others in CONFLICTS for option in options + others}
+    named |= {option for _, options in MODE_OPTIONS for option in options}
+    assert named <= set(spellings)
+    assert {mode for mode, _, _ in CONFLICTS} <= {None} | {mode for mode, _ in MODE_OPTIONS}
+
+
+@pytest.mark.parametrize("option, other", FORBIDDEN, ids="{0[0]} {0[1]}".format)
+def test_every_forbidden_pair_is_a_one_line_usage_error_naming_both(capsys, tmp_path, monkeypatch, option, other):
+    monkeypatch.chdir(tmp_path)  # nothing is read or written: the pair is refused first
+    for arguments in (command_line(option, other), command_line(other, option)):
+        status, out, err = call(capsys, *arguments)
+        assert (status, out) == (EXIT_USAGE, ""), arguments
+        assert err == f"symdiff: error: {option} cannot be combined with {other}\n", arguments
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--batch", "FILE", "--steps", "--at", "x=1"], "--steps cannot be combined with --batch"),
+    (["x*y", "--grad", "--steps", "--at", "x=1"], "--steps cannot be combined with --at"),
+    (["x*y", "--hessian", "--steps", "--order", "2"], "--order cannot be combined with --hessian"),
+    (["x", "--limit", "x=1", "--cse", "--check", "--at", "x=1"], "--check cannot be combined with --at"),
+])
+def test_of_several_forbidden_pairs_the_first_in_the_table_is_reported(capsys, arguments, message):
+    assert call(capsys, *arguments) == (EXIT_USAGE, "", f"symdiff: error: {message}\n")
+
+
+def test_a_row_of_a_mode_holds_only_in_that_mode(capsys):
+    """--limit's row is the limit table's: with --grad, the gradient is printed and --limit is not read."""
+    assert call(capsys, "x*y", "--grad", "--limit", "x=1", "--cse") == (EXIT_OK, "[y, x]\n", "")
+
+
+@pytest.mark.parametrize("arguments, expected", [
+    (["x^2*y", "--grad", "--at", "x=1,y=2"], "[4, 1]"),
+    (["x^2*y", "--jacobian", "--wrt", "x,y", "--cse", "--format", "json"], None),
+    (["exp(sin(x))/(1 + sin(x))", "--latex", "--cse"], None),
+    (["x^2", "--steps", "--latex"], "\\begin{aligned}\n\\frac{d}{dx}\\left[x^{2}\\right] &= 2 x && "
+                                    "\\text{power rule}\n\\end{aligned}"),
+    (["x^2", "--simplify-only", "--cse"], "x^2"),
+    (["x^3", "--limit", "x=1", "--wrt", "x", "--latex"], None),
+    (["3*x^2-4*x", "--at", "x=1", "--float", "--no-simplify"], "2.0"),
+])
+def test_allowed_combinations_still_work(capsys, arguments, expected):
+    status, out, err = call(capsys, *arguments)
+    assert (status, err) == (EXIT_OK, "")
+    if expected is not None:
+        assert out == expected + "\n"
+
+
+def test_the_steps_and_the_check_of_a_derivative_combine(capsys):
+    status, out, _ = call(capsys, "x^2*sin(x)", "--steps", "--check")
+    assert status == EXIT_OK and out.startswith("d/dx [x^2*sin(x)]\n") and "agree" in out
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["-x^2", "--wrt", "x"], ["--wrt", "x", "--", "-x^2"]),          # an expression that starts with a minus
+    (["--wrt", "x", "-x^2"], ["--wrt", "x", "--", "-x^2"]),
+    (["-hx"], ["--", "-hx"]),                                          # not -h with a value
+    (["sin(x)", "--range", "-3:3"], ["sin(x)", "--range=-3:3"]),       # an option's value that starts with one
+    (["x", "--format=json", "-x"], ["x", "--format=json", "--", "-x"]),
+    (["--wrt", "x", "--", "-x^2", "--cse"], ["--wrt", "x", "--", "-x^2", "--cse"]),
+    (["x^2", "--latex", "--wrt", "x"], ["x^2", "--latex", "--wrt", "x"]),
+])
+def test_an_expression_starting_with_a_minus_is_passed_after_double_dash(argv, expected):
+    assert build_argument_parser().with_expression_last(argv) == expected
+
+
+def test_an_expression_starting_with_a_minus_is_differentiated(capsys):
+    assert call(capsys, "-x^2", "--wrt", "x") == (EXIT_OK, "-2*x\n", "")
+    assert call(capsys, "--order", "2", "-x^3") == (EXIT_OK, "-6*x\n", "")
+
+
+def test_the_cli_uses_no_private_argparse_api():
+    """argparse's private names (parser._actions, argparse._StoreConstAction, ...) change between Python versions."""
+    package = Path(symdiff.cli.__file__).parent
+    sources = {path.name: path.read_text(encoding="utf-8") for path in package.glob("*.py")}
+    assert "options.py" in sources and "command.py" in sources
+    for name, source in sources.items():
+        assert not re.search(r"argparse\._|\._actions\b|\._option_string_actions\b|\._registr|\._get_|\._parse_",
+                             source), name
