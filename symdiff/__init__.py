@@ -9,18 +9,23 @@
     '\\\\frac{x \\\\cos(x) - \\\\sin(x)}{x^{2}}'
 
 The package is layered (docs/architecture.md): core, functions, parsing and printing, simplification, calculus,
-numeric, interop, api, cli; each imports only the layers below it. SymPy is imported only by the functions that
-need it (to_sympy, from_sympy, check).
+numeric, interop, api, cli; each imports only the layers below it. The API's less used functions are loaded on
+first use (symdiff.api.LAZY), and SymPy only by the functions that need it (to_sympy, from_sympy, check).
 """
 
-from .api import (MAX_ORDER, BatchSummary, Matrix, Vector, check, cse, diff, evaluate, from_sympy, gradient, guard,
-                  hessian, jacobian, lambdify, latex, limit_table, parse, parse_list, plot_tangent,
-                  plot_with_derivative, run_batch, simplify, steps, sympy_code, text, to_sympy)
+from typing import TYPE_CHECKING
+
+from . import api
+from .api import MAX_ORDER, diff, latex, parse, parse_list, simplify, sympy_code, text
 from .core import budget
 from .core.budget import Budget
 from .core.errors import (BudgetError, ConversionError, DifferentiationError, EvaluationError, MissingExtraError,
                           ParseError, Reason, SymdiffError, UndefinedError, UndefinedPointError, UsageError)
 from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
+
+if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type checkers and documentation tools
+    from .api import (BatchSummary, Matrix, Vector, check, cse, evaluate, from_sympy, gradient, hessian, jacobian,
+                      lambdify, limit_table, plot_tangent, plot_with_derivative, run_batch, steps, to_sympy)
 
 __version__ = "0.1.0"
 
@@ -32,3 +37,14 @@ __all__ = [
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "Reason",
     "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
 ]
+
+
+def __getattr__(name: str):
+    """The API's functions loaded on first use (symdiff.api.LAZY)."""
+    if name in api.LAZY:
+        return getattr(api, name)
+    raise AttributeError(f"module 'symdiff' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(api.LAZY))

@@ -49,7 +49,11 @@ def compare_with_sympy(expr, seed, points=6):
         if not math.isfinite(reference) or abs(reference) > 1e12:
             continue
         value = ours(x, y)
-        assert close(value, reference), f"{expr} at {x, y}: compiled {value}, numeric {reference}\n{ours.source}"
+        if not close(value, reference):  # two float computations of an ill-conditioned function (asin(x/x): x/x is 1,
+            # x*(1/x) is 1 - 1e-16, and asin's slope is infinite at 1) may both be right: judge against 30 digits
+            precise = evaluate_real(expr, {"x": x, "y": y}, complex_values=True, digits=30)
+            assert abs(precise.imag) < 1e-12 and close(value, precise.real), \
+                f"{expr} at {x, y}: compiled {value}, numeric {reference}, exact {precise}\n{ours.source}"
         try:
             expected = complex(theirs(x, y))
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):

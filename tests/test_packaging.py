@@ -30,3 +30,17 @@ def test_plain_differentiation_does_not_import_sympy():
             "print(any(m == 'sympy' or m.startswith('sympy.') for m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "False", run.stderr
+
+
+def test_the_command_line_loads_only_what_its_command_uses():
+    """Cold start is part of the product: a plain derivative on the command line loads neither the numeric layer,
+    nor derivations, batches or SymPy (the API loads them on first use, symdiff.api.LAZY)."""
+    code = ("import sys\n"
+            "from symdiff.cli import main\n"
+            "main(['3*x^2-4*x', '--wrt', 'x'])\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith(('symdiff.numeric', 'symdiff.interop', "
+            "'symdiff.calculus.derivation', 'symdiff.api.batch', 'symdiff.api.numbers', 'sympy', 'numpy')))\n"
+            "print(loaded)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "[]"

@@ -1,23 +1,50 @@
 """The Python API (eighth layer): every public function, each under the guard (symdiff.api.guard).
 
-Importing it connects the expression methods of the core (`e.diff("x")`, `str(e)`) to these functions.
+The functions every call needs (parse, diff, simplify and the printers) are loaded with the package; the others
+(derivations, gradients, values, compiled functions, plots, batches, SymPy) are loaded by the module that
+defines them on first use, through LAZY below (PEP 562), so that the command line starts without loading what
+its command does not use. Importing this package connects the expression methods of the core (`e.diff("x")`,
+`str(e)`) to these functions.
 """
 
+import importlib
 import sys
+from typing import TYPE_CHECKING
 
 from ..core.expr import connect_api
-from .batch import BatchSummary, run_batch
-from .calculus import cse, gradient, hessian, jacobian, steps
 from .expressions import MAX_ORDER, diff, latex, parse, parse_list, simplify, sympy_code, text
 from .guard import guard
-from .interop import check, from_sympy, to_sympy
-from .matrix import Matrix, Vector
-from .numbers import evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
 
-__all__ = [
-    "parse", "parse_list", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
-    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "lambdify", "limit_table", "plot_tangent",
-    "plot_with_derivative", "run_batch", "BatchSummary", "Vector", "Matrix", "guard", "MAX_ORDER",
-]
+# name -> the module of symdiff.api that defines it, imported when the name is first used.
+LAZY = {
+    **dict.fromkeys(("steps", "gradient", "jacobian", "hessian", "cse"), "calculus"),
+    **dict.fromkeys(("evaluate", "lambdify", "limit_table", "plot_tangent", "plot_with_derivative"), "numbers"),
+    **dict.fromkeys(("to_sympy", "from_sympy", "check"), "interop"),
+    **dict.fromkeys(("run_batch", "BatchSummary"), "batch"),
+    **dict.fromkeys(("Vector", "Matrix"), "matrix"),
+}
+
+if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools that read the source
+    from .batch import BatchSummary, run_batch
+    from .calculus import cse, gradient, hessian, jacobian, steps
+    from .interop import check, from_sympy, to_sympy
+    from .matrix import Matrix, Vector
+    from .numbers import evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
+
+__all__ = ["parse", "parse_list", "diff", "simplify", "latex", "text", "sympy_code", "guard", "MAX_ORDER", *LAZY]
+
+
+def __getattr__(name: str):
+    module = LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(LAZY))
+
 
 connect_api(sys.modules[__name__])

@@ -5,8 +5,7 @@ from __future__ import annotations
 from ..calculus.derivation import Derivation, derive_steps
 from ..calculus.derivatives import partial_derivatives, second_partials
 from ..parsing.inputs import as_expr, as_expressions, variable_names
-from ..simplification.cse import CommonSubexpressions
-from ..simplification.cse import cse as eliminate
+from ..simplification.cse import CommonSubexpressions, cse as eliminate
 from .guard import guard
 from .matrix import Matrix, Vector
 

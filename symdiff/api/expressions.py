@@ -18,8 +18,7 @@ from ..parsing.inputs import as_expr
 from ..printing.latex import latex as _latex
 from ..printing.sympy_code import to_sympy_code
 from ..printing.text import to_text
-from ..simplification.simplifier import LEVELS
-from ..simplification.simplifier import simplify as _simplify
+from ..simplification.simplifier import LEVELS, simplify as _simplify
 from .guard import guard
 
 # A derivative order above this is refused: each order at least rebuilds the expression. The order allowed is

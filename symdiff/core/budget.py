@@ -155,10 +155,11 @@ def _stack_depth() -> int:
 def ensure_recursion_room(budget: Budget | None = None) -> None:
     """Raise Python's recursion limit, if it is lower, to leave room for expressions nested max_depth deep."""
     budget = budget or current()
-    wanted = _stack_depth() + FRAMES_PER_LEVEL * budget.max_depth + RESERVE_FRAMES
-    if sys.getrecursionlimit() < wanted:
+    needed = _stack_depth() + FRAMES_PER_LEVEL * budget.max_depth + RESERVE_FRAMES
+    if sys.getrecursionlimit() < needed:
+        wanted = -(-needed // RESERVE_FRAMES) * RESERVE_FRAMES  # in whole thousands: it changes seldom
         with _room_lock:
-            if sys.getrecursionlimit() < wanted:
+            if sys.getrecursionlimit() < needed:
                 sys.setrecursionlimit(wanted)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from .budget import check_number
 from .errors import BudgetError
 from .expr import NEG_ONE, ONE, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
-from .budget import check_number
 from .traversal import children, parents_first
 
 NUMBERS = (Num, Float)

@@ -13,11 +13,10 @@ from fractions import Fraction
 import sympy
 
 from .. import functions
-from ..core.build import add, mul, power
+from ..calculus.forward import differentiate
+from ..core.build import add, mul, power, substitute
 from ..core.errors import ConversionError
 from ..core.expr import NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
-from ..core.build import substitute
-from ..calculus.forward import differentiate
 
 _TO_SYMPY_FUNCTION = {(rule.name, rule.arity): getattr(sympy, rule.sympy) for rule in functions.REGISTRY.values()}
 _FROM_SYMPY_FUNCTION = {getattr(sympy, rule.sympy): rule.name for rule in functions.REGISTRY.values()

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import sympy
 
 from ..calculus.derivatives import derivative
-from ..parsing.inputs import as_expr, default_variable, variable_name
 from ..core.errors import TimeLimit
 from ..core.expr import Expr
+from ..parsing.inputs import as_expr, default_variable, variable_name
 from ..printing.text import to_text
 from .sympy_bridge import to_sympy
 

@@ -28,11 +28,11 @@ import math
 
 from ..core.build import has_negative_sign, neg
 from ..core.errors import BudgetError, EvaluationError, UsageError
-from ..functions import REGISTRY, lookup
 from ..core.expr import HALF, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import children, parents_first
-from ..simplification.cse import cse, shared_products
+from ..functions import REGISTRY, lookup
 from ..parsing.inputs import as_expr, variable_names
+from ..simplification.cse import cse, shared_products
 from .point import value_at
 
 __all__ = ["lambdify", "BACKENDS"]

@@ -20,17 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..core.errors import EvaluationError, Reason, UsageError
-from ..functions import lookup
-from ..core.expr import Expr, Float, Func, Num
-from .values import numeric_value
-from ..printing.latex import latex, latex_symbol
-from ..parsing.inputs import as_expr, default_variable, variable_name
 from ..calculus.derivatives import derivative
-from .point import as_point, value_at
-from ..core.traversal import subexpressions
-from ..simplification.canonical import canonical_add
 from ..core.build import div, sub
+from ..core.errors import EvaluationError, Reason, UsageError
+from ..core.expr import Expr, Float, Func, Num
+from ..core.traversal import subexpressions
+from ..functions import lookup
+from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
+from ..printing.latex import latex, latex_symbol
+from ..simplification.canonical import canonical_add
+from .point import value_at
+from .values import numeric_value
 
 __all__ = ["limit_table", "LimitTable"]
 

@@ -22,11 +22,11 @@ from ..calculus.derivatives import derivative
 from ..core.build import add, mul, number, sub
 from ..core.errors import EvaluationError, MissingExtraError, UsageError
 from ..core.expr import Expr, Sym
-from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
 from ..printing.latex import latex, latex_symbol
 from ..simplification.simplifier import simplify
 from .compile import lambdify
-from .point import as_point, value_at
+from .point import value_at
 
 __all__ = ["plot_tangent", "plot_with_derivative", "PlotResult", "MissingExtraError", "mathtext"]
 

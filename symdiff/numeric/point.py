@@ -24,75 +24,18 @@ tan(pi/2), which evaluates to 1.6e16, is not detected.)
 from __future__ import annotations
 
 import math
-import re
-from fractions import Fraction
 
-from ..core.errors import (EvaluationError, ParseError, Reason, UndefinedError, UndefinedPointError,
-                           UsageError)
-from ..functions import lookup
+from ..core.build import rebuild
+from ..core.errors import EvaluationError, Reason, UndefinedError, UndefinedPointError
 from ..core.expr import Expr, Float, Func, Num, Pow, Sym
 from ..core.traversal import children, parents_first, subexpressions
-from .values import numeric_value
-from ..parsing.inputs import as_expr, variable_name
-from ..parsing.parser import parse
+from ..functions import lookup
+from ..parsing.inputs import as_expr, as_point
 from ..simplification.canonical import Canonicalizer
 from ..simplification.simplifier import simplify
-from ..core.build import rebuild
+from .values import numeric_value
 
-__all__ = ["value_at", "as_point", "parse_point"]
-
-
-def _as_value(name: str, value) -> Expr:
-    """A value as an expression: int and Fraction exact, float a Float, text parsed (never eval'd)."""
-    if isinstance(value, bool) or isinstance(value, complex):
-        raise UsageError(f"{name}: {value!r} is not a real number")
-    if isinstance(value, (int, Fraction)):
-        return Num(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise UsageError(f"{name} = {value} is not a finite number")
-        return Float(value)
-    if isinstance(value, (str, Expr)):
-        return as_expr(value)
-    try:  # numpy scalars, Decimal: anything with an exact float value
-        return Float(float(value))
-    except (TypeError, ValueError):
-        raise UsageError(f"{name}: cannot use {value!r} as a value") from None
-
-
-def as_point(values: dict) -> dict:
-    """{name: Expr} from the user's values; names are checked like variable names (not pi, not sin)."""
-    if not isinstance(values, dict):
-        raise UsageError("values must be a dict such as {'x': 1}")
-    return {variable_name(name): _as_value(str(name), value) for name, value in values.items()}
-
-
-_ASSIGNMENT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=")
-
-
-def parse_point(text: str) -> dict:
-    """{name: Expr} from the command line's "x=1, y=sqrt(2)/2". A value may hold commas (log(8, 2)): a new
-    assignment starts only at a comma followed by `name =`. Errors point into `text` with a caret."""
-    starts = [m for m in re.finditer(r"(?:^|,)(?=\s*[A-Za-z][A-Za-z0-9_]*\s*=)", text)]
-    if not text.strip() or not starts or starts[0].start() != 0:
-        raise UsageError("expected a point such as x=1 or x=1,y=1/2", text, 0)
-    point = {}
-    for i, start in enumerate(starts):
-        begin = start.end()
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        assignment = _ASSIGNMENT.match(text, begin)
-        name, value_at = assignment.group(1), assignment.end()
-        if name in point:
-            raise UsageError(f"{name} is given twice", text, assignment.start(1))
-        value_text = text[value_at:end]
-        try:
-            point[name] = parse(value_text) if value_text.strip() else None
-        except ParseError as error:  # the caret under the value, within the whole point
-            raise ParseError(f"in the value of {name}: {error.message}", text,
-                             value_at + (error.position or 0)) from None
-        if point[name] is None:
-            raise UsageError(f"no value after {name}=", text, value_at)
-    return as_point(point)
+__all__ = ["value_at"]
 
 
 def _has_float(node: Expr) -> bool:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 from ..core.errors import EvaluationError, Reason
-from ..functions import REGISTRY
 from ..core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..functions import REGISTRY
 
 
 def _by_key(implementation) -> dict:

@@ -1,14 +1,20 @@
-"""What the public functions take: an expression or its text, and variables as names, symbols or "x,y"."""
+"""What the public functions take: an expression or its text, variables as names, symbols or "x,y", and points
+(`{"x": "1/2"}`, or the command line's "x=1,y=1/2")."""
 
 from __future__ import annotations
 
+import math
+import re
+from fractions import Fraction
+
 from ..core import budget
-from ..core.errors import UsageError
-from ..core.expr import NAME_PATTERN, Const, Expr, Sym
+from ..core.errors import ParseError, UsageError
+from ..core.expr import NAME_PATTERN, Const, Expr, Float, Num, Sym
 from ..functions import is_known
 from .parser import parse, parse_list
 
-__all__ = ["as_expr", "as_expressions", "variable_name", "variable_names", "default_variable"]
+__all__ = ["as_expr", "as_expressions", "variable_name", "variable_names", "default_variable", "as_point",
+           "parse_point"]
 
 
 def as_expr(expr: Expr | str, check: bool = False) -> Expr:
@@ -66,3 +72,58 @@ def variable_names(variables, exprs) -> list:
     if len(set(names)) != len(names):
         raise UsageError(f"a variable is listed twice in {', '.join(names)}")
     return names
+
+
+# ---- points ------------------------------------------------------------------------------------------------
+
+def _as_value(name: str, value) -> Expr:
+    """A value as an expression: int and Fraction exact, float a Float, text parsed (never eval'd)."""
+    if isinstance(value, bool) or isinstance(value, complex):
+        raise UsageError(f"{name}: {value!r} is not a real number")
+    if isinstance(value, (int, Fraction)):
+        return Num(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise UsageError(f"{name} = {value} is not a finite number")
+        return Float(value)
+    if isinstance(value, (str, Expr)):
+        return as_expr(value)
+    try:  # numpy scalars, Decimal: anything with an exact float value
+        return Float(float(value))
+    except (TypeError, ValueError):
+        raise UsageError(f"{name}: cannot use {value!r} as a value") from None
+
+
+def as_point(values: dict) -> dict:
+    """{name: Expr} from the user's values; names are checked like variable names (not pi, not sin)."""
+    if not isinstance(values, dict):
+        raise UsageError("values must be a dict such as {'x': 1}")
+    return {variable_name(name): _as_value(str(name), value) for name, value in values.items()}
+
+
+_ASSIGNMENT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=")
+
+
+def parse_point(text: str) -> dict:
+    """{name: Expr} from the command line's "x=1, y=sqrt(2)/2". A value may hold commas (log(8, 2)): a new
+    assignment starts only at a comma followed by `name =`. Errors point into `text` with a caret."""
+    starts = [m for m in re.finditer(r"(?:^|,)(?=\s*[A-Za-z][A-Za-z0-9_]*\s*=)", text)]
+    if not text.strip() or not starts or starts[0].start() != 0:
+        raise UsageError("expected a point such as x=1 or x=1,y=1/2", text, 0)
+    point = {}
+    for i, start in enumerate(starts):
+        begin = start.end()
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        assignment = _ASSIGNMENT.match(text, begin)
+        name, value_at = assignment.group(1), assignment.end()
+        if name in point:
+            raise UsageError(f"{name} is given twice", text, assignment.start(1))
+        value_text = text[value_at:end]
+        try:
+            point[name] = parse(value_text) if value_text.strip() else None
+        except ParseError as error:  # the caret under the value, within the whole point
+            raise ParseError(f"in the value of {name}: {error.message}", text,
+                             value_at + (error.position or 0)) from None
+        if point[name] is None:
+            raise UsageError(f"no value after {name}=", text, value_at)
+    return as_point(point)

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 from ..core import budget
 from ..core.build import inv, is_denominator
-from ..functions import lookup
 from ..core.expr import HALF, Const, Derivative, Diff, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..functions import lookup
 from .precedence import ATOM, POW, precedence, split_product
 from .text import TextPrinter
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from ..core.budget import current as current_budget
 from ..core.build import has_negative_sign, multiply, number, plus
 from ..core.errors import Reason, UndefinedError
-from ..core.budget import current as current_budget
-from ..functions import lookup
 from ..core.expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
 from ..core.order import factor_key, term_key
+from ..functions import lookup
 
 # Exact powers of numbers are expanded only up to budget.max_digits digits: beyond, 2^(10^10) stays
 # 2^10000000000. An exact root is looked for only in numbers of at most that many digits.

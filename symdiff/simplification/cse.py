@@ -22,13 +22,12 @@ from collections import Counter
 from itertools import combinations
 from typing import NamedTuple
 
-from ..core.build import is_number, mul, substitute
+from ..core.build import is_number, mul, rebuild, substitute
 from ..core.expr import Add, Derivative, Expr, Func, Mul, Num, Pow, Sym
-from ..core.build import rebuild
-from ..core.traversal import children, parents_first, subexpressions
-from ..printing.text import to_text
-from ..printing.latex import latex
 from ..core.order import sort_key
+from ..core.traversal import children, parents_first, subexpressions
+from ..printing.latex import latex
+from ..printing.text import to_text
 
 
 class CommonSubexpressions(NamedTuple):

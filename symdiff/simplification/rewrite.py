@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Iterator
 
+from ..core.build import add, mul, number, substitute
 from ..core.expr import Add, Expr, Float, Func, Mul, Num, Pow, Sym
-from ..parsing.parser import parse_internal
 from ..core.traversal import subexpressions
-from ..core.build import substitute, add, mul, number
+from ..parsing.parser import parse_internal
 
 VARIABLES = frozenset("abc")
 NUMBER_VARIABLES = frozenset("nm")

@@ -16,13 +16,12 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 
 from __future__ import annotations
 
-from ..core.build import has_negative_sign
-from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
+from ..core.build import has_negative_sign, rebuild, substitute
 from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
-from ..core.build import rebuild, substitute
 from ..core.traversal import children, parents_first
+from ..printing.text import MemoisedTextPrinter, to_text
+from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
 from .cse import cse
-from ..printing.text import to_text, MemoisedTextPrinter
 from .rational import rational_candidates
 from .rewrite import rewrites
 from .rules import REWRITE_RULES
