@@ -94,7 +94,7 @@ import symdiff  # noqa: E402
 from corpus_pairs import CORPUS, find, pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
 from symdiff.core.traversal import tree_size  # noqa: E402
-from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.interop.verify import SympyTimeout, time_limit  # noqa: E402
 
 try:
     import symengine
@@ -151,7 +151,7 @@ def cpu(function, repeat: int = 1, cap: float | None = None, before=None) -> Tim
                 start = time.process_time()
                 value = function()
                 elapsed = time.process_time() - start
-        except TimeLimit:
+        except SympyTimeout:
             return Timed(cap, None, "timeout", f"over {cap:g} s")
         except RecursionError as error:
             return Timed(None, None, "error", f"RecursionError: {error}"[:200])

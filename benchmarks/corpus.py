@@ -50,7 +50,7 @@ from symdiff.core.build import sub  # noqa: E402
 from symdiff.core.expr import ZERO  # noqa: E402
 from symdiff.core.errors import EvaluationError
 from symdiff.numeric.values import numeric_value  # noqa: E402
-from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.interop.verify import SympyTimeout, time_limit  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FILES = {
@@ -217,7 +217,7 @@ def run_pair(row: dict, options) -> Outcome:
                 out.ours_zero = symdiff.simplify(sub(derivative, integrand)) is ZERO
             except Exception as error:  # noqa: BLE001
                 out.errors.append(("simplify", f"{type(error).__name__}: {error}"))
-    except TimeLimit:
+    except SympyTimeout:
         out.status = "timeout"
         out.errors.append(("symdiff", f"over {options.symdiff_seconds:g} s"))
         return out
@@ -226,7 +226,7 @@ def run_pair(row: dict, options) -> Outcome:
     try:
         with time_limit(options.check_seconds):
             out.verdict, out.detail, out.rescued = compare(derivative, integrand, var, seed)
-    except TimeLimit:
+    except SympyTimeout:
         out.errors.append(("numeric", f"comparison over {options.check_seconds:g} s"))
     except Exception as error:  # noqa: BLE001
         out.errors.append(("numeric", f"{type(error).__name__}: {error}"))
@@ -235,7 +235,7 @@ def run_pair(row: dict, options) -> Outcome:
         try:
             with time_limit(options.check_seconds):
                 out.reference = sympy_reference_agrees(antiderivative, integrand, var, seed)
-        except TimeLimit:
+        except SympyTimeout:
             out.reference = "timeout"
         except Exception as error:  # noqa: BLE001
             out.reference = f"error ({type(error).__name__})"
@@ -256,7 +256,7 @@ def run_pair(row: dict, options) -> Outcome:
             try:
                 with time_limit(options.simplify_seconds):
                     out.sympy = "zero" if sympy.simplify(difference) == 0 else "nonzero"
-            except TimeLimit:
+            except SympyTimeout:
                 out.sympy = "timeout"
             out.sympy_time = time.perf_counter() - begin
         except Exception as error:  # noqa: BLE001

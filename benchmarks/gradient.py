@@ -37,7 +37,7 @@ import symdiff  # noqa: E402
 from symdiff.core.build import add, mul, power, sub  # noqa: E402
 from symdiff.core.expr import Func, Num, Sym  # noqa: E402
 from symdiff.calculus.reverse import adjoints  # noqa: E402
-from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.interop.verify import SympyTimeout, time_limit  # noqa: E402
 
 TARGET_GROWTH = 15      # time(n = 1000) / time(n = 100) at most
 TARGET_VS_SYMPY = 10    # SymPy's time / symdiff's at n = 1000, at least
@@ -111,7 +111,7 @@ def capped(function, seconds: float):
     try:
         with time_limit(seconds):
             return cpu(function)
-    except TimeLimit:
+    except SympyTimeout:
         return None, None
 
 

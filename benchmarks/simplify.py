@@ -49,7 +49,7 @@ from symdiff.core.build import sub  # noqa: E402
 from symdiff.core.expr import ZERO  # noqa: E402
 from symdiff.core.errors import EvaluationError
 from symdiff.numeric.values import numeric_value  # noqa: E402
-from symdiff.interop.verify import TimeLimit, time_limit  # noqa: E402
+from symdiff.interop.verify import SympyTimeout, time_limit  # noqa: E402
 
 DEFAULT_CORPUS = "rubi_textbook.jsonl"
 
@@ -79,7 +79,7 @@ def read_corpus(path: Path, limit: int | None, errors: list):
                 antiderivative = symdiff.parse(row["antiderivative"])
                 integrand = symdiff.parse(row["integrand"])
                 derivative = symdiff.diff(antiderivative, row["var"], simplify="basic")
-        except (symdiff.SymdiffError, TimeLimit, RecursionError) as error:
+        except (symdiff.SymdiffError, SympyTimeout, RecursionError) as error:
             errors.append((row["id"], "parse/diff", f"{type(error).__name__}: {error}"))
             continue
         cases.append(Case("corpus", row["id"], derivative, integrand))
@@ -123,7 +123,7 @@ def capped(function, seconds: float):
     try:
         with time_limit(seconds):
             value = function()
-    except TimeLimit:
+    except SympyTimeout:
         return None, time.perf_counter() - start, "timeout", f"over {seconds:g} s"
     except RecursionError as error:
         return None, time.perf_counter() - start, "error", f"RecursionError: {error}"[:200]

@@ -134,7 +134,8 @@ def limits_table() -> str:
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if line.lstrip().startswith("|") and len(cells) >= 3:
             described[cells[0]] = cells[-1]
-    rows = [[f"`{f.name}`", f"{f.default:,}", described.get(f.name, "")] for f in fields]
+    rows = [[f"`{f.name}`", "none" if f.default is None else f"{f.default:,}", described.get(f.name, "")]
+            for f in fields]
     return ("The defaults of `symdiff.core.budget.Budget`; passing one is a `BudgetError`.\n\n"
             + markdown_table(["limit", "default", "what it bounds"], rows))
 

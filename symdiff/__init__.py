@@ -20,7 +20,8 @@ from .api import MAX_ORDER, diff, latex, parse, parse_list, simplify, sympy_code
 from .core import budget
 from .core.budget import Budget
 from .core.errors import (BudgetError, ConversionError, DifferentiationError, EvaluationError, MissingExtraError,
-                          ParseError, Reason, SymdiffError, UndefinedError, UndefinedPointError, UsageError)
+                          ParseError, Reason, SymdiffError, TimeLimitError, UndefinedError, UndefinedPointError,
+                          UsageError)
 from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
 
 if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type checkers and documentation tools
@@ -34,7 +35,7 @@ __all__ = [
     "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "lambdify", "limit_table", "plot_tangent",
     "plot_with_derivative", "run_batch", "BatchSummary", "Vector", "Matrix", "MAX_ORDER", "budget", "Budget",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
-    "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "Reason",
+    "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "Reason", "TimeLimitError",
     "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
 ]
 

@@ -158,9 +158,9 @@ def assert_same_values(original, rewritten, seed: int, what: str = "", real: boo
 
 def symbolically_equal(ours, theirs, seconds: float = 10.0) -> bool:
     """sympy.simplify(ours - theirs) == 0 (False if it does not finish in time)."""
-    from symdiff.interop.verify import TimeLimit, time_limit
+    from symdiff.interop.verify import SympyTimeout, time_limit
     try:
         with time_limit(seconds):
             return sympy.simplify(symdiff.to_sympy(ours, real=True) - theirs) == 0
-    except TimeLimit:
+    except SympyTimeout:
         return False

@@ -83,23 +83,23 @@ def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", ou
                 else:
                     todo = [(number, line)]
                 for n, text in todo:
-                    record = _process(n, text, default_wrt, order, simplify)
+                    record = process_line(n, text, default_wrt, order, simplify)
                     summary.lines += 1
                     if "error" in record:
                         summary.failed += 1
                         summary.failed_lines.append(n)
                     else:
                         summary.succeeded += 1
-                    output.write(_format(record, output_format) + "\n")
+                    output.write(format_record(record, output_format) + "\n")
                     output.flush()
                     if bar:
                         bar.update(n)
             for n, text in pending:  # only blank lines: their errors, as plain text
-                record = _process(n, text, default_wrt, order, simplify)
+                record = process_line(n, text, default_wrt, order, simplify)
                 summary.lines += 1
                 summary.failed += 1
                 summary.failed_lines.append(n)
-                output.write(_format(record, output_format or "text") + "\n")
+                output.write(format_record(record, output_format or "text") + "\n")
             output.flush()
         finally:
             if bar:
@@ -119,7 +119,7 @@ class _TooLong:
         self.length = length
 
 
-def _process(number: int, line, default_wrt: list, order: int, simplify) -> dict:
+def process_line(number: int, line, default_wrt: list, order: int, simplify) -> dict:
     """The output record for one input line: never raises (except KeyboardInterrupt and the like)."""
     record: dict = {"line": number}
     try:
@@ -179,7 +179,7 @@ def _variables(wrt) -> list:
     return [variable_name(name) for part in parts for name in part.split(",")]
 
 
-def _format(record: dict, output_format: str) -> str:
+def format_record(record: dict, output_format: str) -> str:
     if output_format == "json":
         return json.dumps(record)
     if "error" in record:

@@ -20,6 +20,7 @@ sees its own). Change them for one call, for a block, or for the process:
 | max_result_digits | 4000 | digits of any exact number computed (must stay below Python's int-to-text limit) |
 | max_order | 1000 | total derivative order of a request, and in f'(x) / D[n](f)(x) notation |
 | max_size | 1_000_000 | nodes of an expression counted as a tree (as printed), input or computed |
+| max_seconds | None | wall-clock seconds for a call (None: no limit); the command line's default is 10 |
 """
 
 from __future__ import annotations
@@ -29,14 +30,15 @@ import contextvars
 import dataclasses
 import sys
 import threading
+import time
 from dataclasses import dataclass
 
-from .errors import BudgetError
+from .errors import BudgetError, TimeLimitError
 from .expr import Mul
 from .traversal import children, subexpressions
 
 __all__ = ["Budget", "DEFAULT_BUDGET", "INTERNAL_BUDGET", "current", "use", "set_default", "check_order",
-           "ensure_recursion_room"]
+           "ensure_recursion_room", "check_time", "deadline", "seconds_left", "Clock"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,19 @@ class Budget:
     max_result_digits: int = 4000
     max_order: int = 1000
     max_size: int = 1_000_000
+    max_seconds: float | None = None
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if field.name == "max_seconds":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                          or not 0 < value < float("inf")):
+                    raise ValueError(f"Budget.max_seconds must be a number of seconds > 0 or None, not {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Budget.{field.name} must be a whole number >= 1, not {value!r}")
+        if self.max_depth > MAX_SUPPORTED_DEPTH:  # Python's recursion limit cannot leave room for more
+            raise ValueError(f"Budget.max_depth must be at most {MAX_SUPPORTED_DEPTH}, not {self.max_depth}")
 
     @property
     def max_result_bits(self) -> int:
@@ -65,6 +74,10 @@ class Budget:
             digits = min(digits, python_limit - 1)
         return int(digits * 3.3219280948873626)  # log2(10)
 
+
+# The deepest nesting a budget may allow: the recursion limit it needs (FRAMES_PER_LEVEL per level) must stay a
+# C int, and a thread's stack must hold it (2000 levels were measured to run; more is the caller's risk).
+MAX_SUPPORTED_DEPTH = 20_000
 
 DEFAULT_BUDGET = Budget()
 # symdiff's own tables (derivative formulas, rewrite rules) are parsed under this budget, at import, so that
@@ -96,10 +109,65 @@ def use(budget: Budget | None = None, **changes):
     if changes:
         chosen = dataclasses.replace(chosen, **changes)
     token = _current.set(chosen)
+    deadline_token = _start_clock(chosen)
     try:
         yield chosen
     finally:
+        if deadline_token is not None:
+            _deadline.reset(deadline_token)
         _current.reset(token)
+
+
+# ---- time -------------------------------------------------------------------------------------------------------
+# A budget's max_seconds is a wall-clock deadline for the outermost block that brings it into force: nested calls
+# (a guarded function calling another) share it and can only make it earlier. symdiff's own loops check it
+# cooperatively (the differentiator, the canonical form, the simplifier, the printers; and before each call into
+# FLINT, whose C code cannot be interrupted), and raise TimeLimitError past it.
+
+_deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("symdiff_deadline",
+                                                                                       default=None)
+
+
+def _start_clock(budget: Budget):
+    if budget.max_seconds is None:
+        return None
+    deadline = time.monotonic() + budget.max_seconds
+    current_deadline = _deadline.get()
+    if current_deadline is not None and current_deadline[0] <= deadline:
+        return None
+    return _deadline.set((deadline, budget.max_seconds))
+
+
+def deadline() -> float | None:
+    """The monotonic time by which the work in progress must end, or None."""
+    found = _deadline.get()
+    return None if found is None else found[0]
+
+
+def seconds_left() -> float | None:
+    found = _deadline.get()
+    return None if found is None else found[0] - time.monotonic()
+
+
+def check_time() -> None:
+    """TimeLimitError if the deadline in force has passed. Cheap: a context-variable read and a clock read."""
+    found = _deadline.get()
+    if found is not None and time.monotonic() > found[0]:
+        raise TimeLimitError(f"over the time budget of {found[1]:g} s", seconds=found[1])
+
+
+class Clock:
+    """The deadline in force when a walker starts, checked as it goes: `clock.check()` per node visited."""
+
+    __slots__ = ("deadline", "seconds")
+
+    def __init__(self):
+        found = _deadline.get()
+        self.deadline, self.seconds = found if found is not None else (None, None)
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TimeLimitError(f"over the time budget of {self.seconds:g} s", seconds=self.seconds)
 
 
 def check_order(order: int, budget: Budget | None = None) -> None:

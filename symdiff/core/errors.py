@@ -75,6 +75,15 @@ class BudgetError(SymdiffError):
     nesting depth, number size, derivative order, expression size)."""
 
 
+class TimeLimitError(BudgetError):
+    """The work took longer than the budget's max_seconds (the command line's --timeout). Nothing is returned or
+    written for it. `seconds` is the budget that ran out."""
+
+    def __init__(self, message: str, seconds: float | None = None, **where):
+        super().__init__(message, **where)
+        self.seconds = seconds
+
+
 class EvaluationError(SymdiffError):
     """An expression has no numeric value at a point, or a value is missing. `reason` says why (a Reason;
     None where it is not a property of the point, e.g. a missing value)."""
@@ -117,7 +126,7 @@ class TooLarge(Exception):
     """The rational step refuses a form that would outgrow its bounds; the input stays as it is."""
 
 
-class TimeLimit(Exception):
+class SympyTimeout(Exception):
     """A capped SymPy call (symdiff.interop.verify.time_limit) ran out of time."""
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..calculus.derivatives import derivative
-from ..core.errors import TimeLimit
+from ..core.errors import SympyTimeout
 from ..core.expr import Expr
 from ..parsing.inputs import as_expr, default_variable, variable_name
 from ..printing.text import to_text
@@ -25,7 +25,7 @@ from .sympy_bridge import to_sympy
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None):
-    """Raise TimeLimit if the block runs longer than `seconds` (main thread on Unix; elsewhere no cap).
+    """Raise SympyTimeout if the block runs longer than `seconds` (main thread on Unix; elsewhere no cap).
     The alarm repeats every 0.25 s, so that an `except Exception` inside SymPy that swallows the first one
     cannot make the cap void."""
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -36,7 +36,7 @@ def time_limit(seconds: float | None):
 
     def expire(signum, frame):
         if active[0]:
-            raise TimeLimit(f"over {seconds:g} s")
+            raise SympyTimeout(f"over {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
@@ -49,7 +49,7 @@ def time_limit(seconds: float | None):
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
                 break
-            except TimeLimit:
+            except SympyTimeout:
                 continue
 
 
@@ -124,7 +124,7 @@ def check(expr, *variables, order: int = 1, ours: Expr | None = None, simplify_s
         with time_limit(simplify_seconds):
             if sympy.simplify(ours_sympy - theirs) == 0:
                 return CheckResult(True, "symbolic", ours, theirs, "simplify(symdiff - sympy) == 0")
-    except TimeLimit:
+    except SympyTimeout:
         pass
     agree, detail = compare_numerically(ours_sympy, theirs, list(symbols.values()), points=points, seed=seed)
     if agree is None:
