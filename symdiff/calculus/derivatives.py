@@ -12,6 +12,7 @@ from ..core.errors import UsageError
 from ..core.expr import Expr
 from ..parsing.inputs import default_variable, variable_name
 from ..simplification.simplifier import LEVELS, simplify, simplify_all
+from .forecast import GrowthForecast
 from .forward import differentiate
 from .reverse import adjoints
 
@@ -43,13 +44,12 @@ def derivative(expr: Expr, variables=(), order: int = 1, simplify_choice: bool |
     level = simplification_level(simplify_choice)
     result = simplify(expr, level) if level else expr
     for name in names:
-        done = [0]
+        forecast = GrowthForecast(order)
 
-        def between(node, name=name, done=done):
+        def between(node, name=name, forecast=forecast):
             node = simplify(node, level) if level else node
-            budget.check_expression(node, depth=False)
-            done[0] += 1
-            if done[0] < order:
+            forecast.record(budget.check_expression(node, depth=False))  # refuses what must outgrow the budget
+            if len(forecast.sizes) < order:
                 budget.check_derivative_size(node, name)  # before the next order builds it
             return node
         budget.check_derivative_size(result, name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..core.budget import Clock
 from ..core.build import add, div, has_negative_sign, inv, is_denominator, mul, power, sub
 from ..core.expr import ONE, ZERO, Add, Derivative, Expr, Func, Mul, Num, Pow, Sym
 from ..functions import lookup
@@ -28,6 +29,7 @@ class Differentiator:
         self.variable = variable
         self.recorder = recorder
         self.memo: dict[Expr, Expr] = {}
+        self.clock = Clock()
         self._rules = {Sym: self._symbol, Add: self._sum, Mul: self._product, Pow: self._power,
                        Func: self._function, Derivative: self._undefined_derivative}
 
@@ -36,6 +38,7 @@ class Differentiator:
             return self._record("constant", node, ZERO)
         result = self.memo.get(node)
         if result is None:
+            self.clock.check()
             result = self._rules[type(node)](node)
             self.memo[node] = result
         return result

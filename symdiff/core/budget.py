@@ -165,8 +165,10 @@ class Clock:
         found = _deadline.get()
         self.deadline, self.seconds = found if found is not None else (None, None)
 
-    def check(self) -> None:
-        if self.deadline is not None and time.monotonic() > self.deadline:
+    def check(self, needed: float = 0.0) -> None:
+        """TimeLimitError if the deadline has passed, or is less than `needed` seconds away (work about to start
+        that cannot be interrupted, such as a call into FLINT, and would end after it)."""
+        if self.deadline is not None and time.monotonic() + needed > self.deadline:
             raise TimeLimitError(f"over the time budget of {self.seconds:g} s", seconds=self.seconds)
 
 
@@ -254,15 +256,16 @@ def measure(node) -> tuple[int, int]:
     return depth[node], size[node]
 
 
-def check_expression(node, budget: Budget | None = None, depth: bool = True) -> None:
+def check_expression(node, budget: Budget | None = None, depth: bool = True) -> int:
     """BudgetError if `node` nests deeper than max_depth (unless `depth` is False: a result may nest a little
-    deeper than its input) or is bigger than max_size."""
+    deeper than its input) or is bigger than max_size; otherwise its size (nodes as a tree)."""
     budget = budget or current()
     levels, size = measure(node)
     if depth and levels > budget.max_depth + 1:  # a leaf inside max_depth levels of operations
         raise BudgetError(f"expression too deeply nested: {levels - 1} levels, the limit is {budget.max_depth}")
     if size > budget.max_size:
         raise BudgetError(f"expression too large: {size} nodes, the limit is {budget.max_size}")
+    return size
 
 
 def check_derivative_size(node, variable: str, budget: Budget | None = None) -> None:

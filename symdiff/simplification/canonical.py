@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from ..core.budget import Clock
 from ..core.budget import current as current_budget
 from ..core.build import has_negative_sign, multiply, number, plus
 from ..core.errors import Reason, UndefinedError
@@ -39,10 +40,12 @@ def canonical(node: Expr) -> Expr:
 class Canonicalizer:
     def __init__(self):
         self.memo: dict[Expr, Expr] = {}
+        self.clock = Clock()
 
     def __call__(self, node: Expr) -> Expr:
         result = self.memo.get(node)
         if result is None:
+            self.clock.check()
             kind = type(node)
             if kind is Add:
                 result = canonical_add([self(t) for t in node.args])

@@ -14,6 +14,7 @@ import math
 from math import gcd
 from fractions import Fraction
 
+from ..core.budget import Clock
 from ..core.errors import TooLarge
 from ..core.expr import ONE, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.order import sort_key
@@ -29,6 +30,9 @@ MAX_EXPONENT = 1000
 # ... and no polynomial may hold more than this many exponents (terms times generators): FLINT stores one per
 # generator per term, and a sum of hundreds of unrelated parts over one denominator took 200 MB.
 MAX_CELLS = 200_000
+# FLINT multiplies polynomials at about 1e-7 s per pair of terms (measured: 7e-8 to 1.5e-7 with 100 to 1000 terms
+# in 4 variables): a product that cannot finish before the deadline is refused before it starts.
+SECONDS_PER_PRODUCT = 2e-7
 
 
 # sin(k*a) and cos(k*a) with |k| up to this are written as polynomials in sin(a) and cos(a) when several
@@ -84,13 +88,16 @@ class RationalForm:
         self.variables = self.context.gens()
         # polynomials that would grow past this many terms are refused (TooLarge)
         self.term_limit = min(MAX_TERMS, MAX_CELLS // max(1, len(generators)))
+        self.clock = Clock()  # FLINT's C code cannot be interrupted: the time budget is checked before each call
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
 
     def times(self, a, b):
         """a*b, refused before it is computed when the expansion could pass the term limit."""
-        if len(a) * len(b) > self.term_limit and len(a) > 1 and len(b) > 1:
+        products = len(a) * len(b)
+        if products > self.term_limit and len(a) > 1 and len(b) > 1:
             raise TooLarge("expansion too large")
+        self.clock.check(products * SECONDS_PER_PRODUCT)
         return a * b
 
     def power(self, a, n: int):
@@ -98,6 +105,7 @@ class RationalForm:
         too high to be worth expanding (2^(10^10) stays a power, as the canonical form leaves it)."""
         if n > MAX_EXPONENT or len(a) > 1 and math.comb(len(a) + n - 1, n) > self.term_limit:
             raise TooLarge("expansion too large")
+        self.clock.check()
         return a ** n
 
     def _multiple_angle(self, name: str, k: int, base: Expr):
@@ -121,6 +129,7 @@ class RationalForm:
         found = memo.get(node)
         if found is not None:
             return found
+        self.clock.check()
         kind = type(node)
         if kind is Num:
             result = (self.constant(node.value), self.one)
@@ -184,6 +193,7 @@ class RationalForm:
         """A polynomial written back as an expanded sum (canonical)."""
         terms = []
         for exponents, coefficient in polynomial.terms():
+            self.clock.check()
             factors = [Num(Fraction(int(coefficient.p), int(coefficient.q)))]
             factors += [canonical_pow(self.generators[i], Num(int(k))) for i, k in enumerate(exponents) if k]
             terms.append(canonical_mul(factors))
@@ -196,6 +206,7 @@ class RationalForm:
         next to a lone sum would be distributed into it)."""
         if len(polynomial) > MAX_FACTOR_TERMS:
             return self.common_factored(polynomial)
+        self.clock.check()
         try:
             content, factors = polynomial.factor_squarefree() if squarefree else polynomial.factor()
         except RuntimeError:  # FLINT gives up on some (huge exponents: "factorisation failed"; found by fuzzing)

@@ -120,6 +120,7 @@ class Simplifier:
         self.text = MemoisedTextPrinter()
         self.costs: dict[Expr, int] = {}
         self.names: dict[Expr, frozenset] = {}  # function names under each node
+        self.clock = self.canonical.clock      # the time budget, checked at every node simplified and every rewrite
         self.rules_by_head: dict = {}
         for rule in REWRITE_RULES:
             head = type(rule.pattern)
@@ -133,6 +134,7 @@ class Simplifier:
                 # A form reached again while it is being simplified: rules can shrink an expanded form back
                 # into this one (sin(2*x) -> 2*sin(x)*cos(x) -> ... -> sin(2*x)); the cycle ends here.
                 return node
+            self.clock.check()
             self.active.add(node)
             try:
                 result = self._simplify(node)
@@ -216,6 +218,7 @@ class Simplifier:
             best, best_cost = node, self.cost(node)
             for rule in self.rules_for(node):
                 for candidate in rewrites(rule, node):
+                    self.clock.check()
                     candidate = self.canonical(candidate)
                     candidate_cost = self.cost(candidate)
                     if candidate_cost < best_cost:
