@@ -59,17 +59,20 @@ def simplify(expr: Expr | str, level: str = "full") -> Expr:
 
 @guard
 def latex(expr: Expr | str) -> str:
-    """LaTeX for an expression, e.g. `\\frac{x}{2 y}`."""
-    return _latex(as_expr(expr))
+    """LaTeX for an expression, e.g. `\\frac{x}{2 y}`. An expression of more than budget.max_size nodes (as
+    printed) is a BudgetError, at once."""
+    return _latex(as_expr(expr, check=True))
 
 
 @guard
 def text(expr: Expr | str) -> str:
-    """Plain text for an expression, which parse() reads back to the same expression."""
-    return to_text(as_expr(expr))
+    """Plain text for an expression, which parse() reads back to the same expression. An expression of more than
+    budget.max_size nodes (as printed) is a BudgetError, at once."""
+    return to_text(as_expr(expr, check=True))
 
 
 @guard
 def sympy_code(expr: Expr | str, standalone: bool = False) -> str:
-    """Python source building the expression in SymPy; `standalone` adds the import and symbols."""
-    return to_sympy_code(as_expr(expr), standalone)
+    """Python source building the expression in SymPy; `standalone` adds the import and symbols. An expression
+    of more than budget.max_size nodes (as printed) is a BudgetError, at once."""
+    return to_sympy_code(as_expr(expr, check=True), standalone)

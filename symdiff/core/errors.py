@@ -62,7 +62,20 @@ class DifferentiationError(SymdiffError):
 
 
 class ConversionError(SymdiffError):
-    """A SymPy object that has no symdiff equivalent."""
+    """A SymPy object that has no symdiff equivalent. `name`: the symbol or function name that cannot be written
+    in symdiff's syntax, when that is the reason."""
+
+    def __init__(self, message: str, name: str | None = None, **where):
+        super().__init__(message, **where)
+        self.name = name
+
+
+class PathError(UsageError):
+    """A file that cannot be written (or read): `path` is the file, the OSError (if any) the cause."""
+
+    def __init__(self, message: str, path: str | None = None, **where):
+        super().__init__(message, **where)
+        self.path = path
 
 
 class UndefinedError(SymdiffError):

@@ -8,15 +8,18 @@ compound argument u. SymPy is imported here only, so that plain differentiation 
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import sympy
 
 from .. import functions
 from ..calculus.forward import differentiate
+from ..core import budget
 from ..core.build import add, mul, power, substitute
-from ..core.errors import ConversionError
+from ..core.errors import ConversionError, Reason
 from ..core.expr import NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..core.traversal import subexpressions
 
 _TO_SYMPY_FUNCTION = {(rule.name, rule.arity): getattr(sympy, rule.sympy) for rule in functions.REGISTRY.values()}
 _FROM_SYMPY_FUNCTION = {getattr(sympy, rule.sympy): rule.name for rule in functions.REGISTRY.values()
@@ -74,30 +77,82 @@ def _derivative_to_sympy(node: Derivative, arguments: list):
 
 def from_sympy(obj) -> Expr:
     """The symdiff expression for a SymPy expression. ConversionError for what has no symdiff equivalent
-    (the imaginary unit, infinities, integrals, special functions, ...)."""
+    (the imaginary unit, infinities, integrals, special functions, a decimal beyond float range, ...) and for
+    names symdiff's syntax reads as something else (a symbol called pi, e or sin; a name used for a symbol and
+    a function), so that parse(text(result)) is always the result; the error's `name` is the name. Within the
+    budget in force: a derivative's total order (of derivatives nested in one another) is at most max_order,
+    exact numbers have at most max_result_digits digits, and what is built, a derivative after every order and
+    the result, at most max_size nodes as a tree (BudgetError)."""
     memo: dict = {}
+    orders: dict = {}
 
     def convert(o) -> Expr:
         found = memo.get(o)
         if found is None:
-            found = _convert(o, convert)
+            found = _convert(o, convert, nested_order)
             memo[o] = found
+        return found
+
+    def nested_order(o) -> int:
+        """The total order of the derivatives in `o`, one inside another (a sum of two adds nothing)."""
+        found = orders.get(o)
+        if found is None:
+            found = max((nested_order(a) for a in o.args), default=0)
+            if isinstance(o, sympy.Derivative):
+                found += sum(int(count) for _, count in o.variable_count)
+            orders[o] = found
         return found
 
     try:
         obj = sympy.sympify(obj, strict=True)  # numbers only: strict refuses strings, so nothing is eval'd
     except sympy.SympifyError:
         raise ConversionError(f"not a SymPy expression: {obj!r}") from None
-    return convert(obj)
+    result = convert(obj)
+    budget.check_expression(result, depth=False)
+    _check_names(result)
+    return result
 
 
-def _convert(o, convert) -> Expr:
+def _check_names(node: Expr) -> None:
+    """ConversionError unless every name in `node` reads back as itself: no symbol named as a constant (pi, e)
+    or a function (sin, sqrt, ln), no bound variable of a Subs left free, and no name used both as a symbol and
+    as a function or as a function of two different numbers of arguments (text(node) would not parse).
+    The error's `name` is the name."""
+    def refuse(message: str, name: str):
+        raise ConversionError(message, name=name)
+
+    for name in sorted(node.free_symbols):
+        if name.startswith("_dummy"):
+            refuse("a Dummy symbol (the bound variable of a Subs or Lambda) occurs free: symdiff's syntax has no "
+                   "name for it", name)
+        if name in Const.NAMES:
+            refuse(f"the symbol name {name!r} is symdiff's constant {name}: rename the symbol", name)
+        if functions.is_known(name):
+            refuse(f"the symbol name {name!r} is the name of a function in symdiff: rename the symbol", name)
+    arities: dict = {}
+    for part in subexpressions(node):
+        if type(part) is Derivative or (type(part) is Func and functions.lookup(part.name, len(part.arguments))
+                                        is None):
+            name, arity = part.name, len(part.arguments)
+            if name in node.free_symbols:
+                refuse(f"{name!r} is the name of a symbol and of a function: rename one of them", name)
+            if arities.setdefault(name, arity) != arity:
+                refuse(f"the function {name!r} is used with {min(arity, arities[name])} and with "
+                       f"{max(arity, arities[name])} arguments: rename one of them", name)
+
+
+def _convert(o, convert, nested_order) -> Expr:
     if o.is_Integer:
-        return Num(int(o))
+        return Num(budget.check_number(int(o)))  # at most max_result_digits digits
     if o.is_Rational:
-        return Num(Fraction(int(o.p), int(o.q)))
+        return Num(Fraction(budget.check_number(int(o.p)), budget.check_number(int(o.q))))
     if o.is_Float:
-        return Float(float(o))
+        value = float(o)
+        if not math.isfinite(value):
+            reason = Reason.OVERFLOW if math.isinf(value) else Reason.NOT_REAL
+            raise ConversionError(f"the decimal {sympy.Float(o, 3)} is beyond the range of a float (1.8e308)",
+                                  reason=reason)
+        return Float(value)
     if o is sympy.pi:
         return Const("pi")
     if o is sympy.E:
@@ -118,19 +173,37 @@ def _convert(o, convert) -> Expr:
         return Func("exp", convert(o.args[0]))
     if isinstance(o, sympy.core.function.AppliedUndef):
         name = type(o).__name__
-        if not NAME_PATTERN.match(name) or functions.is_known(name):
+        if not NAME_PATTERN.match(name) or functions.is_known(name) or name in Const.NAMES:
             raise ConversionError(f"the function name {name!r} cannot be written in symdiff's syntax")
         return Func(name, *map(convert, o.args))
     if o.is_Function and type(o) in _FROM_SYMPY_FUNCTION:
         return Func(_FROM_SYMPY_FUNCTION[type(o)], *map(convert, o.args))
     if isinstance(o, sympy.Derivative):
+        budget.check_order(nested_order(o))  # before any work: Derivative(f(x), (x, 10**6)) is refused at once
         result = convert(o.expr)  # exact: d/dx of the converted expression
         for variable, count in o.variable_count:
             if not variable.is_Symbol:
                 raise ConversionError(f"cannot convert a derivative with respect to {variable}")
-            result = differentiate(result, convert(variable).name, int(count))
+            result = _differentiate(result, convert(variable).name, int(count))
         return result
     if isinstance(o, sympy.Subs):
         mapping = {convert(v): convert(p) for v, p in zip(o.variables, o.point)}
         return substitute(convert(o.expr), mapping)
     raise ConversionError(f"symdiff has no equivalent of SymPy's {type(o).__name__} ({o})")
+
+
+def _differentiate(node: Expr, name: str, order: int) -> Expr:
+    """The order-th derivative, unsimplified (exact), each order at most max_size nodes and the next one
+    estimated before it is built (as symdiff.diff does)."""
+    done = [0]
+
+    def between(result):
+        budget.check_expression(result, depth=False)
+        done[0] += 1
+        if done[0] < order:
+            budget.check_derivative_size(result, name)
+        return result
+
+    if order:
+        budget.check_derivative_size(node, name)
+    return differentiate(node, name, order, between=between)

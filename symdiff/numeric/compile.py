@@ -23,16 +23,17 @@ warnings (plots use them as gaps). Rational constants become float literals, pi 
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import math
 
 from ..core.build import has_negative_sign, neg
 from ..core.errors import BudgetError, EvaluationError, UsageError
-from ..core.expr import HALF, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..core.expr import HALF, NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import children, parents_first
 from ..functions import REGISTRY, lookup
 from ..parsing.inputs import as_expr, variable_names
-from ..simplification.cse import cse, shared_products
+from ..simplification.cse import name_shared, shared_products
 from .point import value_at
 
 __all__ = ["lambdify", "BACKENDS"]
@@ -175,17 +176,30 @@ class CodePrinter:
         raise EvaluationError(f"cannot compile a derivative of the undefined function {node.name}")
 
 
+# Names the generated code reads as globals without a leading underscore: a parameter so named would hide them.
+# (Python's builtins are avoided as well: a row's code may call one, as abs(x) does, and numpy.asarray(x,
+# dtype=float) calls float.)
+GLOBALS = frozenset({"math", "numpy"})
+
+
 def _identifier(name: str) -> str:
-    """A Python identifier for a symdiff name: names are letters, digits and _, so only Python keywords and
-    the modules the code uses need another spelling (a leading underscore: symdiff names start with a letter)."""
-    return f"_v_{name}" if keyword.iskeyword(name) or name in ("math", "numpy") else name
+    """A Python identifier for a symdiff name. A name of letters, digits and _ starting with a letter is itself,
+    unless it is a Python keyword, a builtin (float, abs) or a global the code uses (math, numpy): those are
+    _v_name. Everything the generated code names itself starts with an underscore (_t1, _full, _dispatch), so
+    that no name starting with a letter can hide it; a symbol built directly with any other name (Sym("_full"),
+    Sym("x y")) is spelled by its characters' code points, _u_ and hex digits, so that it cannot either."""
+    if NAME_PATTERN.match(name):
+        if keyword.iskeyword(name) or name in GLOBALS or name in vars(builtins):
+            return f"_v_{name}"
+        return name
+    return "_u_" + name.encode("utf-8", "surrogatepass").hex()
 
 
 def _body(exprs: list, backend: int, names: dict, many: bool) -> list[str]:
     """Assignments of the common subexpressions, then the return statement."""
     # For computing, every shared operation is worth a name (x^2, x*y, 1/x too), unlike for reading, and so
     # is a pair of factors that several products share.
-    replacements, reduced = shared_products(cse(exprs, prefix="_t", worth=lambda node: bool(children(node))),
+    replacements, reduced = shared_products(name_shared(exprs, "_t", worth=lambda node: bool(children(node))),
                                             prefix="_t")
     lines: list[str] = []
     parameters = ", ".join(names.values())
@@ -271,7 +285,7 @@ def lambdify(exprs, variables=None, backend: str = "auto"):
     if backend not in BACKENDS:
         raise UsageError(f"unknown backend {backend!r}: use {', '.join(BACKENDS)}")
     many = isinstance(exprs, (list, tuple))
-    expr_list = [as_expr(e) for e in (exprs if many else [exprs])]
+    expr_list = [as_expr(e, check=True) for e in (exprs if many else [exprs])]  # within max_size, as parsed
     names = variable_names(variables, expr_list)
     unbound = sorted(set().union(*(e.free_symbols for e in expr_list)) - set(names))
     if unbound:

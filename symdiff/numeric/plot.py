@@ -11,16 +11,22 @@ Why it is built this way:
   (MATHTEXT): every function symdiff knows renders (tests/test_plot.py checks each).
 - The functions return what they drew (PlotResult: the sampled series and the tangent's point and slope), so
   tests can check the picture's content, not only that a file exists.
+- What cannot be drawn is a SymdiffError, never matplotlib's or the file system's exception: a path that
+  cannot be written is a UsageError naming it (`.path`; the OSError is its __cause__), a range that is not two
+  finite numbers, low < high, a UsageError, and a function with no finite value over the range, or values
+  too large to draw, an EvaluationError with its `reason` (Reason.NOT_REAL or Reason.OVERFLOW).
 """
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calculus.derivatives import derivative
 from ..core.build import add, mul, number, sub
-from ..core.errors import EvaluationError, MissingExtraError, UsageError
+from ..core.errors import EvaluationError, MissingExtraError, PathError, Reason, UsageError
 from ..core.expr import Expr, Sym
 from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
 from ..printing.latex import latex, latex_symbol
@@ -80,6 +86,27 @@ def _format(path: Path) -> str:
     return kind
 
 
+def _unwritable(message: str, path) -> PathError:
+    """A PathError (a UsageError) about the file `path`, which it carries as `.path`."""
+    return PathError(message, path=str(path))
+
+
+def _target(path) -> Path:
+    """The file to write, checked before anything is computed: a name ending in .svg or .png, in a directory
+    that exists (UsageError naming the path otherwise; that it can be written is known only on writing)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"the path of the picture must be a file name, not {type(path).__name__}")
+    path = Path(path)
+    if "\0" in str(path):
+        raise _unwritable(f"cannot write {str(path)!r}: a file name cannot hold a NUL character", path)
+    _format(path)
+    directory = path.parent
+    if not directory.is_dir():
+        problem = "is not a directory" if directory.exists() else "does not exist"
+        raise _unwritable(f"cannot write {path}: {directory} {problem}", path)
+    return path
+
+
 def _function_of(expr: Expr, variable: str):
     extra = sorted(expr.free_symbols - {variable})
     if extra:
@@ -95,6 +122,15 @@ def _sample(function, xs):
     return ys
 
 
+def _some_finite(ys, what: str, variable: str, xs) -> None:
+    """EvaluationError unless `what` (sampled as `ys`) has a finite value somewhere over the range: a plot of
+    nothing is not drawn. Its reason: Reason.NOT_REAL (undefined everywhere, as sqrt(-1 - x^2))."""
+    import numpy  # optional extra: only plots need it
+    if not numpy.isfinite(ys).any():
+        raise EvaluationError(f"nothing to draw: {what} has no finite real value for {xs[0]:g} <= {variable} <= "
+                              f"{xs[-1]:g}", reason=Reason.NOT_REAL)
+
+
 def _view(curves, floor_height: float = 1.0) -> tuple:
     """y limits showing the curves: all of them when no value dominates, else the 5th-95th percentiles
     (a pole's huge values must not flatten the rest), with a margin."""
@@ -102,14 +138,18 @@ def _view(curves, floor_height: float = 1.0) -> tuple:
     values = numpy.concatenate([ys[numpy.isfinite(ys)] for ys in curves]) if curves else numpy.array([])
     if values.size == 0:
         return (-1.0, 1.0)
-    low, high = values.min(), values.max()
-    p_low, p_high = numpy.percentile(values, [5, 95])
-    if high - low > 10 * max(p_high - p_low, 1e-12):
-        low, high = p_low, p_high
-    if high - low < 1e-9:
-        low, high = low - floor_height / 2, high + floor_height / 2
-    margin = 0.08 * (high - low)
-    return (float(low - margin), float(high + margin))
+    with numpy.errstate(all="ignore"):  # values near the float limit: their differences overflow to inf
+        low, high = values.min(), values.max()
+        p_low, p_high = numpy.percentile(values, [5, 95])
+        if high - low > 10 * max(p_high - p_low, 1e-12):
+            low, high = p_low, p_high
+        if high - low < 1e-9:
+            low, high = low - floor_height / 2, high + floor_height / 2
+        margin = 0.08 * (high - low)
+        ylim = (float(low - margin), float(high + margin))
+    if not (math.isfinite(ylim[0]) and math.isfinite(ylim[1]) and math.isfinite(ylim[1] - ylim[0])):
+        raise EvaluationError(f"the values are too large to draw: from {low:g} to {high:g}", reason=Reason.OVERFLOW)
+    return ylim
 
 
 def _break_jumps(xs, ys, ylim):
@@ -132,33 +172,48 @@ def _break_jumps(xs, ys, ylim):
     return (numpy.insert(xs, where, (xs[where - 1] + xs[where]) / 2), numpy.insert(ys, where, numpy.nan))
 
 
-def _draw(series: dict, path, variable: str, ylim: tuple, width: int, height: int, dpi: int, point=None):
+def _draw(series: dict, path: Path, variable: str, ylim: tuple, width: int, height: int, dpi: int, point=None):
     _, Figure, FigureCanvasAgg = _matplotlib()
-    path = Path(path)
     kind = _format(path)
-    figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    for label, (xs, ys) in series.items():
-        axes.plot(xs, ys, label=label, linewidth=1.6)
-    if point is not None:
-        axes.plot([point[0]], [point[1]], "o", color="black", markersize=4)
-    axes.set_ylim(*ylim)
-    axes.axhline(0, color="0.6", linewidth=0.6)
-    axes.axvline(0, color="0.6", linewidth=0.6)
-    axes.set_xlabel(f"${latex_symbol(variable)}$")
-    axes.set_ylabel("$y$")
-    axes.legend(loc="best", fontsize="small")
-    axes.grid(True, linewidth=0.3)
-    figure.tight_layout()
-    figure.savefig(path, format=kind, dpi=dpi)
+    try:
+        figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        for label, (xs, ys) in series.items():
+            axes.plot(xs, ys, label=label, linewidth=1.6)
+        if point is not None:
+            axes.plot([point[0]], [point[1]], "o", color="black", markersize=4)
+        axes.set_ylim(*ylim)
+        axes.axhline(0, color="0.6", linewidth=0.6)
+        axes.axvline(0, color="0.6", linewidth=0.6)
+        axes.set_xlabel(f"${latex_symbol(variable)}$")
+        axes.set_ylabel("$y$")
+        axes.legend(loc="best", fontsize="small")
+        axes.grid(True, linewidth=0.3)
+        figure.tight_layout()
+        figure.savefig(path, format=kind, dpi=dpi)
+    except OSError as error:
+        raise _unwritable(f"cannot write {path}: {error.strerror or error}", path) from error  # errno in the cause
+    except (ValueError, OverflowError) as error:  # what matplotlib cannot draw (values near the float limit)
+        raise EvaluationError(f"the plot cannot be drawn: {error}") from error
     return path
 
 
 def _range(x_range) -> tuple:
-    low, high = (float(v) for v in x_range)
+    """(low, high) as floats: two finite numbers, low < high, whose distance is a float too (UsageError
+    otherwise: -inf:inf, nan or equal ends would sample nothing)."""
+    try:
+        if isinstance(x_range, (str, bytes)):
+            raise TypeError
+        low, high = (float(v) for v in x_range)
+    except (TypeError, ValueError, ArithmeticError):
+        raise UsageError(f"the range must be two numbers, low and high, not {x_range!r}") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise UsageError(f"the range must be finite, not {low}:{high}")
     if not low < high:
         raise UsageError(f"the range must go from low to high, not {low}:{high}")
+    if not math.isfinite(high - low):
+        raise UsageError(f"the range is too wide to sample (over 1.8e308): {low}:{high}")
     return low, high
 
 
@@ -167,12 +222,14 @@ def plot_with_derivative(expr: Expr | str, variable: str | None = None, path="pl
     """f and f' over `x_range`, as SVG or PNG by the suffix of `path`, `width` x `height` pixels."""
     _matplotlib()
     import numpy  # optional extra: only plots need it
+    path = _target(path)
     expr = as_expr(expr)
     variable = variable_name(variable) if variable is not None else default_variable(expr)
-    slope = derivative(expr, [variable])
     xs = numpy.linspace(*_range(x_range), SAMPLES)
+    slope = derivative(expr, [variable])
     curves = {f"$f({variable}) = {mathtext(latex(expr))[1:]}": _sample(_function_of(expr, variable), xs),
               f"$f'({variable}) = {mathtext(latex(slope))[1:]}": _sample(_function_of(slope, variable), xs)}
+    _some_finite(next(iter(curves.values())), "f", variable, xs)
     ylim = _view(list(curves.values()))
     series = {label: _break_jumps(xs, ys, ylim) for label, ys in curves.items()}
     return PlotResult(_draw(series, path, variable, ylim, width, height, dpi), series, ylim=ylim)
@@ -184,6 +241,7 @@ def plot_tangent(expr: Expr | str, variable: str | None = None, at=0, path="tang
     3 either side of the point), as SVG or PNG by the suffix of `path`."""
     _matplotlib()
     import numpy  # optional extra: only plots need it
+    path = _target(path)
     expr = as_expr(expr)
     variable = variable_name(variable) if variable is not None else default_variable(expr)
     a = as_point({variable: at})[variable]
@@ -197,12 +255,15 @@ def plot_tangent(expr: Expr | str, variable: str | None = None, at=0, path="tang
         raise EvaluationError(f"no tangent at {variable} = {a}: {error}") from None
     fa, slope = (v if isinstance(v, Expr) else number(v) for v in (fa, slope))
     tangent = simplify(add(fa, mul(slope, sub(Sym(variable), a))))  # y = f(a) + f'(a)(x - a)
-    low, high = _range(x_range) if x_range is not None else (a_value - 3, a_value + 3)
+    if x_range is None and not a_value - 3 < a_value + 3:
+        raise UsageError(f"{variable} = {a} is too large for the default range of 3 either side: give a range")
+    low, high = _range(x_range if x_range is not None else (a_value - 3, a_value + 3))
     xs = numpy.linspace(low, high, SAMPLES)
     f_label = f"$f({variable}) = {mathtext(latex(expr))[1:]}"
     tangent_label = f"tangent at ${variable} = {latex(a)}$: $y = {mathtext(latex(tangent))[1:]}"
     f_values = _sample(_function_of(expr, variable), xs)
     tangent_values = _sample(_function_of(tangent, variable), xs)
+    _some_finite(f_values, "f", variable, xs)
     ylim = _view([f_values])
     point = (a_value, value_at(fa, {}, exact=False))
     series = {f_label: _break_jumps(xs, f_values, ylim), tangent_label: (xs, tangent_values)}

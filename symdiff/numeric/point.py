@@ -48,8 +48,9 @@ def value_at(expr: Expr | str, values: dict, exact: bool | None = None):
     `exact=None` (default): exact unless a value or the expression holds a decimal (float). Exact: the
     simplified expression (e.g. `sqrt(2)/2`), possibly still containing symbols not given a value. Not exact:
     a Python float, and every free symbol needs a value. Raises UndefinedPointError (an EvaluationError, so a
-    SymdiffError) where the expression is undefined over the reals, and EvaluationError for a missing value."""
-    expr = as_expr(expr)
+    SymdiffError) where the expression is undefined over the reals, and EvaluationError for a missing value.
+    An expression given as such is checked against max_size, as its text would be when parsed (BudgetError)."""
+    expr = as_expr(expr, check=True)
     point = {name: value for name, value in as_point(values).items() if name in expr.free_symbols}
     if exact is None:
         exact = not (_has_float(expr) or any(map(_has_float, point.values())))

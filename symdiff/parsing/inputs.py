@@ -77,21 +77,23 @@ def variable_names(variables, exprs) -> list:
 # ---- points ------------------------------------------------------------------------------------------------
 
 def _as_value(name: str, value) -> Expr:
-    """A value as an expression: int and Fraction exact, float a Float, text parsed (never eval'd)."""
+    """A value as an expression: int and Fraction exact, float a Float, text parsed (never eval'd), an
+    expression checked against max_size. Anything else convertible to float (numpy scalars, Decimal) must be
+    finite, as a float must: Decimal('nan') and Decimal('inf') are UsageErrors."""
     if isinstance(value, bool) or isinstance(value, complex):
         raise UsageError(f"{name}: {value!r} is not a real number")
     if isinstance(value, (int, Fraction)):
         return Num(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise UsageError(f"{name} = {value} is not a finite number")
-        return Float(value)
     if isinstance(value, (str, Expr)):
-        return as_expr(value)
-    try:  # numpy scalars, Decimal: anything with an exact float value
-        return Float(float(value))
-    except (TypeError, ValueError):
-        raise UsageError(f"{name}: cannot use {value!r} as a value") from None
+        return as_expr(value, check=True)
+    if not isinstance(value, float):
+        try:  # numpy scalars, Decimal: anything with an exact float value
+            value = float(value)
+        except (TypeError, ValueError, ArithmeticError):
+            raise UsageError(f"{name}: cannot use {value!r} as a value") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{name} = {value} is not a finite number")
+    return Float(value)
 
 
 def as_point(values: dict) -> dict:

@@ -76,9 +76,13 @@ def _numbers_only(node: Expr) -> bool:
     return True
 
 
-# Names the generated code uses itself: a symbol called so is written Symbol('name') instead.
-_RESERVED = frozenset({"Symbol", "symbols", "Rational", "Function", "Derivative", "Subs", "pi", "E", "I", "S",
-                       "N", "O", "Q", "sqrt", "expr"} | {rule.sympy for rule in functions.REGISTRY.values()})
+# Names the generated code uses itself (SymPy's, as `from sympy import *` binds them, and the snippet's `expr`),
+# and a few more of SymPy's that a reader would not expect to be a symbol: a symbol called so is written
+# Symbol('name') where it occurs instead of being bound to a variable of its name, which would hide SymPy's
+# (Integer = symbols('Integer') breaks every Integer(2) after it, Matrix = ... a gradient's Matrix([...])).
+_RESERVED = frozenset({"Symbol", "symbols", "Integer", "Float", "Rational", "Function", "Derivative", "Subs",
+                       "Matrix", "pi", "E", "I", "S", "N", "O", "Q", "sqrt", "expr"}
+                      | {rule.sympy for rule in functions.REGISTRY.values()})
 
 
 def is_plain_name(name: str) -> bool:

@@ -23,7 +23,8 @@ from itertools import combinations
 from typing import NamedTuple
 
 from ..core.build import is_number, mul, rebuild, substitute
-from ..core.expr import Add, Derivative, Expr, Func, Mul, Num, Pow, Sym
+from ..core.errors import UsageError
+from ..core.expr import NAME_PATTERN, Add, Derivative, Expr, Func, Mul, Num, Pow, Sym
 from ..core.order import sort_key
 from ..core.traversal import children, parents_first, subexpressions
 from ..printing.latex import latex
@@ -78,7 +79,16 @@ def _names(prefix: str, taken: set):
 
 def cse(exprs, prefix: str = "t", worth=worth_naming) -> CommonSubexpressions:
     """Name the parts of `exprs` (a list of expressions, or one) that occur more than once and are `worth`
-    a name."""
+    a name: prefix1, prefix2, ... `prefix` must start a name symdiff reads (a letter, then letters, digits and
+    _), so that the names print and parse back: UsageError otherwise."""
+    if not isinstance(prefix, str) or not NAME_PATTERN.match(prefix):
+        raise UsageError(f"the prefix of the names must be a letter, then letters, digits or _, not {prefix!r}")
+    return name_shared(exprs, prefix, worth)
+
+
+def name_shared(exprs, prefix: str, worth=worth_naming) -> CommonSubexpressions:
+    """cse with any prefix, unchecked: for names symdiff gives in code it generates, which no symbol written in
+    symdiff's syntax can have (symdiff.numeric.compile's _t1, _t2, ...)."""
     roots = [exprs] if isinstance(exprs, Expr) else list(exprs)
     order = parents_first(roots)
     # occurrences[n]: how many times n appears in the result. A named node appears once (as its definition);
@@ -95,6 +105,7 @@ def cse(exprs, prefix: str = "t", worth=worth_naming) -> CommonSubexpressions:
             occurrences[child] += uses
 
     taken = set().union(*(r.free_symbols for r in roots)) if roots else set()
+    taken |= {node.name for node in order if type(node) in (Func, Derivative)}  # f1(x) and a symbol f1 would clash
     symbols = _names(prefix, taken)
     written: dict[Expr, Expr] = {}  # node -> the node written with the symbols named so far
     replacements = []
