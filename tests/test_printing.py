@@ -342,7 +342,7 @@ SYMPY_EXEC = [
     "D[1,0](g)(x^2, y)", "D[0,1](g)(x, x)", "f(x)*f'(x)", "f'(sin(x))*cos(x)",
     # symbol names that SymPy or the snippet itself use
     "S + x", "I*x", "N + E1", "Q*O", "lambda_ + x", "x_ + x", "expr + x", "Symbol*x", "Function + Rational",
-    "symbols*x", "zeta + gamma",
+    "symbols*x", "zeta + lowergamma + gamma(x)",
     # divisions whose operands are plain Python numbers in the generated code
     "1/(2+3)", "(2+3)^(-2)", "2/(1+1)", "x^(1/(2+3))", "sin(1/(2+3))", "(1+2)/(3+4)", "x/(2+3)",
     "1/(1/2 + 1)", "(2+3)^x",

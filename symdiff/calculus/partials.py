@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.build import add, mul, power, substitute
-from ..core.errors import DifferentiationError
+from ..core.errors import DifferentiationError, Reason
 from ..core.expr import E, NEG_ONE, ONE, Add, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
-from ..functions import ARGUMENT_NAMES, REGISTRY, is_known
+from ..functions import ARGUMENT_NAMES, NOT_DIFFERENTIABLE, REGISTRY, is_known
 from ..parsing.parser import parse_internal
 
 __all__ = ["Partial", "LOCAL_PARTIALS", "local_partials", "factor_partials", "argument_partials", "FORMULAS"]
@@ -85,7 +85,14 @@ def _call_partials(node: Func | Derivative, depends) -> list:
     """d f(u, v)/du: the registry's formula at the arguments, or D[1,0](f)(u, v) for an undefined f."""
     if not any(map(depends, node.arguments)):
         return []
-    return [Partial(a, (p,)) for a, p in zip(node.arguments, argument_partials(node)) if depends(a)]
+    partials = []
+    for i, (a, p) in enumerate(zip(node.arguments, argument_partials(node))):
+        if depends(a):
+            if p is None:  # the row's NOT_DIFFERENTIABLE: polygamma(n, u) in its order n
+                raise DifferentiationError(f"{node.name} is not differentiable in its argument {i + 1}, which here "
+                                           "depends on the variable", reason=Reason.NOT_DIFFERENTIABLE)
+            partials.append(Partial(a, (p,)))
+    return partials
 
 
 LOCAL_PARTIALS = {Add: _sum_partials, Mul: _product_partials, Pow: _power_partials,
@@ -100,12 +107,15 @@ def local_partials(node: Expr, depends) -> list:
 
 # ---- functions -----------------------------------------------------------------------------------------------
 
-# (name, arity) -> the registry's partial derivatives as nodes in u (and v), parsed once.
-FORMULAS = {key: tuple(parse_internal(formula) for formula in row.partials) for key, row in REGISTRY.items()}
+# (name, arity) -> the registry's partial derivatives as nodes in u (and v), parsed once; None where the row says
+# NOT_DIFFERENTIABLE.
+FORMULAS = {key: tuple(None if formula == NOT_DIFFERENTIABLE else parse_internal(formula) for formula in row.partials)
+            for key, row in REGISTRY.items()}
 
 
 def argument_partials(node: Func | Derivative) -> list:
-    """The partial derivatives of a call in each of its arguments: from the registry, or for an undefined
+    """The partial derivatives of a call in each of its arguments: from the registry (None for an argument it
+    is not differentiable in), or for an undefined
     function f(u, v) the derivative nodes D[1,0](f)(u, v), D[0,1](f)(u, v) (one order higher for a derivative
     of one)."""
     n = len(node.arguments)
@@ -115,7 +125,7 @@ def argument_partials(node: Func | Derivative) -> list:
     formulas = FORMULAS.get((node.name, n))
     if formulas is not None:
         mapping = {Sym(name): argument for name, argument in zip(ARGUMENT_NAMES, node.arguments)}
-        return [substitute(formula, mapping) for formula in formulas]
+        return [None if formula is None else substitute(formula, mapping) for formula in formulas]
     if is_known(node.name):
         raise DifferentiationError(f"no derivative rule for {node.name} with {n} arguments")
     return [Derivative(node.name, tuple(int(j == i) for j in range(n)), *node.arguments) for i in range(n)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import operator
 
-from ..core.expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Mul
+from ..core.expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Mul, Num
 from .row import FunctionRow
 
 
@@ -38,6 +38,16 @@ def _exact_sign(q):
 
 def _log_base(u, base):
     return math.log(u) / math.log(base)
+
+
+def _cbrt(x):
+    """The real cube root: cbrt(-8) = -2 (x^(1/3) is complex for x < 0)."""
+    return math.copysign(math.cbrt(abs(x)), x)
+
+
+def _mpmath_real_root(mpmath):
+    """The real cube root continued as sign(z)*|z|^(1/3), SymPy's form of it (sign(z) = z/|z|)."""
+    return lambda z: mpmath.sign(z) * mpmath.cbrt(abs(z))
 
 
 def _mpmath(name: str):
@@ -83,11 +93,11 @@ ROWS = (
     _row("tan",  "1 + tan(u)^2",    "tangent",   r"\tan", real=math.tan, code=_math("tan"), parity="odd",
          special={ZERO: ZERO, PI: ZERO}, sin_cos=("sin", "cos")),
     _row("cot",  "-1 - cot(u)^2",   "cotangent", r"\cot", real=_reciprocal(math.tan), code=_reciprocal_code("tan"),
-         parity="odd", poles=(ZERO,), sin_cos=("cos", "sin")),
+         parity="odd", poles=(ZERO,), sin_cos=("cos", "sin"), aliases=("cotan",)),
     _row("sec",  "sec(u)*tan(u)",   "secant",    r"\sec", real=_reciprocal(math.cos), code=_reciprocal_code("cos"),
          parity="even", special={ZERO: ONE, PI: NEG_ONE}, sin_cos=("1", "cos")),
     _row("csc",  "-csc(u)*cot(u)",  "cosecant",  r"\csc", real=_reciprocal(math.sin), code=_reciprocal_code("sin"),
-         parity="odd", poles=(ZERO,), sin_cos=("1", "sin")),
+         parity="odd", poles=(ZERO,), sin_cos=("1", "sin"), aliases=("cosec",)),
     # ---- inverse trigonometric ------------------------------------------------------------------------------
     _row("asin", "1/sqrt(1 - u^2)", "arcsine",   r"\arcsin", real=math.asin, code=_math("asin"), parity="odd",
          special={ZERO: ZERO}, aliases=("arcsin",), domain=(-0.9, 0.9)),
@@ -128,13 +138,14 @@ ROWS = (
          aliases=("artanh", "arctanh"), domain=(-0.9, 0.9)),
     _row("acoth", "1/(1 - u^2)",    "inverse hyperbolic cotangent", r"\operatorname{arcoth}",
          real=_of_reciprocal(math.atanh), code=_math_of("atanh", "1/{0}"), parity="odd", poles=(ONE, NEG_ONE),
-         aliases=("arcoth",), domain=(1.1, 3.0)),
+         aliases=("arcoth", "arccoth"), domain=(1.1, 3.0)),
     _row("asech", "-1/(u*sqrt(1 - u^2))", "inverse hyperbolic secant", r"\operatorname{arsech}",
-         real=_of_reciprocal(math.acosh), code=_math_of("acosh", "1/{0}"), poles=(ZERO,), aliases=("arsech",),
+         real=_of_reciprocal(math.acosh), code=_math_of("acosh", "1/{0}"), poles=(ZERO,),
+         aliases=("arsech", "arcsech"),
          domain=(0.1, 0.9)),
     _row("acsch", "-1/(u^2*sqrt(1 + 1/u^2))", "inverse hyperbolic cosecant", r"\operatorname{arcsch}",
          real=_of_reciprocal(math.asinh), code=_math_of("asinh", "1/{0}"), parity="odd", poles=(ZERO,),
-         aliases=("arcsch",)),
+         aliases=("arcsch", "arccsch")),
     # ---- exponential and logarithm ----------------------------------------------------------------------------
     _row("exp",  "exp(u)",          "exponential", "e^{{{0}}}", real=math.exp, code=_math("exp"), total=True,
          special={ZERO: ONE}),
@@ -144,6 +155,16 @@ ROWS = (
     _row("log", ("1/(u*log(v))", "-log(u)/(v*log(v)^2)"), "logarithm", r"\log_{{{1}}}{p0}",
          real=_log_base, complex=_mpmath_log_base,
          code=("math.log({0})/math.log({1})", "numpy.log({0})/numpy.log({1})"), domain=(1.5, 3.0)),
+    # the logarithms to base 10 and 2, and the real cube root (cbrt(-8) = -2, unlike (-8)^(1/3))
+    _row("log10", "1/(u*log(10))", "common logarithm", r"\lg", sympy="log(u)/log(10)",
+         real=math.log10, complex=_mpmath("log10"), code=_math("log10"), special={ONE: ZERO, Num(10): ONE},
+         poles=(ZERO,), aliases=("lg",), domain=(0.1, 3.0)),
+    _row("log2", "1/(u*log(2))", "binary logarithm", r"\operatorname{lb}", sympy="log(u)/log(2)",
+         real=math.log2, complex=lambda mpmath: lambda z: mpmath.log(z, 2), code=_math("log2"),
+         special={ONE: ZERO, Num(2): ONE}, poles=(ZERO,), domain=(0.1, 3.0)),
+    _row("cbrt", "1/(3*cbrt(u)^2)", "cube root", r"\operatorname{cbrt}", sympy="sign(u)*abs(u)^(1/3)",
+         real=_cbrt, complex=_mpmath_real_root, code=("_cbrt({0})", "numpy.cbrt({0})"), parity="odd",
+         total=True, special={ZERO: ZERO, ONE: ONE, Num(8): Num(2), Num(27): Num(3)}),
     # ---- piecewise ---------------------------------------------------------------------------------------------
     _row("abs",  "sign(u)",         "absolute value", r"\left|{0}\right|", sympy="Abs", real=abs,
          complex=lambda mpmath: abs, code=("abs({0})", "numpy.abs({0})"), parity="even", total=True,

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from . import elementary
-from .row import ARGUMENT_NAMES, FunctionRow
+from . import activations, elementary, special
+from .row import ARGUMENT_NAMES, NOT_DIFFERENTIABLE, FunctionRow
 
-__all__ = ["REGISTRY", "ALIASES", "KNOWN_NAMES", "ARGUMENT_NAMES", "FunctionRow", "lookup", "arities", "is_known",
-           "rows"]
+__all__ = ["REGISTRY", "ALIASES", "KNOWN_NAMES", "SYMBOL_NAMES", "is_function_only", "ARGUMENT_NAMES", "NOT_DIFFERENTIABLE", "FunctionRow", "lookup",
+           "arities", "is_known", "rows"]
 
-SOURCES = (elementary,)
+SOURCES = (elementary, special, activations)
 
 
 def _build_registry() -> dict:
@@ -40,6 +40,9 @@ ALIASES = MappingProxyType({alias: row.name for row in REGISTRY.values() for ali
 
 KNOWN_NAMES = frozenset(name for name, _ in REGISTRY) | frozenset(ALIASES) | {"sqrt"}
 
+# Function names that are also common variables (Greek letters): a symbol where not applied to arguments.
+SYMBOL_NAMES = frozenset(row.name for row in REGISTRY.values() if row.also_a_symbol)
+
 
 def rows() -> list:
     """Every row, in a stable order (by name, then arity)."""
@@ -52,6 +55,11 @@ def arities(name: str) -> list[int]:
 
 def is_known(name: str) -> bool:
     return name in KNOWN_NAMES
+
+
+def is_function_only(name: str) -> bool:
+    """A known function's name that cannot also be a variable (sin, but not gamma)."""
+    return name in KNOWN_NAMES and name not in SYMBOL_NAMES
 
 
 def lookup(name: str, arity: int) -> FunctionRow | None:

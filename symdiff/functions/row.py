@@ -11,8 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..core.expr import Num
+
 # The names of a row's arguments in its derivative formulas: f(u) or f(u, v).
 ARGUMENT_NAMES = ("u", "v")
+
+# A partial that is this marker instead of a formula: the function is not differentiable in that argument
+# (polygamma's order n, an integer); differentiating a call whose argument there depends on the variable is a
+# DifferentiationError naming the function and the argument (symdiff.calculus.partials).
+NOT_DIFFERENTIABLE = "not differentiable"
 
 PARITIES = ("odd", "even", None)
 
@@ -23,11 +30,13 @@ class FunctionRow:
 
     name        the canonical name, as printed (`asin`)
     partials    d f / d(argument i), one formula per argument in symdiff's own syntax in u (and v), the
-                textbook derivative (`"1/sqrt(1 - u^2)"`); parsed once, by symdiff.calculus.partials
+                textbook derivative (`"1/sqrt(1 - u^2)"`); parsed once, by symdiff.calculus.partials; or
+                NOT_DIFFERENTIABLE for an argument the function is not differentiable in (polygamma's order)
     english     what a derivation calls its rule (`"arcsine"` gives "arcsine rule")
     latex       the LaTeX operator (`\\arcsin`), or a template with {0}, {1} for the arguments and {p0} for the
                 first argument in parentheses (`e^{{{0}}}`); operators may carry a power (`\\sin^{2}(x)`)
-    sympy       the name of the SymPy function (`asin`, `Abs`)
+    sympy       the name of the SymPy function (`asin`, `Abs`), or, for a function SymPy does not have, a
+                formula in u (and v) in symdiff's own syntax that is the function (`"1/(1 + exp(-u))"`)
     real        the value over the reals from floats (raises ValueError or ZeroDivisionError where undefined)
     complex     given the mpmath module, the function computing the principal complex value
     code        Python source with `math` and with `numpy`, {0} and {1} standing for the arguments
@@ -35,6 +44,10 @@ class FunctionRow:
     total       defined for every real argument (so f(u) has a value wherever u has)
     special     exact values: argument node -> value node (sin(0) = 0)
     poles       arguments where the function is infinite (cot(0)), as nodes
+    integer_poles   the argument (0 or 1) at whose values 0, -1, -2, ... the function is infinite (gamma: 0,
+                polygamma(n, u): 1), an infinite set of poles; None if there are none
+    integers    the arguments that take integer values only (polygamma's order n: 0): its float
+                implementation refuses others (ValueError)
     kinks       arguments where it is continuous but not differentiable, or jumps (abs(0), sign(0))
     rational    where the value at every rational number is rational: that value, exactly (abs(-3/2) = 3/2)
     sin_cos     for the trigonometric functions, (numerator, denominator) in terms of "sin", "cos" and "1"
@@ -42,6 +55,8 @@ class FunctionRow:
     addition    for sin and sinh, (the partner function, the sign in its addition theorem): sin(k*a) and
                 cos(k*a) are written in sin(a), cos(a) when several multiples of an angle meet
     aliases     other spellings the parser accepts for this name (`arcsin`)
+    also_a_symbol  the name is also a common variable (the Greek letters gamma, beta): where it is not applied to
+                arguments it is read as a symbol, `gamma*x`, instead of refused as a function without arguments
     domain      a real interval where the function and its derivative are defined and smooth, for tests
     """
 
@@ -57,16 +72,39 @@ class FunctionRow:
     total: bool = False
     special: dict = field(default_factory=dict)
     poles: tuple = ()
+    integer_poles: int | None = None
+    integers: tuple = ()
     kinks: tuple = ()
     rational: Callable | None = None
     sin_cos: tuple[str, str] | None = None
     addition: tuple[str, int] | None = None
     aliases: tuple[str, ...] = ()
+    also_a_symbol: bool = False
     domain: tuple[float, float] = (0.2, 1.5)
 
     @property
     def arity(self) -> int:
         return len(self.partials)
+
+    @property
+    def sympy_is_formula(self) -> bool:
+        """Whether `sympy` is a formula in the arguments rather than the name of a SymPy function."""
+        return not self.sympy.isidentifier()
+
+    @property
+    def not_differentiable(self) -> tuple:
+        """The positions of the arguments the function is not differentiable in."""
+        return tuple(i for i, partial in enumerate(self.partials) if partial == NOT_DIFFERENTIABLE)
+
+    def is_pole(self, arguments: tuple) -> bool:
+        """Whether the function is infinite at these argument nodes: one of `poles` (for one argument), or a
+        non-positive integer where `integer_poles` says."""
+        if len(arguments) == 1 and arguments[0] in self.poles:
+            return True
+        if self.integer_poles is None:
+            return False
+        at = arguments[self.integer_poles]
+        return type(at) is Num and isinstance(at.value, int) and at.value <= 0
 
     @property
     def latex_is_template(self) -> bool:

@@ -20,10 +20,34 @@ from ..core.build import add, mul, power, substitute
 from ..core.errors import ConversionError, Reason
 from ..core.expr import NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import subexpressions
+from ..parsing.parser import parse_internal
 
-_TO_SYMPY_FUNCTION = {(rule.name, rule.arity): getattr(sympy, rule.sympy) for rule in functions.REGISTRY.values()}
-_FROM_SYMPY_FUNCTION = {getattr(sympy, rule.sympy): rule.name for rule in functions.REGISTRY.values()
-                        if rule.arity == 1}
+
+
+def sympy_function(row):
+    """SymPy's function for a registry row: the SymPy function it names, or for a function SymPy does not have
+    (sigmoid), a Python function that builds the row's formula (`row.sympy`, parsed once) in its SymPy
+    arguments."""
+    if not row.sympy_is_formula:
+        return getattr(sympy, row.sympy)
+    found = _TO_SYMPY_FUNCTION.get((row.name, row.arity))
+    if found is not None:
+        return found
+    formula = to_sympy(parse_internal(row.sympy))
+    slots = [sympy.Symbol(name) for name in functions.ARGUMENT_NAMES[:row.arity]]
+
+    def build(*arguments):
+        return formula.xreplace(dict(zip(slots, arguments)))
+
+    build.__name__ = row.name
+    return build
+
+
+# (name, arity) -> SymPy's function, filled at the end of this module (a formula row's is built by to_sympy).
+_TO_SYMPY_FUNCTION: dict = {}
+# SymPy's function class -> the row's name, for the rows that name one (a one-argument row's first: log). Nothing
+# maps back to a row given by a formula: SymPy's 1/(1 + exp(-x)) stays that, not sigmoid(x).
+_FROM_SYMPY_FUNCTION: dict = {}
 
 
 def to_sympy(node: Expr, real: bool = False):
@@ -127,7 +151,7 @@ def _check_names(node: Expr) -> None:
                    "name for it", name)
         if name in Const.NAMES:
             refuse(f"the symbol name {name!r} is symdiff's constant {name}: rename the symbol", name)
-        if functions.is_known(name):
+        if functions.is_function_only(name):
             refuse(f"the symbol name {name!r} is the name of a function in symdiff: rename the symbol", name)
     arities: dict = {}
     for part in subexpressions(node):
@@ -176,7 +200,8 @@ def _convert(o, convert, nested_order) -> Expr:
         if not NAME_PATTERN.match(name) or functions.is_known(name) or name in Const.NAMES:
             raise ConversionError(f"the function name {name!r} cannot be written in symdiff's syntax")
         return Func(name, *map(convert, o.args))
-    if o.is_Function and type(o) in _FROM_SYMPY_FUNCTION:
+    if o.is_Function and type(o) in _FROM_SYMPY_FUNCTION and functions.lookup(_FROM_SYMPY_FUNCTION[type(o)],
+                                                                                  len(o.args)) is not None:
         return Func(_FROM_SYMPY_FUNCTION[type(o)], *map(convert, o.args))
     if isinstance(o, sympy.Derivative):
         budget.check_order(nested_order(o))  # before any work: Derivative(f(x), (x, 10**6)) is refused at once
@@ -207,3 +232,15 @@ def _differentiate(node: Expr, name: str, order: int) -> Expr:
     if order:
         budget.check_derivative_size(node, name)
     return differentiate(node, name, order, between=between)
+
+
+def _fill_tables() -> None:
+    """The rows that name a SymPy function first, as a formula may call them."""
+    for row in sorted(functions.REGISTRY.values(), key=lambda row: row.sympy_is_formula):
+        _TO_SYMPY_FUNCTION[row.name, row.arity] = sympy_function(row)
+    for row in sorted(functions.REGISTRY.values(), key=lambda row: row.arity):
+        if not row.sympy_is_formula:
+            _FROM_SYMPY_FUNCTION.setdefault(getattr(sympy, row.sympy), row.name)
+
+
+_fill_tables()

@@ -24,6 +24,7 @@ warnings (plots use them as gaps). Rational constants become float literals, pi 
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import math
 
@@ -43,8 +44,11 @@ MATH, NUMPY = 0, 1
 
 # Each function's code with math and with numpy is its row's in the registry (FunctionRow.code); {0} and {1} are
 # the arguments, already parenthesised where needed.
-# A row's code may call its own float implementation as _name (acot: _acot(x), continued to acot(0) = pi/2).
-IMPLEMENTATIONS = {f"_{row.name}": row.real for row in REGISTRY.values() if row.arity == 1}
+# A row's code may call its own float implementation as _name (acot: _acot(x), continued to acot(0) = pi/2), and
+# in NumPy code, where NumPy lacks the function (erf, gamma), the same vectorised as _name_array (_array_functions).
+# Where a name has rows of one and of two arguments (log), _name is the one-argument row's.
+IMPLEMENTATIONS = {f"_{row.name}": row.real for row in REGISTRY.values() if row.arity == 2}
+IMPLEMENTATIONS.update({f"_{row.name}": row.real for row in REGISTRY.values() if row.arity == 1})
 SQRT = ("math.sqrt({0})", "numpy.sqrt({0})")
 POWER = ("math.pow({0}, {1})", "numpy.power({0}, {1})")  # math.pow raises where the power is not real
 CONSTANTS = {"pi": "math.pi", "e": "math.e"}
@@ -259,6 +263,7 @@ def _dispatch(scalar, array, arguments: tuple):
         except TypeError:
             pass
     array.__globals__["numpy"] = _numpy()
+    array.__globals__.update(_array_functions())
     return array(*arguments)
 
 
@@ -268,6 +273,25 @@ def _numpy():
     except ImportError:
         raise UsageError("arrays need NumPy: pip install numpy (or pip install 'symdiff[numpy]')") from None
     return numpy
+
+
+def _nan_where_undefined(real):
+    """A float implementation giving nan where it raises, as NumPy's own functions do."""
+    def value(*arguments):
+        try:
+            return real(*arguments)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return math.nan
+    return value
+
+
+@functools.lru_cache(maxsize=None)
+def _array_functions() -> dict:
+    """_name_array for each name in IMPLEMENTATIONS: its float implementation vectorised (numpy.vectorize), for
+    the NumPy code of functions NumPy does not have. Built once, when arrays are first compiled."""
+    numpy = _numpy()
+    return {f"{name}_array": numpy.vectorize(_nan_where_undefined(real), otypes=[float])
+            for name, real in IMPLEMENTATIONS.items()}
 
 
 def _full(value, *arguments):
@@ -308,6 +332,7 @@ def lambdify(exprs, variables=None, backend: str = "auto"):
                  "_undefined": undefined}
     if backend == "numpy":
         namespace["numpy"] = _numpy()
+        namespace.update(_array_functions())
     exec(compile(source, "<symdiff.lambdify>", "exec"), namespace)  # our own generated code, never user text
     function = namespace["_array" if backend == "numpy" else "_scalar"]
     function.source, function.variables, function.exprs, function.backend = source, tuple(names), expr_list, backend

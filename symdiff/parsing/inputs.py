@@ -10,7 +10,7 @@ from fractions import Fraction
 from ..core import budget
 from ..core.errors import ParseError, UsageError
 from ..core.expr import NAME_PATTERN, Const, Expr, Float, Num, Sym
-from ..functions import is_known
+from ..functions import is_function_only
 from .parser import parse, parse_list
 
 __all__ = ["as_expr", "as_expressions", "variable_name", "variable_names", "default_variable", "as_point",
@@ -45,7 +45,7 @@ def variable_name(variable) -> str:
     if not isinstance(name, str) or not NAME_PATTERN.match(name.strip()):
         raise UsageError(f"{variable!r} is not a variable name")
     name = name.strip()
-    if is_known(name) or name in Const.NAMES:
+    if is_function_only(name) or name in Const.NAMES:
         raise UsageError(f"{name} is a function or constant, not a variable")
     return name
 

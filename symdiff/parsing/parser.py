@@ -164,7 +164,7 @@ class _Build(Transformer):
         text = str(token)
         if text in Const.NAMES:
             return Const(text)
-        if functions.is_known(text):
+        if functions.is_function_only(text):
             raise self.error(f"{text} is a function: write {text}(...)", token)
         self.symbol_at.setdefault(text, token.start_pos)
         return Sym(text)

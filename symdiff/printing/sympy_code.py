@@ -4,6 +4,7 @@ Derivative(...) of a symbol argument, or Subs(Derivative(...)) at a compound arg
 
 from __future__ import annotations
 
+import ast
 import keyword
 from fractions import Fraction
 
@@ -53,8 +54,41 @@ class SymPyPrinter(TextPrinter):
 
     def func(self, node: Func) -> str:
         rule = functions.lookup(node.name, len(node.arguments))
+        if rule is not None and rule.sympy_is_formula:
+            return self.formula(rule, node.arguments)
         name = rule.sympy if rule else f"Function({node.name!r})"
         return self.func_call(name, node.arguments)
+
+    def formula(self, rule, arguments) -> str:
+        """A function SymPy does not have, as its row's formula in the arguments (sigmoid(x) as
+        (Integer(1)/(Integer(1) + exp(-x)))): the formula, in symdiff's syntax, read as Python (^ is **) and
+        rewritten node by node: integers exact, u and v the arguments' code, calls SymPy's names. In parentheses,
+        so that it is one operand wherever a call stands."""
+        slots = {name: ast.parse(self.parens(self.exact(a) if is_number(a) else self(a)), mode="eval").body
+                 for name, a in zip(functions.ARGUMENT_NAMES, arguments)}
+        printer = self
+
+        class Rewrite(ast.NodeTransformer):
+            def visit_Constant(self, node):
+                return ast.Call(ast.Name("Integer", ast.Load()), [node], []) if type(node.value) is int else node
+
+            def visit_Name(self, node):
+                if node.id in slots:
+                    return slots[node.id]
+                return ast.Name(printer.const(Const(node.id)) if node.id in Const.NAMES else node.id, ast.Load())
+
+            def visit_Call(self, node):
+                node.args = [self.visit(a) for a in node.args]
+                if node.func.id == "sqrt":  # u^(1/2), SymPy's sqrt too
+                    return node
+                row = functions.lookup(node.func.id, len(node.args))
+                if row is None or row.sympy_is_formula:  # pragma: no cover - a row's formula calls named rows
+                    raise ValueError(f"{rule.name}'s SymPy formula calls {node.func.id}, which SymPy lacks")
+                node.func = ast.Name(row.sympy, ast.Load())
+                return node
+
+        tree = Rewrite().visit(ast.parse(rule.sympy.replace("^", "**"), mode="eval"))
+        return self.parens(ast.unparse(ast.fix_missing_locations(tree)))
 
     def derivative(self, node: Derivative) -> str:
         # Differentiate f at fresh dummy symbols, then substitute the actual arguments.
@@ -82,7 +116,7 @@ def _numbers_only(node: Expr) -> bool:
 # (Integer = symbols('Integer') breaks every Integer(2) after it, Matrix = ... a gradient's Matrix([...])).
 _RESERVED = frozenset({"Symbol", "symbols", "Integer", "Float", "Rational", "Function", "Derivative", "Subs",
                        "Matrix", "pi", "E", "I", "S", "N", "O", "Q", "sqrt", "expr"}
-                      | {rule.sympy for rule in functions.REGISTRY.values()})
+                      | {rule.sympy for rule in functions.REGISTRY.values() if not rule.sympy_is_formula})
 
 
 def is_plain_name(name: str) -> bool:

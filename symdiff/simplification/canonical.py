@@ -317,7 +317,7 @@ def canonical_function(name: str, arguments: list) -> Expr:
         exact = trig_value(name, u)
         if exact is not None:
             return exact
-        if u in row.poles:
+        if row.is_pole((u,)):
             raise UndefinedError(f"{name}({u}) is undefined (a pole)", reason=Reason.POLE)
         if type(u) is Float:
             try:
@@ -334,6 +334,8 @@ def canonical_function(name: str, arguments: list) -> Expr:
             positive = canonical_mul([NEG_ONE, u])
             value = canonical_function(name, [positive])
             return value if row.parity == "even" else canonical_mul([NEG_ONE, value])
+    if len(arguments) == 2 and row is not None and row.is_pole(tuple(arguments)):
+        raise UndefinedError(f"{name}({', '.join(map(str, arguments))}) is undefined (a pole)", reason=Reason.POLE)
     if name == "log" and len(arguments) == 2:
         u, base = arguments
         if base is E:
