@@ -73,6 +73,8 @@ def test_a_row_of_a_mode_holds_only_in_that_mode(capsys):
     (["x^2", "--simplify-only", "--cse"], "x^2"),
     (["x^3", "--limit", "x=1", "--wrt", "x", "--latex"], None),
     (["3*x^2-4*x", "--at", "x=1", "--float", "--no-simplify"], "2.0"),
+    (["x^2*sin(x)", "--timeout", "5", "--steps", "--check"], None),
+    (["x*y", "--grad", "--timeout=0.5"], "[y, x]"),
 ])
 def test_allowed_combinations_still_work(capsys, arguments, expected):
     status, out, err = call(capsys, *arguments)

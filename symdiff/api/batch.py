@@ -6,141 +6,217 @@ optional "wrt" (a name, "x,y", or a list of names) and "order"); a file may mix 
 "latex": ...}` or `{"line": 1, "expr": ..., "error": {"type": "ParseError", "message": ..., "position": 4}}`);
 by default JSON when the first non-blank input line is JSON, plain otherwise.
 
-A bad line never stops the rest: its error is its output line. Each result is written (and flushed) as soon
-as it is computed, so a batch that is interrupted keeps everything done so far; `start` skips lines already
-done when a batch is resumed. Lines longer than budget.max_input_length are not read into memory whole.
+No line is lost: every input line has exactly one output line, written whole and flushed as soon as it and
+the lines before it are done, in input order. A bad line is its own error and never stops the rest, nor does a
+line that runs past its time budget (its own: budget.max_seconds), nor Ctrl-C in the middle of writing. So a
+batch that is stopped keeps everything done so far, and `start` (or `resume` with an output file) carries on
+from the next line. Reading is in batch_reading, the output file in batch_output, the worker processes of
+`jobs` > 1 in batch_workers, Ctrl-C in batch_interrupt.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..core import budget as _budget
 from ..core.errors import BudgetError, ParseError, SymdiffError, UsageError
 from ..parsing.inputs import variable_name
+from .batch_interrupt import CtrlC
+from .batch_output import open_output
+from .batch_reading import TooLong, Undecodable, looks_like_json, open_input, without_line_ending
+from .batch_workers import available_cores, records_in_order
 from .expressions import diff, latex, parse, text
 
-__all__ = ["run_batch", "BatchSummary"]
+__all__ = ["run_batch", "BatchSummary", "process_line", "format_record"]
 
 FORMATS = ("text", "json")
 
 
 @dataclass
 class BatchSummary:
-    """What a batch did: lines read, how many gave a result and how many an error (and which: 1-based)."""
+    """What a batch did: lines written, how many gave a result and how many an error (and which: 1-based);
+    `skipped`: the lines before them, already done by an earlier run (start, resume)."""
     lines: int = 0
     succeeded: int = 0
     failed: int = 0
     failed_lines: list = field(default_factory=list)
+    skipped: int = 0
 
     @property
     def ok(self) -> bool:
         return self.failed == 0
 
+    @property
+    def last_line(self) -> int:
+        """The number of the last input line whose output line is written (0: none)."""
+        return self.skipped + self.lines
+
 
 def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", output_format: str | None = None,
               progress: bool | None = None, budget: _budget.Budget | None = None, start: int = 0,
-              progress_stream=None) -> BatchSummary:
-    """Differentiate every line of `source` and write one line per input line to `output` (default stdout).
+              progress_stream=None, jobs: int | None = 1, resume: bool = False) -> BatchSummary:
+    """Differentiate every line of `source` and write one line per input line to `output`, in input order.
 
-    source: a path (str or os.PathLike: read as UTF-8, undecodable bytes becoming U+FFFD and so an error
-        for their line), a text stream, or an iterable of strings (one per line).
+    source: a path (str or os.PathLike; a regular file, a pipe, a FIFO, /dev/stdin), a binary stream (such as
+        sys.stdin.buffer), a text stream, or an iterable of strings (one per line). Only "\\n" ends a line
+        ("\\r\\n" too). Paths and binary streams are decoded per line: a line that is not UTF-8 is an error
+        for that line only. Streams are read once, as their lines come.
+    output: a text stream (default stdout) or the path of a file to write.
     wrt: the variable(s) for lines that do not name their own ("x", "x,y" or a list); None: each line's
         only free symbol (an error for a line with several).
     order, simplify: as for symdiff.diff (simplify: "full", "basic" or "none"/False).
     output_format: "text", "json", or None to follow the input (JSON if its first non-blank line is).
     progress: a progress line on `progress_stream` (default stderr): None shows it only when that stream
-        is a terminal.
-    budget: resource limits for every line (symdiff.core.budget).
+        is a terminal. It counts the lines done, out of a total only when the input is a regular file.
+    budget: resource limits for every line; its max_seconds is each line's own time budget (a line over it
+        is a TimeLimitError line, and the rest goes on). Default: the budget in force.
     start: the number of input lines to skip (already done by an interrupted run); output starts there.
-    Returns a BatchSummary. Raises only for an unreadable source or a failing output stream (and
-    KeyboardInterrupt): everything a line can do wrong is written as that line's error."""
+    jobs: how many lines are worked on at once: 1 (default) in this process; more in as many worker
+        processes, where a line stuck past its time budget is stopped by killing its worker (in this
+        process only the cooperative checks of the time budget can stop a line); None: one per core.
+    resume: with `output` a path: keep the complete lines the file holds (dropping a partial last line),
+        skip as many input lines, and append the rest.
+    Returns a BatchSummary. Raises only for an unreadable source or a failing output stream, and
+    KeyboardInterrupt (Ctrl-C), after writing every line done before it, with the BatchSummary so far as
+    its `batch_summary`: everything a line can do wrong is written as that line's error."""
     if output_format not in (None, *FORMATS):
         raise UsageError(f"unknown batch output format {output_format!r}: use text or json")
-    output = output if output is not None else sys.stdout
+    jobs = available_cores() if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise UsageError(f"jobs must be a whole number >= 1 (or None: one per core), not {jobs!r}")
+    if resume and not isinstance(output, (str, os.PathLike)):
+        raise UsageError("resume needs the output file's path")
+    line_budget = budget if budget is not None else _budget.current()
+    if not isinstance(line_budget, _budget.Budget):
+        raise TypeError(f"budget must be a Budget, not {type(line_budget).__name__}")
+    default_wrt = _variables(wrt) if wrt is not None else []
     progress_stream = progress_stream if progress_stream is not None else sys.stderr
     show_progress = _is_terminal(progress_stream) if progress is None else bool(progress)
-    default_wrt = _variables(wrt) if wrt is not None else []
-    summary = BatchSummary()
-    with _budget.use(budget) as in_force:
-        lines, total = _open(source, in_force.max_input_length)
-        bar = _Progress(progress_stream, total) if show_progress else None
-        pending: list = []  # lines read before the output format is known
+
+    lines = open_input(source, line_budget.max_input_length)
+    owns_output = isinstance(output, (str, os.PathLike))
+    stream, done = (output if output is not None else sys.stdout), 0
+    if owns_output:
         try:
-            for number, line in enumerate(lines, 1):
-                if number <= start:
-                    continue
-                if output_format is None:
-                    pending.append((number, line))
-                    if isinstance(line, str) and not line.strip():
-                        continue
-                    output_format = "json" if isinstance(line, str) and line.lstrip().startswith("{") else "text"
-                    todo, pending = pending, []
-                else:
-                    todo = [(number, line)]
-                for n, text in todo:
-                    record = process_line(n, text, default_wrt, order, simplify)
-                    summary.lines += 1
-                    if "error" in record:
-                        summary.failed += 1
-                        summary.failed_lines.append(n)
-                    else:
-                        summary.succeeded += 1
-                    output.write(format_record(record, output_format) + "\n")
-                    output.flush()
-                    if bar:
-                        bar.update(n)
-            for n, text in pending:  # only blank lines: their errors, as plain text
-                record = process_line(n, text, default_wrt, order, simplify)
-                summary.lines += 1
-                summary.failed += 1
-                summary.failed_lines.append(n)
-                output.write(format_record(record, output_format or "text") + "\n")
-            output.flush()
+            stream, done = open_output(output, resume)
+        except BaseException:
+            lines.close()
+            raise
+    summary = BatchSummary(skipped=max(start, done))
+    bar = _Progress(progress_stream, lines.total()) if show_progress else None
+    choice = _FormatChoice(output_format)
+    numbered = _lines_to_do(lines, summary.skipped, choice)
+    work = partial(process_line, default_wrt=default_wrt, order=order, simplify=simplify, budget=line_budget)
+    if jobs == 1:
+        records = (work(number, line) for number, line in numbered)
+    else:  # the workers' reading thread closes the input once it has started
+        lost = partial(_lost_line_record, default_wrt=default_wrt, order=order)
+        records = records_in_order(numbered, lines.close, work, lost, jobs, line_budget.max_seconds)
+    with CtrlC() as ctrl_c:
+        try:
+            _write_in_order(records, choice, stream, summary, ctrl_c, bar)
+        except KeyboardInterrupt as interrupt:
+            ctrl_c.stopping()
+            interrupt.batch_summary = summary
+            raise
         finally:
+            ctrl_c.stopping()
+            never_started = inspect.getgeneratorstate(records) == inspect.GEN_CREATED
+            records.close()
+            if jobs == 1 or never_started:
+                lines.close()
             if bar:
                 bar.close()
-            close = getattr(lines, "close", None)
-            if close is not None:
-                close()
+            if owns_output:
+                stream.close()
     return summary
+
+
+def _lines_to_do(lines, start: int, choice) -> Iterator[tuple[int, object]]:
+    """(number, line) for each line after the first `start`; every line, done or not, is shown to `choice`."""
+    for number, line in enumerate(lines, 1):
+        choice.see(line)
+        if number > start:
+            yield number, line
+
+
+class _FormatChoice:
+    """The output format: the one asked for, or else settled by the first non-blank input line (JSON if it
+    is a JSON object); None until that line is read."""
+
+    def __init__(self, output_format: str | None):
+        self.format = output_format
+
+    def see(self, line) -> None:
+        if self.format is None and not (isinstance(line, str) and not line.strip()):
+            self.format = "json" if looks_like_json(line) else "text"
+
+
+def _write_in_order(records, choice: _FormatChoice, stream, summary: BatchSummary, ctrl_c: CtrlC, bar) -> None:
+    """Each record (they come in input order) as an output line, once the output format is settled."""
+    held: list = []  # records waiting for the output format (blank lines before the first other line)
+    for record in records:
+        ctrl_c.check()  # Ctrl-C during this line, and swallowed there: the line is not done
+        held.append(record)
+        if choice.format is not None:
+            for waiting in held:
+                _write(waiting, choice.format, stream, summary, ctrl_c, bar)
+            held = []
+    for waiting in held:  # only blank lines: their errors, as plain text
+        _write(waiting, choice.format or "text", stream, summary, ctrl_c, bar)
+    stream.flush()
+
+
+def _write(record: dict, output_format: str, stream, summary: BatchSummary, ctrl_c: CtrlC, bar) -> None:
+    """One output line, whole (Ctrl-C waits for it) and flushed, counted in the summary."""
+    with ctrl_c.writing():
+        stream.write(format_record(record, output_format) + "\n")
+        stream.flush()
+        summary.lines += 1
+        if "error" in record:
+            summary.failed += 1
+            summary.failed_lines.append(record["line"])
+        else:
+            summary.succeeded += 1
+    if bar:
+        bar.update(record["line"])
 
 
 # ---- one line -------------------------------------------------------------------------------------------
 
-class _TooLong:
-    """A line longer than the input limit, not read into memory (`length` is at least its length)."""
-
-    def __init__(self, length: int):
-        self.length = length
-
-
-def process_line(number: int, line, default_wrt: list, order: int, simplify) -> dict:
-    """The output record for one input line: never raises (except KeyboardInterrupt and the like)."""
+def process_line(number: int, line, default_wrt: list, order: int, simplify, budget: _budget.Budget | None = None
+                 ) -> dict:
+    """The output record for one input line (without its line ending, or with one "\\n" or "\\r\\n"), under
+    `budget` if given (its max_seconds: this line's time budget), else the budget in force. Never raises
+    (except KeyboardInterrupt and the like)."""
     record: dict = {"line": number}
     try:
-        if isinstance(line, _TooLong):
-            limit = _budget.current().max_input_length
-            raise BudgetError(f"input too long: over {limit} characters, the limit is {limit}")
-        line = line.rstrip("\r\n")
-        expression, variables, line_order = line, default_wrt, order
-        if line.lstrip().startswith("{"):
-            expression, variables, line_order = _json_request(line, default_wrt, order)
-        record["expr"] = expression
-        expr = parse(expression)
-        result = diff(expr, *variables, order=line_order, simplify="none" if simplify is False else simplify)
-        if variables:
-            record["wrt"] = variables
-        missing = [v for v in variables if v not in expr.free_symbols]
-        record["result"] = text(result)
-        record["latex"] = latex(result)
-        if missing:
-            record["warning"] = (f"{', '.join(missing)} {'does' if len(missing) == 1 else 'do'} not occur in the "
-                                 "expression, so the derivative is 0")
+        with _budget.use(budget) as in_force:
+            if isinstance(line, TooLong):
+                limit = in_force.max_input_length
+                raise BudgetError(f"input too long: over {limit} characters, the limit is {limit}")
+            if isinstance(line, Undecodable):
+                raise ParseError(f"the line is not UTF-8: byte 0x{line.byte:02x} cannot be read", None,
+                                 line.position)
+            expression, variables, line_order = _request(without_line_ending(line), default_wrt, order)
+            record["expr"] = expression
+            expr = parse(expression)
+            result = diff(expr, *variables, order=line_order, simplify="none" if simplify is False else simplify)
+            if variables:
+                record["wrt"] = variables
+            missing = [v for v in variables if v not in expr.free_symbols]
+            record["result"] = text(result)
+            record["latex"] = latex(result)
+            if missing:
+                record["warning"] = (f"{', '.join(missing)} {'does' if len(missing) == 1 else 'do'} not occur in "
+                                     "the expression, so the derivative is 0")
     except SymdiffError as error:
         record["error"] = {"type": type(error).__name__, "message": error.message}
         if error.position is not None:
@@ -152,7 +228,21 @@ def process_line(number: int, line, default_wrt: list, order: int, simplify) -> 
     return record
 
 
-def _json_request(line: str, default_wrt: list, order: int):
+def _lost_line_record(number: int, line, error_type: str, message: str, default_wrt: list, order: int) -> dict:
+    """The record of a line whose worker process was stopped (past its time budget) or died."""
+    record: dict = {"line": number}
+    try:
+        record["expr"] = _request(without_line_ending(line), default_wrt, order)[0]
+    except (SymdiffError, TypeError, AttributeError):  # no expression to name (not JSON, TooLong, ...)
+        pass
+    record["error"] = {"type": error_type, "message": message}
+    return record
+
+
+def _request(line: str, default_wrt: list, order: int):
+    """(expression, variables, order) that a line asks for: itself, or what its JSON object says."""
+    if not line.lstrip().startswith("{"):
+        return line, default_wrt, order
     try:
         request = json.loads(line)
     except (ValueError, RecursionError) as error:
@@ -180,63 +270,15 @@ def _variables(wrt) -> list:
 
 
 def format_record(record: dict, output_format: str) -> str:
+    """One output line, without its "\\n": JSON, or the result or `error: ...` (a message never breaks the line:
+    any line break in it, "\\r" included, is a space)."""
     if output_format == "json":
         return json.dumps(record)
     if "error" in record:
         error = record["error"]
         where = f" (column {error['position'] + 1})" if "position" in error else ""
-        return f"error: {error['message']}{where}".replace("\n", " ")
+        return " ".join(f"error: {error['message']}{where}".splitlines())
     return record["result"]
-
-
-# ---- reading ----------------------------------------------------------------------------------------------
-
-def _open(source, max_length: int):
-    """(an iterator of lines, the number of lines if known cheaply)."""
-    if isinstance(source, (str, bytes, os.PathLike)):
-        path = os.fspath(source)
-        total = _count_lines(path)
-        stream = open(path, encoding="utf-8", errors="replace", newline="")
-        return _bounded_lines(stream, max_length, close=True), total
-    if hasattr(source, "readline"):
-        return _bounded_lines(source, max_length, close=False), None
-    lines = list(source) if not hasattr(source, "__len__") else source
-    return ((line if len(line) <= max_length + 2 else _TooLong(len(line)) for line in lines), len(lines))
-
-
-def _bounded_lines(stream, max_length: int, close: bool):
-    """The lines of a text stream, each read at most max_length (+ line end) characters at a time: a longer
-    line is skipped to its end and given as _TooLong."""
-    try:
-        while True:
-            line = stream.readline(max_length + 2)
-            if not line:
-                return
-            if len(line) > max_length and not line.endswith("\n") or len(line.rstrip("\r\n")) > max_length:
-                length = len(line)
-                while not line.endswith("\n"):
-                    line = stream.readline(1 << 16)
-                    if not line:
-                        break
-                    length += len(line)
-                yield _TooLong(length)
-            else:
-                yield line
-    finally:
-        if close:
-            stream.close()
-
-
-def _count_lines(path: str) -> int | None:
-    try:
-        count, last = 0, b"\n"
-        with open(path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                count += block.count(b"\n")
-                last = block[-1:]
-        return count + (last != b"\n")
-    except OSError:
-        return None
 
 
 # ---- progress ---------------------------------------------------------------------------------------------
@@ -249,7 +291,8 @@ def _is_terminal(stream) -> bool:
 
 
 class _Progress:
-    """One line on a terminal, redrawn at most ten times a second: `symdiff: 120/4000 lines (3%)`."""
+    """One line on a terminal, redrawn at most ten times a second: `symdiff: 120/4000 lines (3%)`, or where the
+    number of lines is not known (a stream), `symdiff: 120 lines done`."""
 
     def __init__(self, stream, total: int | None):
         self.stream, self.total = stream, total
@@ -264,7 +307,7 @@ class _Progress:
         if self.total:
             text = f"symdiff: {done}/{self.total} lines ({100 * done // self.total}%)"
         else:
-            text = f"symdiff: {done} lines"
+            text = f"symdiff: {done} {'line' if done == 1 else 'lines'} done"
         self.width = max(self.width, len(text))
         self.stream.write("\r" + text.ljust(self.width))
         self.stream.flush()

@@ -1,7 +1,8 @@
 """The command line: symdiff EXPR [--wrt VAR]... [--order N] [--latex | --format F] [--no-simplify] [--check]
 
 Exit status: 0 on success, 2 for bad input or usage (one line saying what is wrong, then the input with a
-caret under the position), 3 when --check finds that symdiff and SymPy disagree.
+caret under the position) or a call over its --timeout, 3 when --check finds that symdiff and SymPy disagree,
+130 when Ctrl-C stops a batch.
 
 This module only dispatches: the options and which of them combine are in options.py, what each mode does in
 modes.py, how results are printed in output.py.
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 
+from ..core import budget
 from ..core.errors import SymdiffError
 from . import modes
 from .exit_status import EXIT_DISAGREE, EXIT_OK, EXIT_USAGE
@@ -34,7 +37,10 @@ MODES = {
 def main(argv: list[str] | None = None) -> int:
     try:
         arguments = parse_arguments(list(sys.argv[1:] if argv is None else argv))
-        return MODES[arguments.mode](arguments)
+        # --timeout: the time budget of the mode's work; a batch gives it to each of its lines instead
+        clock = nullcontext() if arguments.mode == "batch" else budget.use(max_seconds=arguments.timeout)
+        with clock:
+            return MODES[arguments.mode](arguments)
     except SymdiffError as error:
         return report_error(error)
 

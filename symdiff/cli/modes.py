@@ -9,14 +9,17 @@ parts of the API it uses.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 from .. import api
+from ..core import budget
 from ..core.build import number
 from ..core.errors import UsageError
 from ..parsing.inputs import default_variable, parse_point, variable_name
-from .exit_status import EXIT_DISAGREE, EXIT_OK, EXIT_USAGE
+from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .output import MANY_LABELS, derivative_label, entries, render, render_limit_table, render_steps, same_shape
+
 
 
 # ---- the modes -----------------------------------------------------------------------------------------
@@ -86,18 +89,47 @@ def limit(arguments) -> int:
 
 
 def batch(arguments) -> int:
-    """--batch FILE: symdiff.api.run_batch over the file's lines, results on stdout (exit 2 if a line failed)."""
+    """--batch FILE: symdiff.api.run_batch over the file's lines, results on stdout or in --output FILE (exit 2 if a
+    line failed). --timeout is each line's own time budget; Ctrl-C stops after the lines done so far, with a
+    one-line summary (exit 130)."""
     if arguments.format not in (None, "text", "json"):  # None: neither --latex nor --format
         raise UsageError("--batch writes text or JSON lines (--format text or json)")
-    source = sys.stdin if arguments.batch == "-" else arguments.batch
+    # Standard input as bytes, decoded line by line: one line that is not UTF-8 is that line's error, not the
+    # end of the batch. A reader of its own, not sys.stdin.buffer: with --jobs a thread reads it, and may still
+    # be waiting on it when Ctrl-C ends the batch; Python's shutdown must not wait for sys.stdin's lock then.
+    source = _standard_input() if arguments.batch == "-" else arguments.batch
+    if arguments.output is None and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # a character the terminal cannot show never stops it
+    line_budget = dataclasses.replace(budget.current(), max_seconds=arguments.timeout)
     order = 0 if arguments.simplify_only else arguments.order
     try:
-        summary = api.run_batch(source, sys.stdout, wrt=",".join(arguments.wrt) or None, order=order,
+        summary = api.run_batch(source, arguments.output, wrt=",".join(arguments.wrt) or None, order=order,
                                 simplify=arguments.simplify,
-                                output_format="json" if arguments.format == "json" else None)
+                                output_format="json" if arguments.format == "json" else None,
+                                budget=line_budget, jobs=arguments.jobs, resume=arguments.resume)
+    except BrokenPipeError:
+        raise  # the reader of the output went away: command.run ends quietly
     except OSError as error:
-        raise UsageError(f"cannot read {arguments.batch}: {error.strerror or error}") from None
+        action = "write" if arguments.output and error.filename == arguments.output else "read"
+        name = error.filename or arguments.batch
+        raise UsageError(f"cannot {action} {name}: {error.strerror or error}") from None
+    except KeyboardInterrupt as interrupt:
+        done = getattr(interrupt, "batch_summary", None)
+        if done is not None:
+            print(f"symdiff: interrupted after line {done.last_line} ({done.lines} written by this run, "
+                  f"{done.failed} failed)" + (f"; --resume carries on from line {done.last_line + 1}"
+                                              if arguments.output else ""), file=sys.stderr)
+        else:
+            print("symdiff: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK if summary.ok else EXIT_USAGE
+
+
+def _standard_input():
+    try:
+        return open(sys.stdin.fileno(), "rb", closefd=False)
+    except (AttributeError, OSError, ValueError):  # replaced by something without a descriptor (a test, an IDE)
+        return sys.stdin
 
 
 # ---- what adds to a derivative: --plot and --check ------------------------------------------------------

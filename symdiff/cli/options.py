@@ -39,6 +39,38 @@ CONFLICTS = (
 )
 
 
+# Options that only mean something with another: (option, the option it needs), refused as "OPTION needs OTHER".
+REQUIRES = (
+    ("--jobs", "--batch"),
+    ("--output", "--batch"),
+    ("--resume", "--output"),
+)
+
+DEFAULT_TIMEOUT = 10.0  # seconds: the time budget of a call (of each line, for --batch)
+
+
+def _seconds(text: str) -> float:
+    """--timeout's value: a number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}")
+    return value
+
+
+def _whole_number(text: str) -> int:
+    """--jobs's value: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, not {text!r}")
+    return value
+
+
 class _ArgumentParser(argparse.ArgumentParser):
     """argparse's parser with symdiff's one-line usage errors, and a record of the options it defines."""
 
@@ -109,6 +141,15 @@ def build_argument_parser() -> argparse.ArgumentParser:
         help="differentiate every line of FILE (an expression, or JSON {\"expr\": ..., \"wrt\": ...}; "
              "- for standard input): one result line per input line, in order; a bad line is "
              "reported on its own line and never stops the rest (exit 2 if any failed)")
+    add(parser, "--output", metavar="FILE",
+        help="with --batch: write the results to FILE instead of standard output")
+    add(parser, "--resume", action="store_true",
+        help="with --batch and --output: carry on after a run that was stopped or killed: keep the complete "
+             "lines FILE holds, drop a partial last line, and append from the next input line")
+    add(parser, "--jobs", type=_whole_number, metavar="N",
+        help="with --batch: work on N lines at once, each in a worker process (default: one per CPU core "
+             "available); a line stuck past --timeout is stopped by ending its worker. 1: in this process, "
+             "where only symdiff's own time checks can stop a line")
     add(parser, "--wrt", action="append", default=[], metavar="VAR",
         help="differentiate in VAR; repeat (or write x,y) for a mixed partial, taken in order. "
              "May be left out when the expression has one free symbol.")
@@ -155,6 +196,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
     add(parser, "--check", action="store_true",
         help="also differentiate with SymPy and say whether the results agree (exit 3 if not); with "
              "--grad, --jacobian or --hessian, every entry")
+    add(parser, "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        help=f"the time budget of the command, in seconds (default {DEFAULT_TIMEOUT:g}); with --batch, of "
+             "each line, which is then reported as a TimeLimitError while the rest goes on")
     add(parser, "--version", action="version", version=f"symdiff {__version__}")
     return parser
 
@@ -174,6 +218,13 @@ def refuse_conflicts(parser: _ArgumentParser, arguments: argparse.Namespace, mod
                     raise UsageError(f"{option} cannot be combined with {other}")
 
 
+def refuse_missing(parser: _ArgumentParser, arguments: argparse.Namespace) -> None:
+    """A UsageError for the first option given without the option it needs (see REQUIRES)."""
+    for option, needed in REQUIRES:
+        if parser.given(arguments, option) and not parser.given(arguments, needed):
+            raise UsageError(f"{option} needs {needed}")
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     """The parsed command line, with its mode (arguments.mode), once it asks for one thing. argparse's own errors
     exit with status 2; an expression given with --batch, or options that CONFLICTS refuses, are a UsageError."""
@@ -185,4 +236,5 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         raise UsageError("--batch reads the expressions from FILE: give no expression as well")
     arguments.mode = mode_of(parser, arguments)
     refuse_conflicts(parser, arguments, arguments.mode)
+    refuse_missing(parser, arguments)
     return arguments
