@@ -22,9 +22,9 @@ from symdiff import functions
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "symdiff"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
-# What an import inside a function may load: the heavy or optional libraries (Dask is the cluster extra), and
-# symdiff's own modules that load SymPy at their top (symdiff.interop).
-HEAVY = {"sympy", "numpy", "matplotlib", "flint", "mpmath", "dask", "distributed"}
+# What an import inside a function may load: the heavy or optional libraries (Dask and its fsspec: the cluster
+# extra), and symdiff's own modules that load SymPy at their top (symdiff.interop).
+HEAVY = {"sympy", "numpy", "matplotlib", "flint", "mpmath", "dask", "distributed", "fsspec"}
 
 
 def _module_name(path: Path) -> str:

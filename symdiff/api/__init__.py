@@ -21,13 +21,17 @@ LAZY = {
     **dict.fromkeys(("evaluate", "lambdify", "limit_table", "plot_tangent", "plot_with_derivative"), "numbers"),
     **dict.fromkeys(("to_sympy", "from_sympy", "check"), "interop"),
     **dict.fromkeys(("run_batch", "BatchSummary"), "batch"),
+    **dict.fromkeys(("run_batch_on_dask", "run_batch_files_on_dask"), "cluster"),
     **dict.fromkeys(("Vector", "Matrix"), "matrix"),
+    "parse_latex": "latex_input",
 }
 
 if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools that read the source
     from .batch import BatchSummary, run_batch
     from .calculus import cse, gradient, hessian, jacobian, steps
+    from .cluster import run_batch_files_on_dask, run_batch_on_dask
     from .interop import check, from_sympy, to_sympy
+    from .latex_input import parse_latex
     from .matrix import Matrix, Vector
     from .numbers import evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
 
