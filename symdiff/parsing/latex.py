@@ -47,6 +47,7 @@ from ..core.errors import BudgetError, ParseError, SymdiffError
 from ..core.expr import Const, Expr
 from .latex_builder import LatexBuilder, done
 from .latex_tokens import LatexTokens
+from .parser import check_nesting
 
 __all__ = ["parse_latex", "latex_grammar_path"]
 
@@ -93,7 +94,7 @@ def parse_latex(text: str, budget: _budget.Budget | None = None) -> Expr:
             raise ParseError("empty expression", text, 0)
         _check_ascii(body)
         _check_code_exponents(body)
-        opened = _check_nesting(body, current.max_depth)
+        opened = check_nesting(body, current.max_depth, openers="([{", closers=")]}")
         tree = _read(body, opened)
     except SymdiffError as error:
         # the postlexer knows no text; elsewhere it is the body, whose positions are those of the text
@@ -162,21 +163,6 @@ def _check_code_exponents(text: str) -> None:
         read = f"{mantissa} e {exponent[0]} {exponent[1:]}" if exponent[0] in "+-" else f"{mantissa} e {exponent}"
         raise ParseError(f"{match.group()} is {read} in LaTeX, e being Euler's number: write "
                          f"{mantissa} \\cdot 10^{{{int(exponent)}}} for the decimal", text, match.start())
-
-
-def _check_nesting(text: str, max_depth: int) -> list:
-    """BudgetError where brackets or braces nest deeper than max_depth; otherwise the positions of those left
-    open at the end (for the message if the text ends too early)."""
-    opened: list[int] = []
-    for match in re.finditer(r"[(\[{)\]}]", text):
-        if match.group() in "([{":
-            opened.append(match.start())
-            if len(opened) > max_depth:
-                raise BudgetError(f"too deeply nested: more than {max_depth} levels of brackets", text,
-                                  match.start())
-        elif opened:
-            opened.pop()
-    return opened
 
 
 # Names that adjacent single letters must not spell: `sin x` is LaTeX for the product s i n x.

@@ -267,7 +267,7 @@ def parse(text: str, start: str = "start", budget: _budget.Budget | None = None)
         raise ParseError("empty expression", text, 0)
     ascii_text, origin = _ascii(text)
     try:
-        opened = _check_brackets(ascii_text, current.max_depth)
+        opened = check_nesting(ascii_text, current.max_depth)
         result = _parse_ascii(ascii_text, start, opened)
     except SymdiffError as error:
         if error.text == ascii_text and error.position is not None:  # positions in the text as given
@@ -377,12 +377,12 @@ def _describe_char(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
-def _check_brackets(text: str, max_depth: int) -> list:
+def check_nesting(text: str, max_depth: int, openers: str = "([", closers: str = ")]") -> list:
     """BudgetError where brackets nest deeper than max_depth; otherwise the positions of the brackets left
-    open at the end (for the message if the text ends too early)."""
+    open at the end (for the message if the text ends too early). Linear, before any parser runs."""
     opened: list[int] = []
-    for match in re.finditer(r"[()\[\]]", text):
-        if match.group() in "([":
+    for match in re.finditer("[" + re.escape(openers + closers) + "]", text):
+        if match.group() in openers:
             opened.append(match.start())
             if len(opened) > max_depth:
                 raise BudgetError(f"too deeply nested: more than {max_depth} levels of brackets", text,
