@@ -58,7 +58,7 @@ def derivation(arguments) -> int:
 def matrix(arguments) -> int:
     """--grad, --jacobian or --hessian (arguments.many), or its value --at a point, then --check of every entry."""
     variables, point = _variables(arguments), _point(arguments.at)
-    exprs = api.parse_list(arguments.expression)
+    exprs = [_read(arguments)] if arguments.notation == "latex" else api.parse_list(arguments.expression)
     if arguments.many != "jacobian" and len(exprs) > 1:
         flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
         raise UsageError(f"{flag} takes one expression; for several, use --jacobian")
@@ -78,7 +78,7 @@ def matrix(arguments) -> int:
 def limit(arguments) -> int:
     """--limit x=1: the table of difference quotients beside the exact derivative at the point."""
     variables = _variables(arguments)
-    expr = api.parse(arguments.expression)
+    expr = _read(arguments)
     point = _point(arguments.limit)
     variable = _single_variable(variables, expr, point, "--limit")
     others = {name: value for name, value in point.items() if name != variable}
@@ -184,13 +184,20 @@ def _variables(arguments) -> list:
     return [variable_name(part) for v in arguments.wrt for part in v.split(",")]
 
 
+def _read(arguments):
+    """EXPR, read as --from says: symdiff's text, or LaTeX (one expression: a Jacobian's list is text)."""
+    if arguments.notation == "latex":
+        return api.parse_latex(arguments.expression)
+    return api.parse(arguments.expression)
+
+
 def _point(text: str | None):
     return None if text is None else parse_point(text)
 
 
 def _expression_and_order(arguments, variables: list):
     """The expression to differentiate and how many times (0 for --simplify-only)."""
-    expr = api.parse(arguments.expression)
+    expr = _read(arguments)
     order = 0 if arguments.simplify_only else arguments.order
     if not variables and order > 0 and len(expr.free_symbols) > 1:
         names = ", ".join(sorted(expr.free_symbols))

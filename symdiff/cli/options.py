@@ -30,8 +30,8 @@ MODE_OPTIONS = (
 # several such pairs, the first in this order. (Spellings of one setting, such as --latex and --format, are
 # argparse's mutually exclusive groups instead, which its usage line shows as [--latex | --format ...].)
 CONFLICTS = (
-    ("batch", ("--grad", "--jacobian", "--hessian", "--steps", "--check", "--at", "--limit", "--plot", "--cse"),
-     ("--batch",)),
+    ("batch", ("--grad", "--jacobian", "--hessian", "--steps", "--check", "--at", "--limit", "--plot", "--cse",
+               "--from"), ("--batch",)),
     (None, ("--steps",), ("--at", "--plot")),
     (None, ("--check",), ("--at",)),
     ("matrix", ("--order", "--steps", "--simplify-only"), ("--grad", "--jacobian", "--hessian")),
@@ -155,6 +155,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
              "May be left out when the expression has one free symbol.")
     add(parser, "--order", type=int, default=1, metavar="N",
         help="differentiate N times in each variable (default 1; 0 prints the expression)")
+    add(parser, "--from", choices=("text", "latex"), default="text", dest="notation",
+        help="how EXPR is written: text (default) or latex, as copied from a paper or notebook "
+             "(\\frac{\\sin x}{x^{2}}); the result is printed as --format says")
     output = parser.add_mutually_exclusive_group()
     add(output, "--latex", action="store_const", const="latex", dest="format",
         help="print LaTeX (same as --format latex)")
