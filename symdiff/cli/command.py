@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from ..core import budget
 from ..core.errors import SymdiffError
 from . import modes
-from .exit_status import EXIT_DISAGREE, EXIT_OK, EXIT_USAGE
+from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .options import build_argument_parser, parse_arguments
 
 # build_argument_parser is imported from here by docs/hooks.py and the tests.
@@ -56,12 +56,16 @@ def report_error(error, stream=None) -> int:
 
 
 def run() -> int:
-    """The console script: main(), quiet when the reader of the output goes away (symdiff ... | head)."""
+    """The console script: main(), quiet when the reader of the output goes away (symdiff ... | head), and one
+    line, not a traceback, on Ctrl-C (--batch reports its own progress first)."""
     try:
         return main()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("symdiff: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover
