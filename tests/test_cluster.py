@@ -160,7 +160,11 @@ def test_partitioned_files_in_partitioned_files_out(tmp_path, client):
         expected = io.StringIO(newline="")
         expected_summary = sd.run_batch(part, expected, wrt="x")
         target = tmp_path / "out" / name
-        found = gzip.open(target, "rt", encoding="utf-8").read() if name.endswith(".gz") else target.read_text()
+        if name.endswith(".gz"):
+            with gzip.open(target, "rt", encoding="utf-8") as packed:
+                found = packed.read()
+        else:
+            found = target.read_text()
         assert found == expected.getvalue(), name
         assert summary.files[f"file://{target}"] == expected_summary, name
     assert summary.lines == sum(len(part) for part in parts.values())

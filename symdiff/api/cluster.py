@@ -21,7 +21,9 @@ batch.format_record, so the output is run_batch's, byte for byte.
 
 Unlike run_batch's worker processes (jobs > 1), a Dask worker cannot be killed for one line: a line is stopped
 at its time budget only by symdiff's cooperative checks, which do not reach inside a call into C (FLINT). The
-workers need symdiff installed, the same version as the caller.
+workers need symdiff installed, the same version as the caller; with Dask's statistical profiler turned off
+(distributed.worker.profile.enabled: False), since the samples it keeps take most of a worker's memory over a
+long batch.
 """
 
 from __future__ import annotations
