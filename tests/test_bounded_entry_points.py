@@ -484,3 +484,19 @@ def test_cse_names_avoid_the_names_of_functions_in_the_expressions():
     found = symdiff.cse([parse("sin(x) + sin(x)^2 + t1(x)")])
     assert [symbol.name for symbol, _ in found.replacements] == ["t2"]
     assert parse(str(found.exprs[0])) is found.exprs[0]
+
+
+# ---- the many-variable functions and SymPy conversion check expression objects too ----------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda e, b: symdiff.gradient(e, budget=b),
+    lambda e, b: symdiff.jacobian([e, e], budget=b),
+    lambda e, b: symdiff.hessian(e, budget=b),
+    lambda e, b: symdiff.steps(e, "x", budget=b),
+    lambda e, b: symdiff.to_sympy(e, budget=b),
+])
+def test_expression_objects_over_max_size_are_refused_by_every_function(call):
+    huge = symdiff.parse(" + ".join(f"x^{k}*y" for k in range(1, 60)))  # about 300 nodes as a tree
+    with pytest.raises(symdiff.BudgetError, match="too large"):
+        call(huge, symdiff.Budget(max_size=100))
+    call(symdiff.parse("x^2*y"), symdiff.Budget(max_size=100))  # a small one is fine

@@ -21,7 +21,7 @@ def steps(expr, variable=None, simplify: bool | str = True) -> Derivation:
 def gradient(f, variables=None, simplify: bool | str = True) -> Vector:
     """The gradient of a scalar expression: its partial derivatives in `variables` (names, symbols or "x,y"; by
     default every free symbol in sorted order), by one reverse sweep."""
-    f = as_expr(f)
+    f = as_expr(f, check=True)
     return Vector(partial_derivatives([f], variable_names(variables, [f]), simplify)[0])
 
 
@@ -29,14 +29,14 @@ def gradient(f, variables=None, simplify: bool | str = True) -> Vector:
 def jacobian(fs, variables=None, simplify: bool | str = True) -> Matrix:
     """The Jacobian matrix of a list of expressions (or comma-separated text): row i is the gradient of fs[i],
     in `variables` (by default all their free symbols, sorted)."""
-    fs = as_expressions(fs)
+    fs = as_expressions(fs, check=True)
     return Matrix(partial_derivatives(fs, variable_names(variables, fs), simplify))
 
 
 @guard
 def hessian(f, variables=None, simplify: bool | str = True) -> Matrix:
     """The matrix of second partial derivatives of f: the Jacobian of its gradient, by reverse sweeps."""
-    f = as_expr(f)
+    f = as_expr(f, check=True)
     return Matrix(second_partials(f, variable_names(variables, [f]), simplify))
 
 

@@ -12,7 +12,7 @@ def to_sympy(expr, real: bool = False):
     """The expression as a SymPy object, built exactly from the tree (no string parsing); with `real`, its symbols
     are declared real."""
     from ..interop.sympy_bridge import to_sympy as convert  # imports SymPy
-    return convert(as_expr(expr), real=real)
+    return convert(as_expr(expr, check=True), real=real)
 
 
 @guard

@@ -149,7 +149,7 @@ def derive_steps(expr: Expr | str, variable=None, simplify: bool | str = True) -
     """The derivation of d/d(variable) expr, one rule per step; the last step's expression is
     symdiff.diff(expr, variable, simplify=simplify). The derivation starts from the expression's canonical
     form (as written, up to order and arithmetic), not from its full simplification."""
-    expr = as_expr(expr)
+    expr = as_expr(expr, check=True)
     name = variable_name(variable) if variable is not None else default_variable(expr)
     start_expr = derivative(expr, [name], order=0, simplify_choice="basic") if simplify else expr
     derivation = Derivation(start_expr, name, Diff(start_expr, name))

@@ -30,13 +30,14 @@ def as_expr(expr: Expr | str, check: bool = False) -> Expr:
     raise TypeError(f"expected an expression or its text, not {type(expr).__name__}")
 
 
-def as_expressions(exprs) -> list:
-    """A list of expressions from a list (of expressions or texts) or from comma-separated text."""
+def as_expressions(exprs, check: bool = False) -> list:
+    """A list of expressions from a list (of expressions or texts) or from comma-separated text; `check` as for
+    as_expr."""
     if isinstance(exprs, str):
         return parse_list(exprs)
     if isinstance(exprs, Expr):
-        return [exprs]
-    return [as_expr(e) for e in exprs]
+        exprs = [exprs]
+    return [as_expr(e, check=check) for e in exprs]
 
 
 def variable_name(variable) -> str:
