@@ -20,6 +20,7 @@ from ..core.build import add, has_negative_sign, inv, mul, neg, power
 from ..core.errors import BudgetError, ParseError
 from ..core.expr import HALF, NAME_PATTERN, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from .latex_tokens import OPERATORS, TEMPLATES, normal, word_of
+from .pending import Pending, done, extend
 
 __all__ = ["LatexBuilder", "done"]
 
@@ -33,31 +34,10 @@ _LEIBNIZ = re.compile(r"\\[dtc]?frac\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*d(?=[A-Z
 _MANTISSA_AND_EXPONENT = re.compile(r"([0-9.]+).*?\^\s*\{?\s*([+-]?)\s*([0-9]+)")
 
 
-class _Pending:
-    """A sum or product still being read, built once when complete (as in symdiff.parsing.parser): building the
-    flattened Add at each `+` would copy all earlier terms each time."""
-
-    __slots__ = ("build", "items")
-
-    def __init__(self, build, items):
-        self.build, self.items = build, items
-
-
-class _Spaced(_Pending):
+class _Spaced(Pending):
     """`x (y + 1)`, read as a product: a power written after it is the parenthesis's, x (y + 1)^{2}."""
 
     __slots__ = ()
-
-
-def done(node):
-    return node.build(*node.items) if isinstance(node, _Pending) else node
-
-
-def _extend(build, left, right):
-    if type(left) is _Pending and left.build is build:
-        left.items.append(right)
-        return left
-    return _Pending(build, [done(left), right])
 
 
 class _Name:
@@ -109,21 +89,21 @@ class LatexBuilder(Transformer):
 
     # -- operators --
     def add(self, children):
-        return _extend(add, children[0], done(children[2]))
+        return extend(add, children[0], done(children[2]))
 
     def sub(self, children):
-        return _extend(add, children[0], neg(done(children[2])))
+        return extend(add, children[0], neg(done(children[2])))
 
     def mul(self, children):
-        return _extend(mul, children[0], done(children[2]))
+        return extend(mul, children[0], done(children[2]))
 
     def implicit_mul(self, children):
-        return _extend(mul, children[0], done(children[1]))
+        return extend(mul, children[0], done(children[1]))
 
     def div(self, children):
         left, slash, right = children
         try:
-            return _extend(mul, left, inv(done(right)))
+            return extend(mul, left, inv(done(right)))
         except ZeroDivisionError:
             raise self.error("division by zero", slash.start_pos) from None
 

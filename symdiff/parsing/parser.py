@@ -32,6 +32,7 @@ from ..core import budget as _budget
 from ..core.build import add, inv, mul, neg, power
 from ..core.errors import BudgetError, ParseError, SymdiffError
 from ..core.expr import HALF, Const, Derivative, Expr, Float, Func, Num, Sym
+from .pending import done, extend
 
 __all__ = ["parse", "parse_list", "parse_internal", "grammar_path", "LOOKALIKES"]
 
@@ -68,28 +69,6 @@ def grammar_path() -> Path:
     raise FileNotFoundError("symdiff.lark not found: the package is installed incompletely")
 
 
-class _Pending:
-    """A sum (or product) still being read. `a + b + c` reduces left to right; building the flattened Add at
-    each step would copy all earlier terms each time, quadratic in their number. The terms are collected here
-    and built once, by `_done`, when the sum is used."""
-
-    __slots__ = ("build", "items")
-
-    def __init__(self, build, items):
-        self.build, self.items = build, items
-
-
-def _done(node):
-    return node.build(*node.items) if type(node) is _Pending else node
-
-
-def _extend(build, left, right):
-    if type(left) is _Pending and left.build is build:
-        left.items.append(right)
-        return left
-    return _Pending(build, [_done(left), right])
-
-
 class _Build(Transformer):
     """Builds nodes as the parser reduces. Per-parse state (where each name was first used as a symbol or as a
     function) lets us refuse `x(y) + x`, where x would be both."""
@@ -110,39 +89,39 @@ class _Build(Transformer):
 
     # -- operators --
     def add(self, children):
-        return _extend(add, children[0], _done(children[2]))
+        return extend(add, children[0], done(children[2]))
 
     def sub(self, children):
-        return _extend(add, children[0], neg(_done(children[2])))
+        return extend(add, children[0], neg(done(children[2])))
 
     def mul(self, children):
-        return _extend(mul, children[0], _done(children[2]))
+        return extend(mul, children[0], done(children[2]))
 
     def implicit_mul(self, children):  # no operator token between the factors
-        return _extend(mul, children[0], _done(children[1]))
+        return extend(mul, children[0], done(children[1]))
 
     def div(self, children):
         left, slash, right = children
         try:
-            return _extend(mul, left, inv(_done(right)))
+            return extend(mul, left, inv(done(right)))
         except ZeroDivisionError:
             raise self.error("division by zero", slash) from None
 
     def neg(self, children):
-        return neg(_done(children[1]))
+        return neg(done(children[1]))
 
     def pos(self, children):
-        return _done(children[1])
+        return done(children[1])
 
     def pow(self, children):
         base, caret, exponent = children
         try:
-            return power(_done(base), _done(exponent))
+            return power(done(base), done(exponent))
         except ZeroDivisionError:  # 0^-1 is built as 1/0; 0^-2 is left to the canonical form (UndefinedError)
             raise self.error("division by zero (0 to a negative power)", caret) from None
 
     def group(self, children):
-        return _done(children[1])
+        return done(children[1])
 
     # -- atoms --
     def number(self, children):
@@ -170,10 +149,10 @@ class _Build(Transformer):
         return Sym(text)
 
     def arguments(self, children):
-        return [_done(c) for c in children if not isinstance(c, Token)]
+        return [done(c) for c in children if not isinstance(c, Token)]
 
     def expressions(self, children):
-        return [_done(c) for c in children if not isinstance(c, Token)]  # without the comma tokens, if kept
+        return [done(c) for c in children if not isinstance(c, Token)]  # without the comma tokens, if kept
 
     def call(self, children):
         token, arguments = children
@@ -294,7 +273,7 @@ def _parse_ascii(text: str, start: str, opened: list):
     parser, builder = _parser_and_builder()
     builder.reset(text)
     try:
-        tree = _done(parser.parse(text, start=start))
+        tree = done(parser.parse(text, start=start))
     except UnexpectedInput as error:
         raise _syntax_error(error, text, opened) from None
     except VisitError as error:  # an error raised inside a builder method
