@@ -81,5 +81,6 @@ ROWS = (
     _row("logsumexp", ("sigmoid(u - v)", "sigmoid(v - u)"), "log-sum-exp", r"\operatorname{logsumexp}",
          sympy="log(exp(u) + exp(v))", real=_logsumexp,
          complex=lambda mpmath: lambda z, w: mpmath.log(mpmath.exp(z) + mpmath.exp(w)),
-         code=("_logsumexp({0}, {1})", "numpy.logaddexp({0}, {1})"), total=True, domain=(-1.5, 1.5)),
+         code=("_logsumexp({0}, {1})", "numpy.logaddexp({0}, {1})"), total=True, associative=True,
+         domain=(-1.5, 1.5)),
 )

@@ -3,7 +3,12 @@
 The derivative formulas are the textbook's, in symdiff's own syntax with the arguments called u (and v); the
 chain rule is applied once, by the differentiator: d/dx f(u) = f'(u) * du/dx. Reciprocal functions are computed
 through their reciprocals (cot = 1/tan), in floats and in generated code alike, so that both give the same
-values and fail at the same points. abs and sign are differentiated where they are differentiable (u != 0).
+values and fail at the same points.
+
+The piecewise functions are differentiated where they are differentiable, and their rows say where they are not
+(symdiff.numeric.point.check_differentiable reports those points): abs and sign at 0 (`kinks`); floor and ceil,
+constant between the integers, jump at each (`integer_kinks`); max(u, v), whose partials are heaviside(u - v)
+and heaviside(v - u) as SymPy's are, and min(u, v) have a kink where u = v (`kinks_where`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,35 @@ def _sign(x):
 
 def _exact_sign(q):
     return (q > 0) - (q < 0)
+
+
+def _floor(x):
+    return float(math.floor(x))
+
+
+def _ceil(x):
+    return float(math.ceil(x))
+
+
+# Of any number of values (as `associative` lets the parser read max(a, b, c)); exact for Fractions and ints.
+def _largest(*values):
+    return max(values)
+
+
+def _smallest(*values):
+    return min(values)
+
+
+def _compare_reals(pick):
+    """Given mpmath, `pick` over real values; ValueError for a complex one, which has no order (SymPy's
+    Max(I, 1) is an error too)."""
+    def complex_(mpmath):
+        def value(*values):
+            if any(mpmath.im(v) != 0 for v in values):
+                raise ValueError("only real numbers can be compared")
+            return pick(*(mpmath.re(v) for v in values))
+        return value
+    return complex_
 
 
 def _log_base(u, base):
@@ -171,4 +205,16 @@ ROWS = (
          special={ZERO: ZERO}, kinks=(ZERO,), rational=abs, aliases=("Abs",)),
     _row("sign", "0",               "sign", r"\operatorname{sign}", real=_sign, code=("_sign({0})", "numpy.sign({0})"),
          parity="odd", total=True, special={ZERO: ZERO}, kinks=(ZERO,), rational=_exact_sign, aliases=("sgn",)),
+    _row("floor", "0",              "floor", r"\left\lfloor{{{0}}}\right\rfloor", real=_floor,
+         code=("_floor({0})", "numpy.floor({0})"), total=True, integer_kinks=0, rational=math.floor,
+         domain=(0.2, 0.9)),
+    _row("ceil", "0",               "ceiling", r"\left\lceil{{{0}}}\right\rceil", sympy="ceiling", real=_ceil,
+         code=("_ceil({0})", "numpy.ceil({0})"), total=True, integer_kinks=0, rational=math.ceil,
+         aliases=("ceiling",), domain=(0.2, 0.9)),
+    _row("max", ("heaviside(u - v)", "heaviside(v - u)"), "maximum", r"\max", sympy="Max", real=_largest,
+         complex=_compare_reals(_largest), code=("max({0}, {1})", "numpy.maximum({0}, {1})"), total=True,
+         kinks_where=("u", "v"), rational=_largest, associative=True),
+    _row("min", ("heaviside(v - u)", "heaviside(u - v)"), "minimum", r"\min", sympy="Min", real=_smallest,
+         complex=_compare_reals(_smallest), code=("min({0}, {1})", "numpy.minimum({0}, {1})"), total=True,
+         kinks_where=("u", "v"), rational=_smallest, associative=True),
 )

@@ -49,11 +49,19 @@ class FunctionRow:
     integers    the arguments that take integer values only (polygamma's order n: 0): its float
                 implementation refuses others (ValueError)
     kinks       arguments where it is continuous but not differentiable, or jumps (abs(0), sign(0))
-    rational    where the value at every rational number is rational: that value, exactly (abs(-3/2) = 3/2)
+    integer_kinks   the argument (0) at whose every integer value the function jumps (floor, ceil), an infinite
+                set of kinks, as integer_poles is of poles: not differentiable there; None if there are none
+    kinks_where two formulas in u and v, in symdiff's own syntax: the function is not differentiable where their
+                values are equal (max(u, v): ("u", "v")), unless they are the same expression (max(x, x) = x);
+                read by symdiff.numeric.point.check_differentiable, which reports all kinds of kinks
+    rational    where the value at rational arguments is rational: that value, exactly, from Fractions and ints
+                (abs(-3/2) = 3/2, max(1/2, 1/3) = 1/2)
     sin_cos     for the trigonometric functions, (numerator, denominator) in terms of "sin", "cos" and "1"
                 (tan = sin/cos), from which exact values at multiples of pi/4 and pi/6 are taken
     addition    for sin and sinh, (the partner function, the sign in its addition theorem): sin(k*a) and
                 cos(k*a) are written in sin(a), cos(a) when several multiples of an angle meet
+    associative for a function of two arguments, f(f(a, b), c) = f(a, f(b, c)) (max, min, logsumexp): the parser
+                reads f(a, b, c, ...), any number >= 2 of arguments, as f(f(a, b), c) ..., nested from the left
     aliases     other spellings the parser accepts for this name (`arcsin`)
     also_a_symbol  the name is also a common variable (the Greek letters gamma, beta): where it is not applied to
                 arguments it is read as a symbol, `gamma*x`, instead of refused as a function without arguments
@@ -75,9 +83,12 @@ class FunctionRow:
     integer_poles: int | None = None
     integers: tuple = ()
     kinks: tuple = ()
+    integer_kinks: int | None = None
+    kinks_where: tuple[str, str] | None = None
     rational: Callable | None = None
     sin_cos: tuple[str, str] | None = None
     addition: tuple[str, int] | None = None
+    associative: bool = False
     aliases: tuple[str, ...] = ()
     also_a_symbol: bool = False
     domain: tuple[float, float] = (0.2, 1.5)
@@ -115,3 +126,9 @@ class FunctionRow:
             raise ValueError(f"{self.name}: parity must be one of {PARITIES}, not {self.parity!r}")
         if not self.partials or len(self.partials) > len(ARGUMENT_NAMES):
             raise ValueError(f"{self.name}: a function takes 1 to {len(ARGUMENT_NAMES)} arguments")
+        if self.associative and self.arity != 2:
+            raise ValueError(f"{self.name}: only a function of two arguments can be associative")
+        if self.integer_kinks is not None and not 0 <= self.integer_kinks < self.arity:
+            raise ValueError(f"{self.name}: integer_kinks must be the position of an argument")
+        if self.kinks_where is not None and len(self.kinks_where) != 2:
+            raise ValueError(f"{self.name}: kinks_where is two formulas, equal at the kinks")

@@ -22,14 +22,12 @@ from fractions import Fraction
 
 from ..calculus.derivatives import derivative
 from ..core.build import div, sub
-from ..core.errors import EvaluationError, Reason, UsageError
-from ..core.expr import Expr, Float, Func, Num
-from ..core.traversal import subexpressions
-from ..functions import lookup
+from ..core.errors import EvaluationError, UsageError
+from ..core.expr import Expr, Float, Num
 from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
 from ..printing.latex import latex, latex_symbol
 from ..simplification.canonical import canonical_add
-from .point import value_at
+from .point import check_differentiable, value_at
 from .values import numeric_value
 
 __all__ = ["limit_table", "LimitTable"]
@@ -115,7 +113,7 @@ def limit_table(expr: Expr | str, variable: str | None = None, at=0, steps: int 
     exact_point = type(point) is not Float and not any(type(v) is Float for v in others.values())
     at_point = {**others, variable: point}
     base = value_at(expr, at_point, exact=exact_point)  # raises if f(a) is undefined
-    _check_differentiable(expr, at_point)
+    check_differentiable(expr, at_point, [variable])  # at a kink the rules do not hold: no table
     slope_function = derivative(expr, [variable])
     try:
         slope = value_at(slope_function, at_point, exact=None if exact_point else False)
@@ -134,21 +132,6 @@ def limit_table(expr: Expr | str, variable: str | None = None, at=0, steps: int 
             quotient = (moved - base) / h_value
         rows.append((10.0 ** -k, quotient))
     return LimitTable(expr, variable, point, slope_function, slope_expr, _high_precision(slope_expr), tuple(rows))
-
-
-def _check_differentiable(expr: Expr, point: dict) -> None:
-    """EvaluationError where a function in `expr` is at one of its kinks (the registry's: abs and sign at 0):
-    its derivative rule does not hold there, and a one-sided table would suggest a slope that does not exist."""
-    for node in subexpressions(expr):
-        row = lookup(node.name, len(node.arguments)) if type(node) is Func else None
-        if row is None or not row.kinks:
-            continue
-        argument = node.arguments[0]
-        value = value_at(argument, {n: v for n, v in point.items() if n in argument.free_symbols}, exact=False)
-        for kink in row.kinks:
-            if value == value_at(kink, {}, exact=False):
-                raise EvaluationError(f"{node} is not differentiable where {argument} = {kink}",
-                                      reason=Reason.NOT_DIFFERENTIABLE)
 
 
 def _plus(a: Expr, b: Expr) -> Expr:

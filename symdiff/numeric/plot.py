@@ -32,7 +32,7 @@ from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
 from ..printing.latex import latex, latex_symbol
 from ..simplification.simplifier import simplify
 from .compile import lambdify
-from .point import value_at
+from .point import check_differentiable, value_at
 
 __all__ = ["plot_tangent", "plot_with_derivative", "PlotResult", "MissingExtraError", "mathtext"]
 
@@ -250,9 +250,10 @@ def plot_tangent(expr: Expr | str, variable: str | None = None, at=0, path="tang
     a_value = value_at(a, {}, exact=False)
     fa = value_at(expr, {variable: a})  # exact where a is; raises if f(a) is undefined
     try:
+        check_differentiable(expr, {variable: a}, [variable])  # abs(x) at 0: no tangent, though sign(0) = 0
         slope = value_at(derivative(expr, [variable]), {variable: a})
     except EvaluationError as error:
-        raise EvaluationError(f"no tangent at {variable} = {a}: {error}") from None
+        raise EvaluationError(f"no tangent at {variable} = {a}: {error}", reason=error.reason) from None
     fa, slope = (v if isinstance(v, Expr) else number(v) for v in (fa, slope))
     tangent = simplify(add(fa, mul(slope, sub(Sym(variable), a))))  # y = f(a) + f'(a)(x - a)
     if x_range is None and not a_value - 3 < a_value + 3:

@@ -19,23 +19,35 @@ by substituting the exact point into it, taking the canonical form (which divide
 part really does) and evaluating that over the reals, so that rounding cannot make `sqrt(2 - x^2)` undefined at
 x = sqrt(2) and simplification cannot hide the pole of `x/x` at 0. (A pole that floats step over, such as
 tan(pi/2), which evaluates to 1.6e16, is not detected.)
+
+Where an expression has a value but no derivative, check_differentiable says so. symdiff differentiates abs,
+sign, floor, max, ... where they are differentiable, by formulas that have values at the kinks too (sign(0) = 0,
+heaviside(0) = 1/2, and the derivative of floor(x) is the constant 0), so the value of a derivative cannot show
+that its point is a kink; the expression that was differentiated can. Each call in it whose arguments depend on
+the variables is checked against its registry row: `kinks`, its argument is one of these (abs(x) at x = 0);
+`integer_kinks`, that argument is an integer (floor(x) at x = 2); `kinks_where`, the row's two formulas are equal
+at its arguments (max(x, x^2) at x = 1), unless they are the same expression (max(x, x) is x). The chain rule
+needs every part to be differentiable, so one part at a kink makes the whole "not differentiable" there
+(Reason.NOT_DIFFERENTIABLE). This errs on the safe side: |x|^3 is differentiable at 0, where the outer derivative
+3|x|^2 is 0, but is reported as |x| is.
 """
 
 from __future__ import annotations
 
 import math
 
-from ..core.build import rebuild
+from ..core.build import rebuild, sub, substitute
 from ..core.errors import EvaluationError, Reason, UndefinedError, UndefinedPointError
-from ..core.expr import Expr, Float, Func, Num, Pow, Sym
+from ..core.expr import ZERO, Expr, Float, Func, Num, Pow, Sym
 from ..core.traversal import children, parents_first, subexpressions
-from ..functions import lookup
+from ..functions import ARGUMENT_NAMES, REGISTRY, lookup
 from ..parsing.inputs import as_expr, as_point
-from ..simplification.canonical import Canonicalizer
+from ..parsing.parser import parse_internal
+from ..simplification.canonical import Canonicalizer, canonical
 from ..simplification.simplifier import simplify
 from .values import numeric_value
 
-__all__ = ["value_at"]
+__all__ = ["check_differentiable", "kink_at", "value_at"]
 
 
 def _has_float(node: Expr) -> bool:
@@ -150,3 +162,95 @@ def _smallest_undefined(expr: Expr, point: dict):
             except EvaluationError as error:
                 return _as_undefined(part, point, error)
     return None
+
+
+# ---- where there is no derivative -------------------------------------------------------------------------
+
+# (name, arity) -> the row's kinks_where as two nodes in u (and v), parsed once.
+KINKS_WHERE = {key: tuple(map(parse_internal, row.kinks_where)) for key, row in REGISTRY.items() if row.kinks_where}
+
+# A closed form that symdiff does not reduce to a number (log(6) - log(2) - log(3)) is taken to be 0, or an
+# integer, when it is that within TOLERANCE at DIGITS digits.
+DIGITS = 50
+TOLERANCE = 1e-40
+
+
+def check_differentiable(expr: Expr | str, point: dict, variables=None) -> None:
+    """EvaluationError (Reason.NOT_DIFFERENTIABLE) if a part of `expr` whose arguments depend on `variables`
+    (names; by default every name of `point`) is at a kink or jump at `point` (name -> value, as for value_at)."""
+    found = kink_at(expr, point, variables)
+    if found is not None:
+        raise EvaluationError(found, reason=Reason.NOT_DIFFERENTIABLE)
+
+
+def kink_at(expr: Expr | str, point: dict, variables=None) -> str | None:
+    """Why `expr` is not differentiable at `point`, naming the first part at a kink; None if no part is."""
+    expr = as_expr(expr)
+    wanted = set(point if variables is None else variables)
+    for node in subexpressions(expr):
+        row = lookup(node.name, len(node.arguments)) if type(node) is Func else None
+        if row is None:
+            continue
+        depends = [bool(a.free_symbols & wanted) for a in node.arguments]
+        for kink in row.kinks if depends[0] else ():
+            if _is_zero(_value(sub(node.arguments[0], kink), point)):
+                return f"{node} is not differentiable where {node.arguments[0]} = {kink}"
+        if row.integer_kinks is not None and depends[row.integer_kinks]:
+            argument = node.arguments[row.integer_kinks]
+            value = _value(argument, point)
+            if _is_integer(value):
+                return f"{node} is not differentiable where {argument} = {_shown(value)}: it jumps at every integer"
+        if row.kinks_where is not None and any(depends):
+            slots = {Sym(name): a for name, a in zip(ARGUMENT_NAMES, node.arguments)}
+            left, right = (substitute(side, slots) for side in KINKS_WHERE[row.name, row.arity])
+            difference = sub(left, right)
+            if canonical(difference) is not ZERO and _is_zero(_value(difference, point)):
+                return f"{node} is not differentiable where {left} = {right}"
+    return None
+
+
+def _value(node: Expr, point: dict):
+    """`node` at the point: exact (a number, or a closed form such as sqrt(2)) or a float; None where it has no
+    value (which whoever evaluates the expression reports) or keeps a symbol."""
+    try:
+        value = value_at(node, {name: v for name, v in point.items() if name in node.free_symbols})
+    except EvaluationError:
+        return None
+    if isinstance(value, Expr) and value.free_symbols:
+        return None
+    return value
+
+
+def _is_zero(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float):
+        return value == 0
+    if type(value) in (Num, Float):
+        return value.value == 0
+    return abs(_closed_form(value)) < TOLERANCE
+
+
+def _is_integer(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float):
+        return value.is_integer()
+    if type(value) is Num:
+        return isinstance(value.value, int)
+    if type(value) is Float:
+        return value.value.is_integer()
+    nearest = round(_closed_form(value).real)  # then the distance to it, computed at DIGITS digits
+    return _is_zero(canonical(sub(value, Num(nearest))))
+
+
+def _closed_form(value: Expr) -> complex:
+    """A closed form's value, computed at DIGITS digits (then rounded to a complex of floats)."""
+    try:
+        return numeric_value(value, {}, complex_values=True, digits=DIGITS)
+    except EvaluationError:
+        return complex(1)  # no finite value: neither 0 nor an integer
+
+
+def _shown(value) -> str:
+    return repr(value) if isinstance(value, float) else str(value)

@@ -238,6 +238,7 @@ _TERMINAL_NAMES = {
     "LPAR": "'('", "RPAR": "')'", "LBRACK": "'['", "RBRACK": "']'", "LBRACE": "'{'", "RBRACE": "'}'",
     "LEFT_LPAR": "'\\left('", "RIGHT_RPAR": "'\\right)'", "LEFT_LBRACK": "'\\left['", "RIGHT_RBRACK": "'\\right]'",
     "LEFT_BAR": "'\\left|'", "RIGHT_BAR": "'\\right|'", "LBAR": "'|'", "RBAR": "'|'", "FRAC": "\\frac",
+    "LFLOOR": "\\lfloor", "RFLOOR": "\\rfloor", "LCEIL": "\\lceil", "RCEIL": "\\rceil",
     "SQRT": "\\sqrt", "PARTIAL": "\\partial", "PRIMES": "'", "PRIME_SUP": "^{\\prime}", "ORDER_SUP": "^{(n)}",
     "$END": "the end of the input",
 }

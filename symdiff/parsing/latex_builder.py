@@ -28,6 +28,8 @@ _E = Const("e")
 _D = Sym("d")
 # The shapes of the constructs that a template row may stand for (symdiff.parsing.latex_tokens.shape).
 _EXPONENTIAL, _BARS = "e^{#0}", r"\left|#0\right|"
+# The shapes of the templates written with brackets of their own: \lfloor x \rfloor, \lceil x \rceil.
+_BRACKETS = {"LFLOOR": r"\left\lfloor{#0}\right\rfloor", "LCEIL": r"\left\lceil{#0}\right\rceil"}
 # \frac{d}{dx}, \frac{d^{2} y}{dx^{2}}: Leibniz's notation, d written against the variable below. With a space,
 # \frac{d}{d x} is the product the printer writes for d/(d*x).
 _LEIBNIZ = re.compile(r"\\[dtc]?frac\s*\{(?:[^{}]|\{[^{}]*\})*\}\s*\{\s*d(?=[A-Za-z\\])")
@@ -161,6 +163,13 @@ class LatexBuilder(Transformer):
             raise self.error("no function of the registry is written |...|", children[0].start_pos)
         return Func(TEMPLATES[_BARS].name, done(children[1]))
 
+    def brackets(self, children):
+        """\\lfloor x \rfloor, \\lceil x \rceil: the row whose template has these brackets."""
+        row = TEMPLATES.get(_BRACKETS[children[0].type])
+        if row is None:
+            raise self.error(f"no function of the registry is written {children[0]}...", children[0].start_pos)
+        return Func(row.name, done(children[1]))
+
     # -- numbers --
     def number(self, children):
         token = children[0]
@@ -284,6 +293,11 @@ class LatexBuilder(Transformer):
     def _function(self, name: str, arguments: list, position: int, written: str | None = None):
         """A call of the registry's function `name`, with as many arguments as one of its rows takes."""
         allowed = functions.arities(name)
+        if len(arguments) > 2 and 2 in allowed and functions.lookup(name, 2).associative:
+            nested = arguments[0]  # \max(a, b, c) = max(max(a, b), c)
+            for argument in arguments[1:]:
+                nested = Func(name, nested, argument)
+            return nested
         if len(arguments) not in allowed:
             counts = " or ".join(map(str, allowed))
             raise self.error(f"{written or name} takes {counts} argument{'' if allowed == [1] else 's'}, not "

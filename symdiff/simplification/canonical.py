@@ -334,6 +334,16 @@ def canonical_function(name: str, arguments: list) -> Expr:
             positive = canonical_mul([NEG_ONE, u])
             value = canonical_function(name, [positive])
             return value if row.parity == "even" else canonical_mul([NEG_ONE, value])
+    if len(arguments) > 1 and row is not None and all(type(a) in NUMBERS for a in arguments):
+        if any(type(a) is Float for a in arguments):  # floats are contagious, as for one argument
+            try:
+                value = row.real(*(a.value for a in arguments))
+                if math.isfinite(value):
+                    return Float(value)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                pass  # undefined over the reals here, or too large for a float: leave it be
+        elif row.rational is not None:
+            return Num(row.rational(*(a.value for a in arguments)))  # max(1/2, 1/3) = 1/2
     if len(arguments) == 2 and row is not None and row.is_pole(tuple(arguments)):
         raise UndefinedError(f"{name}({', '.join(map(str, arguments))}) is undefined (a pole)", reason=Reason.POLE)
     if name == "log" and len(arguments) == 2:
