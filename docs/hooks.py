@@ -48,9 +48,11 @@ def latex_of(value) -> str:
     return sd.latex(value)
 
 
-def derivative(expr, variable: str = "x", order: int = 1) -> str:
-    """d/dx (expr) = its derivative, both sides printed by symdiff."""
+def derivative(expr, variable: str = "x", order: int = 1, functions: str = "") -> str:
+    """d/dx (expr) = its derivative, both sides printed by symdiff (`functions`: names declared as undefined
+    functions, "x,y")."""
     operator = rf"\frac{{d}}{{d{variable}}}" if order == 1 else rf"\frac{{d^{{{order}}}}}{{d{variable}^{{{order}}}}}"
+    expr = sd.parse(expr, functions=functions)
     return rf"{operator}\left({sd.latex(expr)}\right) = {sd.latex(sd.diff(expr, variable, order=order))}"
 
 
@@ -71,14 +73,15 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 def rule_table() -> str:
     """The table of derivative rules, read from symdiff.functions.REGISTRY: every row of the registry, the
     partial derivatives as written there and as symdiff prints them in LaTeX."""
-    from symdiff.functions import ARGUMENT_NAMES, REGISTRY
+    from symdiff.functions import ARGUMENT_NAMES, NOT_DIFFERENTIABLE, REGISTRY
     rows = []
     for (name, arity), rule in REGISTRY.items():
         arguments = ARGUMENT_NAMES[:arity]
         call = sd.parse(f"{name}({', '.join(arguments)})")
         for argument, written in zip(arguments, rule.partials):
+            printed = "(none)" if written == NOT_DIFFERENTIABLE else f"${sd.latex(sd.parse(written))}$"
             rows.append([f"`{name}`" if argument == "u" else "", f"${sd.latex(call)}$" if argument == "u" else "",
-                         f"${argument}$", f"`{written}`", f"${sd.latex(sd.parse(written))}$"])
+                         f"${argument}$", f"`{written}`", printed])
     return markdown_table(["function", "f", "in", "derivative as written in `symdiff/functions.py`",
                            "the same, printed by symdiff"], rows)
 
@@ -90,6 +93,34 @@ def alias_table() -> str:
         by_name.setdefault(name, []).append(f"`{alias}`")
     return markdown_table(["function", "also written"],
                           [[f"`{name}`", ", ".join(aliases)] for name, aliases in sorted(by_name.items())])
+
+
+def notation_table() -> str:
+    """The table of notations, from symdiff.parsing.notation.NOTATION: what one types, how symdiff reads it (its
+    own printed text and LaTeX, computed now), or the refusal's message. Fails if a row does not read as it
+    says (tests/test_notation.py checks the same)."""
+    from symdiff.parsing.notation import NOTATION
+    rows = []
+    for row in NOTATION:
+        try:
+            reading = sd.read(row.typed)
+        except sd.ParseError as error:
+            if row.reading is not None:
+                raise
+            rows.append([row.topic, f"`{row.typed}`", f"refused: {error.message}", row.comment])
+            continue
+        expression = reading.expression
+        if expression is None:  # an equation: read() returns it, and the commands refuse it
+            rows.append([row.topic, f"`{row.typed}`", f"the equation `{reading.equation}`", row.comment])
+            continue
+        if bool(reading.notes) != row.noted:
+            raise AssertionError(f"{row.typed!r}: the notation table says noted={row.noted}")
+        note = " (with a note)" if reading.notes else ""
+        shown = f"`{sd.text(expression)}`{note}: ${sd.latex(expression)}$"
+        if reading.variables:
+            shown = f"d/d{reading.variables[0]}, {len(reading.variables)} times, of {shown}"
+        rows.append([row.topic, f"`{row.typed}`", shown, row.comment])
+    return markdown_table(["", "you type", "symdiff reads", ""], rows)
 
 
 def sweep_table(f) -> str:
@@ -192,7 +223,7 @@ def _run(code: str, namespace: dict):
 
 
 def _namespace() -> dict:
-    helpers = (latex_of, derivative, partial, markdown_table, rule_table, alias_table, sweep_table,
+    helpers = (latex_of, derivative, partial, markdown_table, rule_table, alias_table, notation_table, sweep_table,
                limits_table, cli_help, cli_options, option_help, grammar)
     return {"sd": sd, "symdiff": sd, **{f.__name__: f for f in helpers}}
 

@@ -16,32 +16,33 @@ first use (symdiff.api.LAZY), and SymPy only by the functions that need it (to_s
 from typing import TYPE_CHECKING
 
 from . import api
-from .api import MAX_ORDER, diff, latex, parse, parse_list, simplify, sympy_code, text
+from .api import MAX_ORDER, diff, latex, parse, parse_list, read, simplify, sympy_code, text
 from .core import budget
 from .core.budget import Budget
+from .core.equation import Equation
 from .core.errors import (BudgetError, ConversionError, DifferentiationError, EvaluationError, MissingExtraError,
-                          ParseError, PathError, Reason, SymdiffError, TimeLimitError, UndefinedError,
-                          UndefinedPointError, UsageError)
+                          Notation, ParseError, PathError, Reason, SymdiffError, SymdiffWarning, TimeLimitError,
+                          UndefinedError, UndefinedPointError, UsageError)
 from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
 
 if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type checkers and documentation tools
-    from .api import (BatchSummary, Matrix, Vector, check, cse, evaluate, from_sympy, gradient, hessian, jacobian,
-                      lambdify, limit_table, plot_tangent, plot_with_derivative, run_batch, run_batch_files_on_dask,
-                      run_batch_on_dask, steps, to_sympy)
+    from .api import (BatchSummary, Matrix, Vector, check, check_differentiable, cse, evaluate, from_sympy,
+                      gradient, hessian, jacobian, lambdify, limit_table, plot_tangent, plot_with_derivative,
+                      run_batch, run_batch_files_on_dask, run_batch_on_dask, steps, to_sympy)
     from .api import parse_latex
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "parse", "parse_list", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
+    "parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
     "parse_latex",
-    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "lambdify", "limit_table", "plot_tangent",
+    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "check_differentiable", "lambdify", "limit_table", "plot_tangent",
     "plot_with_derivative", "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary", "Vector",
     "Matrix", "MAX_ORDER", "budget", "Budget",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",
-    "TimeLimitError",
-    "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
+    "TimeLimitError", "Notation", "SymdiffWarning",
+    "Expr", "Equation", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
 ]
 
 

@@ -15,7 +15,7 @@ from symdiff.cli.options import CONFLICTS, MODE_OPTIONS, build_argument_parser
 
 # A value for each option of the table that takes one.
 VALUES = {"--batch": ["FILE"], "--at": ["x=1"], "--limit": ["x=1"], "--plot": ["p.svg"], "--order": ["2"],
-          "--from": ["latex"]}
+          "--from": ["latex"], "--function": ["y"]}
 
 FORBIDDEN = [(option, other) for _, options, others in CONFLICTS for option, other in product(options, others)]
 

@@ -119,13 +119,14 @@ def _escaped(latex: str) -> str:
 
 def test_the_rule_table_lists_every_function_of_the_registry(site):
     import symdiff as sd
-    from symdiff.functions import ALIASES, REGISTRY
+    from symdiff.functions import ALIASES, NOT_DIFFERENTIABLE, REGISTRY
     rules = page(site, "reference/rules")
     for (name, arity), rule in REGISTRY.items():
         assert f"<code>{name}</code>" in rules, name
         for partial in rule.partials:
             assert f"<code>{_escaped(partial)}</code>" in rules, (name, partial)
-            assert _escaped(sd.latex(sd.parse(partial))) in rules, (name, partial)
+            if partial != NOT_DIFFERENTIABLE:  # polygamma's order: no formula to print
+                assert _escaped(sd.latex(sd.parse(partial))) in rules, (name, partial)
     for alias in ALIASES:
         assert f"<code>{alias}</code>" in rules, alias
 

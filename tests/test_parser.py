@@ -276,8 +276,6 @@ BAD = [
     ("x(y) + x", {0, 7}),
     ("x + x(y)", {0, 4}),
     ("D[1,0](g)(x,y) + g", {7, 17}),
-    ("e(x)", {0}),
-    ("pi(x)", {0}),
     ("1/0", {1, 2}),
     ("x/0", {1, 2}),
     ("1/(0)", {1, 3}),
@@ -298,9 +296,9 @@ BAD = [
     ("sin'(x)", {0}),
     ("exp'(x)", {0}),
     ("D[1](f)(x, y)", {0}),
-    ("E[1](f)(x)", {0}),
-    ("x'", {1, 2}),
-    ("f'x", {2}),
+    ("E[1](f)(x)", {0, 1}),
+    ("x'", {0, 1, 2}),
+    ("f'x", {0, 2}),
     ("_x", {0}),                     # names start with a letter (README)
     ("1_000", {1}),                  # not 1 times the symbol _000
     ("0^-1", {1}),
@@ -332,11 +330,11 @@ OFFENDING = [
     ("2 3", "3"),
     ("x + )", ")"),
     ("x @ y", "@"),
-    ("x = 1", "="),
+    ("x == 1", "="),
     ("a;b", ";"),
     ("x é", "é"),
     ("sin", "s"),
-    ("e(x)", "e"),
+    ("cbrtt(x)", "c"),
     ("1e999", "1"),
 ]
 
@@ -372,8 +370,8 @@ HOSTILE = [
     "lambda: 1",
     "x.__class__",
     "x.__class__.__mro__",
-    "{x}",
-    "[x]",
+    "{x",
+    "[x)",
     '"x"',
     "'x'",
     "`x`",
@@ -382,7 +380,6 @@ HOSTILE = [
     "eval('1')",
     "open('/etc/passwd').read()",
     "x == 1",
-    "x = 1",
     "x # comment",
     "\\x",
     "x\x00",
@@ -432,13 +429,15 @@ def test_dangerous_names_are_inert_symbols():
     assert parse("import_") is Sym("import_")
     with pytest.raises(ParseError):
         parse("__import__")  # names start with a letter
-    assert parse("eval(x)") is Func("eval", x)
-    assert symdiff.diff("eval(x)", "x") is Derivative("eval", (1,), x)
+    with pytest.raises(ParseError, match="unknown function eval"):
+        parse("eval(x)")  # not declared: refused, with the advice to declare it
+    assert parse("eval(x)", functions=["eval"]) is Func("eval", x)
+    assert symdiff.diff(parse("eval(x)", functions=["eval"]), "x") is Derivative("eval", (1,), x)
 
 
 def test_error_state_does_not_leak_between_parses():
     # the clash check is per parse: x as a function in one parse, as a variable in the next
-    assert parse("x(y)") is Func("x", y)
+    assert parse("x(y)", functions=["x"]) is Func("x", y)
     assert parse("x + 1") is Add(x, Num(1))
     with pytest.raises(ParseError):
         parse("x(y) + x")
@@ -449,9 +448,27 @@ def test_error_state_does_not_leak_between_parses():
     ("x,", "unexpected ','; expected an operator or the end of the input"),
     ("(x,y)", "unexpected ','; expected an operator or ')'"),
     ("(x + 1", "the '(' at column 1 is not closed; expected an operator or ')'"),
-    ("x +* y", "unexpected '*'; expected '(', '+', '-', a name or a number"),
+    ("x +* y", "unexpected '*'; expected a number, a name or '('"),
 ])
 def test_syntax_errors_say_what_could_come_next(text, message):
     with pytest.raises(ParseError) as error:
         symdiff.parse(text)
     assert message in error.value.message
+
+
+@pytest.mark.parametrize("text, same_as", [
+    ("[x + 1]^2", "(x + 1)^2"),
+    ("e^{2x}", "e^(2*x)"),
+    ("{{7*7}}", "49"),
+    ("[(x + 1)(x - 1)]^2", "((x + 1)*(x - 1))^2"),
+    ("x_{1} + x_{max}", "x_1 + x_max"),
+    ("D[1,0](g)(x, y) + [y]", "D[1,0](g)(x, y) + y"),
+])
+def test_square_brackets_and_braces_group_as_parentheses(text, same_as):
+    assert parse(text) is parse(same_as)
+
+
+@pytest.mark.parametrize("text", ["[x)", "(x]", "{x]", "[(x])", "x[0]", "x{1}]"])
+def test_mismatched_or_indexing_brackets_are_refused(text):
+    with pytest.raises(ParseError):
+        parse(text)

@@ -12,13 +12,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..core.expr import connect_api
-from .expressions import MAX_ORDER, diff, latex, parse, parse_list, simplify, sympy_code, text
+from .expressions import MAX_ORDER, diff, latex, parse, parse_list, read, simplify, sympy_code, text
 from .guard import guard
 
 # name -> the module of symdiff.api that defines it, imported when the name is first used.
 LAZY = {
     **dict.fromkeys(("steps", "gradient", "jacobian", "hessian", "cse"), "calculus"),
-    **dict.fromkeys(("evaluate", "lambdify", "limit_table", "plot_tangent", "plot_with_derivative"), "numbers"),
+    **dict.fromkeys(("evaluate", "check_differentiable", "lambdify", "limit_table", "plot_tangent",
+                     "plot_with_derivative"), "numbers"),
     **dict.fromkeys(("to_sympy", "from_sympy", "check"), "interop"),
     **dict.fromkeys(("run_batch", "BatchSummary"), "batch"),
     **dict.fromkeys(("run_batch_on_dask", "run_batch_files_on_dask"), "cluster"),
@@ -33,9 +34,9 @@ if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools 
     from .interop import check, from_sympy, to_sympy
     from .latex_input import parse_latex
     from .matrix import Matrix, Vector
-    from .numbers import evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
+    from .numbers import check_differentiable, evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
 
-__all__ = ["parse", "parse_list", "diff", "simplify", "latex", "text", "sympy_code", "guard", "MAX_ORDER", *LAZY]
+__all__ = ["parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "guard", "MAX_ORDER", *LAZY]
 
 
 def __getattr__(name: str):

@@ -27,12 +27,13 @@ from functools import partial
 
 from ..core import budget as _budget
 from ..core.errors import BudgetError, ParseError, SymdiffError, UsageError
+from ..parsing import parser
 from ..parsing.inputs import variable_name
 from .batch_interrupt import CtrlC
 from .batch_output import open_output
 from .batch_reading import TooLong, Undecodable, looks_like_json, open_input, without_line_ending
 from .batch_workers import available_cores, records_in_order
-from .expressions import diff, latex, parse, text
+from .expressions import diff, latex, text
 
 __all__ = ["run_batch", "BatchSummary", "process_line", "format_record"]
 
@@ -207,7 +208,15 @@ def process_line(number: int, line, default_wrt: list, order: int, simplify, bud
                                  line.position)
             expression, variables, line_order = _request(without_line_ending(line), default_wrt, order)
             record["expr"] = expression
-            expr = parse(expression)
+            reading = parser.read(expression)
+            expr = parser.expression_of(reading, derivative=True, warn=False)
+            if reading.notes:  # how the line was read, where it may not be as meant (JSON output carries them)
+                record["notes"] = [note.message for note in reading.notes]
+            if reading.variables:  # d/dx ...: the line says its own variable
+                if variables not in ([], [reading.variables[0]]):
+                    raise UsageError(f"the line asks for d/d{reading.variables[0]} but the batch for "
+                                     f"{', '.join(variables)}")
+                variables, line_order = [reading.variables[0]], len(reading.variables)
             result = diff(expr, *variables, order=line_order, simplify="none" if simplify is False else simplify)
             if variables:
                 record["wrt"] = variables

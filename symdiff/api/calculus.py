@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from ..calculus.derivation import Derivation, derive_steps
 from ..calculus.derivatives import partial_derivatives, second_partials
+from ..core.errors import UsageError
 from ..parsing.inputs import as_expr, as_expressions, variable_names
-from ..simplification.cse import CommonSubexpressions, cse as eliminate
+from ..simplification.cse import CommonSubexpressions
+from ..simplification.cse import cse as eliminate
+from .expressions import asked_derivative
 from .guard import guard
 from .matrix import Matrix, Vector
 
 
 @guard
-def steps(expr, variable=None, simplify: bool | str = True) -> Derivation:
+def steps(expr, variable=None, simplify: bool | str = True, functions=()) -> Derivation:
     """The derivation of d/d(variable) expr, rule by rule (see symdiff.calculus.derivation): .steps, .text(),
-    .latex(), .json(); the last step's expression is symdiff.diff(expr, variable, simplify=simplify)."""
-    return derive_steps(expr, variable, simplify)
+    .latex(), .json(); the last step's expression is symdiff.diff(expr, variable, simplify=simplify). Text may
+    ask for the derivative itself, "d/dx x^2"; `functions` as for symdiff.parse."""
+    expr, variables, _ = asked_derivative(expr, () if variable is None else (variable,), 1, functions)
+    if len(variables) > 1:
+        raise UsageError("a derivation shows one first derivative: ask for d/dx, not a higher order")
+    return derive_steps(expr, variables[0] if variables else None, simplify)
 
 
 @guard

@@ -15,10 +15,12 @@ from ..core.errors import UsageError
 from ..core.expr import Expr
 from ..parsing import parser
 from ..parsing.inputs import as_expr
+from ..parsing.reading import Reading
 from ..printing.latex import latex as _latex
 from ..printing.sympy_code import to_sympy_code
 from ..printing.text import to_text
-from ..simplification.simplifier import LEVELS, simplify as _simplify
+from ..simplification.simplifier import LEVELS
+from ..simplification.simplifier import simplify as _simplify
 from .guard import guard
 
 # A derivative order above this is refused: each order at least rebuilds the expression. The order allowed is
@@ -27,26 +29,56 @@ MAX_ORDER = _budget.DEFAULT_BUDGET.max_order
 
 
 @guard
-def parse(text: str) -> Expr:
-    """Parse text such as "3x^2 - 4x" into an expression (ParseError, with position, if it is not one;
-    BudgetError if it is longer or nests deeper than the budget allows)."""
-    return parser.parse(text)
+def parse(text: str, functions=()) -> Expr:
+    """Parse text such as "3x^2 - 4x", "sin^2 x" or "y = x^2" (its right side) into an expression (ParseError,
+    with position, if it is not one; BudgetError if it is longer or nests deeper than the budget allows).
+    `functions`: names to read as undefined functions, y(x). A reading that may not be the one meant (sinx read
+    as one variable) is issued as a SymdiffWarning; docs/reference/notation.md lists every notation and its
+    reading."""
+    return parser.parse(text, functions=functions)
 
 
 @guard
-def parse_list(text: str) -> list:
+def parse_list(text: str, functions=()) -> list:
     """Parse a comma-separated list of expressions, "x*y, x + y^2"."""
-    return parser.parse_list(text)
+    return parser.parse_list(text, functions=functions)
 
 
 @guard
-def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = True) -> Expr:
+def read(text: str, functions=()) -> Reading:
+    """How text is read, without warnings: a Reading with the expression (or None for an equation that is not a
+    definition), the equation, the derivative asked for (`d/dx ...` gives variables ("x",)) and the notes on
+    readings that may not be the one meant (each with its kind, message and position)."""
+    return parser.read(text, functions)
+
+
+@guard
+def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = True, functions=()) -> Expr:
     """The derivative of `expr`, `order` times in each of `variables` in turn (all of them if one is a
-    comma-separated list: diff(f, "x,y") is d2f/dydx). With no variable, the expression's only free symbol.
-    A variable that does not occur gives 0. `simplify`: True (or "full"), "basic" (canonical form only), or
-    False (the rules' raw output). The total order is at most budget.max_order, and each intermediate
-    result at most budget.max_size nodes (BudgetError)."""
-    return derivative(as_expr(expr, check=True), variables, order, simplify)
+    comma-separated list: diff(f, "x,y") is d2f/dydx). With no variable, the expression's only free symbol, or
+    the variable the text asks for ("d/dx x^2"). A variable that does not occur gives 0. `simplify`: True (or
+    "full"), "basic" (canonical form only), or False (the rules' raw output). The total order is at most
+    budget.max_order, and each intermediate result at most budget.max_size nodes (BudgetError). `functions`:
+    names to read as undefined functions in text."""
+    expr, variables, order = asked_derivative(expr, variables, order, functions)
+    return derivative(expr, variables, order, simplify)
+
+
+def asked_derivative(expr, variables: tuple, order: int, functions=()) -> tuple:
+    """(expression, variables, order) to differentiate: text that asks for a derivative itself (`d^2/dx^2 F`)
+    gives its variables, which must agree with any given."""
+    if not isinstance(expr, str):
+        return as_expr(expr, check=True), variables, order
+    reading = parser.read(expr, functions)
+    found = parser.expression_of(reading, derivative=True)
+    if not reading.variables:
+        return found, variables, order
+    given = [part.strip() for v in variables for part in (v.split(",") if isinstance(v, str) else [str(v)])]
+    if given and (given != list(reading.variables[:1]) or order * len(given) != len(reading.variables)):
+        asked = f"d^{len(reading.variables)}/d{reading.variables[0]}^{len(reading.variables)}" \
+            if len(reading.variables) > 1 else f"d/d{reading.variables[0]}"
+        raise UsageError(f"the expression asks for {asked}; give no other variable or order")
+    return found, reading.variables, 1
 
 
 @guard

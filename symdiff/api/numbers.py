@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..numeric import difference_quotients, plot
 from ..numeric.compile import lambdify as build_function
-from ..numeric.point import value_at
+from ..numeric.point import check_differentiable as _check_differentiable, value_at
 from .guard import guard
 
 
@@ -14,6 +14,15 @@ def evaluate(expr, values: dict | None = None, exact=None, **named):
     for decimal ones or with exact=False; an UndefinedPointError naming the part, with its `reason`, where it is
     undefined."""
     return value_at(expr, {**(values or {}), **named}, exact=exact)
+
+
+@guard
+def check_differentiable(expr, values: dict, variables=None) -> None:
+    """An EvaluationError (reason Reason.NOT_DIFFERENTIABLE) if `expr` is not differentiable at the point in
+    `variables` (default: every name of the point): a part of it is at a kink or jump there (abs(x) at 0,
+    floor(x) at 2, max(x, 1) at 1), though the formula of its derivative may have a value there (sign(0) = 0).
+    Conservative: x*abs(x) at 0 is refused although its derivative exists."""
+    _check_differentiable(expr, values, variables)
 
 
 @guard

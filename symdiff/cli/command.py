@@ -40,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         # --timeout: the time budget of the mode's work; a batch gives it to each of its lines instead
         clock = nullcontext() if arguments.mode == "batch" else budget.use(max_seconds=arguments.timeout)
         with clock:
-            return MODES[arguments.mode](arguments)
+            status = MODES[arguments.mode](arguments)
+        if arguments.notes:  # after the result: on an error, its one line and caret say all
+            sys.stdout.flush()
+        for note in arguments.notes:
+            print(f"symdiff: note: {note.message}", file=sys.stderr)
+        return status
     except SymdiffError as error:
         return report_error(error)
 

@@ -1,6 +1,7 @@
 """What the command line does, one function per mode: each takes the parsed arguments (already checked by
 options.parse_arguments), prints its result on standard output and returns the exit status. A SymdiffError it
-raises is reported by command.main.
+raises is reported by command.main, which also prints the notes on how EXPR was read (arguments.notes) after a
+result: an error is one line and a caret.
 
 --plot and --check add to a derivative, so the modes that print one call them after printing it. The API's
 functions are looked up on symdiff.api when called, never imported by name, so that a command loads only the
@@ -16,9 +17,12 @@ from .. import api
 from ..core import budget
 from ..core.build import number
 from ..core.errors import UsageError
+from ..parsing import parser
 from ..parsing.inputs import default_variable, parse_point, variable_name
+from ..parsing.reading import Reading
 from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
-from .output import MANY_LABELS, derivative_label, entries, render, render_limit_table, render_steps, same_shape
+from .output import (MANY_LABELS, derivative_label, entries, explanation, render, render_limit_table, render_steps,
+                     same_shape)
 
 
 
@@ -27,12 +31,15 @@ from .output import MANY_LABELS, derivative_label, entries, render, render_limit
 def derivative(arguments) -> int:
     """The plain derivative (or its value --at a point), then --plot and --check."""
     variables, point = _variables(arguments), _point(arguments.at)
-    expr, order = _expression_and_order(arguments, variables)
+    reading = _reading(arguments)
+    expr, order = _expression_and_order(arguments, reading, variables)
     result = api.diff(expr, *variables, order=order, simplify=arguments.simplify)
     if point is not None:
+        _check_differentiable(expr, variables or [default_variable(expr)], order, point)
         result = _value_at(result, point, arguments.float)
     printed = render(result, arguments.format, arguments.cse,
-                     derivative_label(variables or [default_variable(expr)], order))
+                     derivative_label(variables or [default_variable(expr)], order),
+                     reading if arguments.explain else None)
     _warn_absent(variables, expr.free_symbols)
     print(printed)
     if arguments.plot:
@@ -43,7 +50,7 @@ def derivative(arguments) -> int:
 def derivation(arguments) -> int:
     """--steps: the derivation of one first derivative, rule by rule, then --check."""
     variables = _variables(arguments)
-    expr, order = _expression_and_order(arguments, variables)
+    expr, order = _expression_and_order(arguments, _reading(arguments), variables)
     if len(variables) > 1 or order != 1:
         raise UsageError("--steps shows one first derivative: give one --wrt and no --order")
     if arguments.format == "sympy":
@@ -58,7 +65,7 @@ def derivation(arguments) -> int:
 def matrix(arguments) -> int:
     """--grad, --jacobian or --hessian (arguments.many), or its value --at a point, then --check of every entry."""
     variables, point = _variables(arguments), _point(arguments.at)
-    exprs = [_read(arguments)] if arguments.notation == "latex" else api.parse_list(arguments.expression)
+    exprs = _read_list(arguments)
     if arguments.many != "jacobian" and len(exprs) > 1:
         flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
         raise UsageError(f"{flag} takes one expression; for several, use --jacobian")
@@ -78,7 +85,7 @@ def matrix(arguments) -> int:
 def limit(arguments) -> int:
     """--limit x=1: the table of difference quotients beside the exact derivative at the point."""
     variables = _variables(arguments)
-    expr = _read(arguments)
+    expr = parser.expression_of(_reading(arguments), warn=False)
     point = _point(arguments.limit)
     variable = _single_variable(variables, expr, point, "--limit")
     others = {name: value for name, value in point.items() if name != variable}
@@ -184,21 +191,46 @@ def _variables(arguments) -> list:
     return [variable_name(part) for v in arguments.wrt for part in v.split(",")]
 
 
-def _read(arguments):
-    """EXPR, read as --from says: symdiff's text, or LaTeX (one expression: a Jacobian's list is text)."""
+def _reading(arguments) -> Reading:
+    """EXPR, read as --from says: symdiff's text, or LaTeX (one expression: a Jacobian's list is text). Notes on
+    the reading go to standard error; --explain prints the reading first (JSON output always carries it)."""
     if arguments.notation == "latex":
-        return api.parse_latex(arguments.expression)
-    return api.parse(arguments.expression)
+        reading = Reading(arguments.expression, api.parse_latex(arguments.expression))
+    else:
+        reading = api.read(arguments.expression, functions=arguments.functions)
+    arguments.notes.extend(reading.notes)
+    if arguments.explain and arguments.format != "json":
+        print(explanation(reading, arguments.format))
+    return reading
+
+
+def _read_list(arguments) -> list:
+    """EXPR as a comma-separated list (--jacobian), its notes on standard error."""
+    if arguments.notation == "latex":
+        return [parser.expression_of(_reading(arguments), warn=False)]
+    exprs, notes = parser.read_list(arguments.expression, arguments.functions)
+    arguments.notes.extend(notes)
+    if arguments.explain and arguments.format != "json":
+        print(explanation(Reading(arguments.expression, None), arguments.format, exprs))
+    return exprs
 
 
 def _point(text: str | None):
     return None if text is None else parse_point(text)
 
 
-def _expression_and_order(arguments, variables: list):
-    """The expression to differentiate and how many times (0 for --simplify-only)."""
-    expr = _read(arguments)
+def _expression_and_order(arguments, reading: Reading, variables: list):
+    """The expression to differentiate and how many times (0 for --simplify-only); the variables are --wrt's, or
+    those the text asks for (d^2/dx^2 ... gives x, twice), set in place in `variables`."""
+    expr = parser.expression_of(reading, derivative=True, warn=False)
     order = 0 if arguments.simplify_only else arguments.order
+    asked = reading.variables
+    if asked:
+        if (variables and variables != [asked[0]]) or arguments.order != 1 or arguments.simplify_only:
+            raise UsageError(f"the expression asks for its derivative in {asked[0]} itself: give no other --wrt, "
+                             "--order or --simplify-only")
+        variables[:] = [asked[0]]
+        order = len(asked)
     if not variables and order > 0 and len(expr.free_symbols) > 1:
         names = ", ".join(sorted(expr.free_symbols))
         raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
@@ -225,6 +257,14 @@ def _x_range(text: str) -> tuple:
         return float(low), float(high)
     except ValueError:
         raise UsageError(f"--range takes two numbers, A:B, not {text!r}") from None
+
+
+def _check_differentiable(expr, variables: list, order: int, point: dict) -> None:
+    """An EvaluationError (Reason.NOT_DIFFERENTIABLE) when the derivative asked for does not exist at the point:
+    the expression, or one of the derivatives taken on the way, has a kink or jump there (|x| at 0, floor(x) at
+    2), though the formula of the derivative may have a value there (sign(0) = 0)."""
+    for n in range(order):
+        api.check_differentiable(api.diff(expr, *variables, order=n) if n else expr, point, variables)
 
 
 def _value_at(value, point: dict, as_float: bool):

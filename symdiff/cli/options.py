@@ -31,7 +31,7 @@ MODE_OPTIONS = (
 # argparse's mutually exclusive groups instead, which its usage line shows as [--latex | --format ...].)
 CONFLICTS = (
     ("batch", ("--grad", "--jacobian", "--hessian", "--steps", "--check", "--at", "--limit", "--plot", "--cse",
-               "--from"), ("--batch",)),
+               "--from", "--explain", "--function"), ("--batch",)),
     (None, ("--steps",), ("--at", "--plot")),
     (None, ("--check",), ("--at",)),
     ("matrix", ("--order", "--steps", "--simplify-only"), ("--grad", "--jacobian", "--hessian")),
@@ -155,6 +155,12 @@ def build_argument_parser() -> argparse.ArgumentParser:
              "May be left out when the expression has one free symbol.")
     add(parser, "--order", type=int, default=1, metavar="N",
         help="differentiate N times in each variable (default 1; 0 prints the expression)")
+    add(parser, "--function", action="append", default=[], metavar="NAME", dest="functions",
+        help="read NAME(...) as an undefined function, as f(x) is (y(x) is otherwise refused as ambiguous: "
+             "y times x?); repeat, or write y,u")
+    add(parser, "--explain", action="store_true",
+        help="first say how EXPR was read, as text and LaTeX (sin^2 x: sin(x)^2; with --format json, an "
+             "\"input\" field); readings that may not be the one meant are always noted on standard error")
     add(parser, "--from", choices=("text", "latex"), default="text", dest="notation",
         help="how EXPR is written: text (default) or latex, as copied from a paper or notebook "
              "(\\frac{\\sin x}{x^{2}}); the result is printed as --format says")
@@ -238,6 +244,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     if arguments.batch is not None and arguments.expression is not None:
         raise UsageError("--batch reads the expressions from FILE: give no expression as well")
     arguments.mode = mode_of(parser, arguments)
+    arguments.notes = []  # the notes on how EXPR was read, printed after the result (command.main)
     refuse_conflicts(parser, arguments, arguments.mode)
     refuse_missing(parser, arguments)
     return arguments

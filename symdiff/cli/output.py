@@ -43,12 +43,16 @@ def _printed(value, output_format: str, standalone: bool = True) -> str:
     return api.latex(value) if output_format == "latex" else api.text(value)
 
 
-def render(value, output_format: str, use_cse: bool = False, label: str = "") -> str:
+def render(value, output_format: str, use_cse: bool = False, label: str = "", reading=None) -> str:
     """A result (expression, Vector or Matrix) in a format; with `use_cse`, the shared parts first as
-    t1 = ... (LaTeX: an aligned environment whose last row is `label = result`)."""
+    t1 = ... (LaTeX: an aligned environment whose last row is `label = result`). JSON carries the reading of
+    the input too, when given (--explain: "input", how it was read, and the notes)."""
     if not use_cse:
         if output_format == "json":
-            return json.dumps({"result": _nested(value, api.text), "latex": _printed(value, "latex")})
+            found = {"result": _nested(value, api.text), "latex": _printed(value, "latex")}
+            if reading is not None:
+                found["input"] = reading_fields(reading)
+            return json.dumps(found)
         return _printed(value, output_format)
     found = api.cse(entries(value))
     reduced = same_shape(value, found.exprs)
@@ -63,6 +67,43 @@ def render(value, output_format: str, use_cse: bool = False, label: str = "") ->
         definitions = [f"{symbol.name} = {api.sympy_code(d)}" for symbol, d in found.replacements]
         return "\n".join([header, *definitions, f"expr = {_printed(reduced, 'sympy', standalone=False)}"])
     return found.text(_printed(reduced, "text"))
+
+
+def _read_as(reading, exprs=None) -> tuple[str, str]:
+    """(text, LaTeX) of what the input was read as: the expression, the equation, d/dx (...), or a list."""
+    if exprs is not None:
+        return ", ".join(map(api.text, exprs)), ", ".join(map(api.latex, exprs))
+    if reading.variables:
+        x, n = reading.variables[0], len(reading.variables)
+        operator = (f"d/d{x}", r"\frac{d}{d" + x + "}") if n == 1 else \
+            (f"d^{n}/d{x}^{n}", r"\frac{d^{" + str(n) + "}}{d" + x + "^{" + str(n) + "}}")
+        return (f"{operator[0]} ({api.text(reading.expression)})",
+                operator[1] + r" \left(" + api.latex(reading.expression) + r"\right)")
+    if reading.equation is not None:
+        equation = reading.equation
+        return (f"{api.text(equation.lhs)} = {api.text(equation.rhs)}",
+                f"{api.latex(equation.lhs)} = {api.latex(equation.rhs)}")
+    return api.text(reading.expression), api.latex(reading.expression)
+
+
+def reading_fields(reading, exprs=None) -> dict:
+    """How the input was read, for JSON: text, LaTeX, what it is, and the notes (kind, message, column)."""
+    text, latex = _read_as(reading, exprs)
+    kind = "derivative" if reading.variables else "definition" if reading.defines is not None else \
+        "equation" if reading.equation is not None else "list" if exprs is not None else "expression"
+    return {"read_as": text, "latex": latex, "kind": kind,
+            "notes": [{"kind": note.kind.value, "message": note.message,
+                       "column": None if note.position is None else note.position + 1} for note in reading.notes]}
+
+
+def explanation(reading, output_format: str, exprs=None) -> str:
+    """--explain: how the input was read, as text and LaTeX (a definition: which side is differentiated)."""
+    text, latex = _read_as(reading, exprs)
+    if reading.defines is not None:
+        text += f"   (the derivative of the right side: {api.text(reading.defines)} is what it defines)"
+    if output_format == "latex":
+        return f"% read as: {latex}"
+    return f"read as: {text}\nLaTeX:   {latex}"
 
 
 def render_steps(derivation, output_format: str) -> str:

@@ -50,7 +50,14 @@ class SymdiffError(Exception):
 
 
 class ParseError(SymdiffError):
-    """The text is not an expression symdiff understands."""
+    """The text is not an expression symdiff understands. `notation` (a Notation, or None for plain syntax
+    errors) says what kind of notation was refused; `suggestions` the names it may have meant (cbrtt: cbrt)."""
+
+    def __init__(self, message: str, text: str | None = None, position: int | None = None,
+                 notation: "Notation | None" = None, suggestions: tuple = ()):
+        super().__init__(message, text, position)
+        self.notation = notation
+        self.suggestions = tuple(suggestions)
 
 
 class UsageError(SymdiffError):
@@ -131,6 +138,27 @@ class Reason(enum.Enum):
         if self is Reason.OVERFLOW:
             return "{part} is too large for a float{where}"
         return "{part} is undefined{where} (" + self.value + ")"
+
+
+class Notation(enum.Enum):
+    """What a reading note, or a ParseError about notation, concerns: data for callers, never the wording."""
+
+    UNKNOWN_FUNCTION = "unknown function"          # cbrtt(x), foo(x): a name applied that is no function
+    AMBIGUOUS = "ambiguous"                        # y(x): y times x, or the function y?
+    CONVENTION = "convention"                      # 1/2x read as (1/2)*x: one of two readings, by convention
+    JOINED_NAME = "joined name"                    # sinx, xy: read as one variable; xe^x read as x*e^x
+    EQUATION = "equation"                          # x^2 + y^2 = 1, or y = x^2 (its right side is used)
+    DERIVATIVE = "derivative"                      # d/dx x^2, dy/dx
+    DIFFERENTIAL = "differential"                  # x^2 dx
+
+
+class SymdiffWarning(UserWarning):
+    """A reading of the input that may not be the one meant (sinx read as one variable, 1/2x as x/2): issued by
+    symdiff.parse and the functions that parse text; `note` is the reading's Note (kind, message, position)."""
+
+    def __init__(self, note):
+        super().__init__(note.message)
+        self.note = note
 
 
 # ---- internal signals: raised and caught inside symdiff, never seen by a caller ----------------------------------

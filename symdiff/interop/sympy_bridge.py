@@ -20,6 +20,7 @@ from ..core.build import add, mul, power, substitute
 from ..core.errors import ConversionError, Reason
 from ..core.expr import NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import subexpressions
+from ..parsing.names import constant
 from ..parsing.parser import parse_internal
 
 
@@ -149,8 +150,8 @@ def _check_names(node: Expr) -> None:
         if name.startswith("_dummy"):
             refuse("a Dummy symbol (the bound variable of a Subs or Lambda) occurs free: symdiff's syntax has no "
                    "name for it", name)
-        if name in Const.NAMES:
-            refuse(f"the symbol name {name!r} is symdiff's constant {name}: rename the symbol", name)
+        if constant(name) is not None:
+            refuse(f"the symbol name {name!r} is symdiff's constant {constant(name)}: rename the symbol", name)
         if functions.is_function_only(name):
             refuse(f"the symbol name {name!r} is the name of a function in symdiff: rename the symbol", name)
     arities: dict = {}
@@ -197,12 +198,20 @@ def _convert(o, convert, nested_order) -> Expr:
         return Func("exp", convert(o.args[0]))
     if isinstance(o, sympy.core.function.AppliedUndef):
         name = type(o).__name__
-        if not NAME_PATTERN.match(name) or functions.is_known(name) or name in Const.NAMES:
+        if not NAME_PATTERN.match(name) or functions.is_known(name) or constant(name) is not None:
             raise ConversionError(f"the function name {name!r} cannot be written in symdiff's syntax")
         return Func(name, *map(convert, o.args))
-    if o.is_Function and type(o) in _FROM_SYMPY_FUNCTION and functions.lookup(_FROM_SYMPY_FUNCTION[type(o)],
-                                                                                  len(o.args)) is not None:
-        return Func(_FROM_SYMPY_FUNCTION[type(o)], *map(convert, o.args))
+    if o.is_Function and type(o) in _FROM_SYMPY_FUNCTION:
+        name = _FROM_SYMPY_FUNCTION[type(o)]
+        if functions.lookup(name, len(o.args)) is not None:
+            return Func(name, *map(convert, o.args))
+        row = functions.lookup(name, 2)
+        if row is not None and row.associative and len(o.args) > 2:  # Max(x, y, z) is max(max(x, y), z)
+            arguments = list(map(convert, o.args))
+            result = Func(name, *arguments[:2])
+            for argument in arguments[2:]:
+                result = Func(name, result, argument)
+            return result
     if isinstance(o, sympy.Derivative):
         budget.check_order(nested_order(o))  # before any work: Derivative(f(x), (x, 10**6)) is refused at once
         result = convert(o.expr)  # exact: d/dx of the converted expression

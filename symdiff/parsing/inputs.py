@@ -9,8 +9,9 @@ from fractions import Fraction
 
 from ..core import budget
 from ..core.errors import ParseError, UsageError
-from ..core.expr import NAME_PATTERN, Const, Expr, Float, Num, Sym
-from ..functions import is_function_only
+from ..core.expr import NAME_PATTERN, Expr, Float, Num, Sym
+from ..functions import SYMBOL_NAMES
+from .names import constant, is_function
 from .parser import parse, parse_list
 
 __all__ = ["as_expr", "as_expressions", "variable_name", "variable_names", "default_variable", "as_point",
@@ -46,7 +47,7 @@ def variable_name(variable) -> str:
     if not isinstance(name, str) or not NAME_PATTERN.match(name.strip()):
         raise UsageError(f"{variable!r} is not a variable name")
     name = name.strip()
-    if is_function_only(name) or name in Const.NAMES:
+    if is_function(name) and name not in SYMBOL_NAMES or constant(name) is not None:
         raise UsageError(f"{name} is a function or constant, not a variable")
     return name
 

@@ -14,19 +14,14 @@ from types import MappingProxyType
 
 from .. import functions
 from ..core.errors import ParseError
+from .names import GREEK_LETTERS  # the Greek letters read as symbols (\alpha), shared with the text reader
 
 __all__ = ["GREEK_LETTERS", "OPERATORS", "TEMPLATES", "LatexTokens", "normal", "shape", "word_of"]
-
-# The Greek letters read as symbols (\alpha is the symbol alpha; \pi is the constant pi). The LaTeX printer
-# (symdiff.printing.latex.GREEK) writes the same set; parsing cannot import printing, so a test checks they agree.
-GREEK_LETTERS = frozenset("""alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma
-    tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega varepsilon
-    vartheta varphi varrho varsigma""".split())
 
 # Commands with a meaning in the grammar of their own: met where that meaning does not fit (x^\frac12, an
 # unmatched \right), they are unexpected, not unknown.
 _STRUCTURAL = frozenset("left right frac dfrac tfrac cfrac sqrt partial cdot times div vert lvert rvert prime "
-                        "mathit mathrm operatorname text".split())
+                        "mathit mathrm operatorname text lfloor rfloor lceil rceil".split())
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\\[A-Za-z]+\s*\{\s*((?:[A-Za-z0-9]|\\_)+)\s*\}\Z")
@@ -71,9 +66,9 @@ TEMPLATES = MappingProxyType({shape(row.latex): row for row in functions.rows() 
 
 # After these a bar closes an absolute value (when one is open at this level of brackets); elsewhere it opens one.
 _OPERAND_ENDS = frozenset("LETTER DIGIT NUMBER SCIENTIFIC SYMBOL_COMMAND NAMEWORD RPAR RBRACK RBRACE RIGHT_RPAR "
-                          "RIGHT_RBRACK RIGHT_BAR RBAR".split())
-_OPENERS = frozenset("LPAR LBRACK LBRACE LEFT_LPAR LEFT_LBRACK LEFT_BAR".split())
-_CLOSERS = frozenset("RPAR RBRACK RBRACE RIGHT_RPAR RIGHT_RBRACK RIGHT_BAR".split())
+                          "RIGHT_RBRACK RIGHT_BAR RBAR RFLOOR RCEIL".split())
+_OPENERS = frozenset("LPAR LBRACK LBRACE LEFT_LPAR LEFT_LBRACK LEFT_BAR LFLOOR LCEIL".split())
+_CLOSERS = frozenset("RPAR RBRACK RBRACE RIGHT_RPAR RIGHT_RBRACK RIGHT_BAR RFLOOR RCEIL".split())
 
 
 class LatexTokens:
@@ -85,10 +80,14 @@ class LatexTokens:
 
     def process(self, stream):
         open_bars = [0]  # per level of brackets, the bars opened and not yet closed
+        subscripts: list[bool] = [False]  # per level of brackets: whether it is in a subscript's {...}
         previous = None
         for token in stream:
             kind = token.type
-            if kind == "COMMAND":
+            in_subscript = subscripts[-1] or previous == "SUB"
+            if kind in ("COMMAND", "NAMEWORD") and in_subscript and normal(str(token)) in OPERATORS:
+                token.type = "NAMEWORD"  # x_{\max}, x_{\mathrm{min}}: a name's subscript, not a function
+            elif kind == "COMMAND":
                 token.type = self._command(token)
             elif kind == "NAMEWORD":
                 token.type = self._nameword(token)
@@ -98,8 +97,10 @@ class LatexTokens:
                 token.type = "RBAR" if closes else "LBAR"
             elif kind in _OPENERS:
                 open_bars.append(0)
+                subscripts.append(kind == "LBRACE" and previous == "SUB" or subscripts[-1])
             elif kind in _CLOSERS and len(open_bars) > 1:
                 open_bars.pop()
+                subscripts.pop()
             previous = token.type
             yield token
 

@@ -7,10 +7,13 @@ this grammar: nothing is passed to eval, sympify or parse_expr.
 Before Lark sees the text, three linear passes (symdiff.core.budget bounds them all):
 1. the length is checked against max_input_length;
 2. a few common non-ASCII look-alikes are read as their ASCII meaning (`·` `⋅` `×` as *, `−` as -, `÷` as /,
-   `π` as pi, `√` as sqrt, `²` `³` as ^2 ^3, a no-break space as a space), keeping every position of the
-   original text for carets; any other non-ASCII character is a ParseError naming its code point;
+   `π` as pi, `√` as sqrt, `∂` as d, superscripts as a power (`x²` `x⁻¹`), a no-break space as a space),
+   keeping every position of the original text for carets; any other non-ASCII character is a ParseError
+   naming its code point;
 3. brackets are counted, and nesting deeper than max_depth is a BudgetError at the bracket that goes too deep.
-After parsing, the tree's depth and size are checked too (x^x^x^... nests without brackets).
+Between the lexer and the parser, the postlexer (symdiff/parsing/text_tokens.py) decides what each name, bar and
+bracket is, in linear passes over the tokens. After parsing, the tree's depth and size are checked too
+(x^x^x^... nests without brackets).
 
 Sums and products are collected while parsing and built once when complete, so that `x + x + ... + x`
 takes time linear, not quadratic, in its length.
@@ -18,29 +21,34 @@ takes time linear, not quadratic, in its length.
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 import threading
 import unicodedata
+import warnings
 from pathlib import Path
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from .. import functions
 from ..core import budget as _budget
-from ..core.build import add, inv, mul, neg, power
-from ..core.errors import BudgetError, ParseError, SymdiffError
-from ..core.expr import HALF, Const, Derivative, Expr, Float, Func, Num, Sym
-from .pending import done, extend
+from ..core.errors import BudgetError, Notation, ParseError, SymdiffError, SymdiffWarning, UsageError
+from ..core.expr import Expr
+from . import names
+from .pending import done
+from .reading import DerivativeRequest, Note, Reading, definition
+from .text_builder import EquationAt, TextBuilder
+from .text_tokens import TextTokens
 
-__all__ = ["parse", "parse_list", "parse_internal", "grammar_path", "LOOKALIKES"]
+__all__ = ["parse", "parse_list", "parse_internal", "read", "read_list", "expression_of", "grammar_path", "LOOKALIKES",
+           "SUPERSCRIPTS"]
 
 # What each terminal is called in an error message.
 _TERMINAL_NAMES = {
-    "NUMBER": "a number", "NAME": "a name", "INT": "a whole number", "PRIMES": "'",
-    "PLUS": "'+'", "MINUS": "'-'", "TIMES": "'*'", "DIVIDE": "'/'", "POWER": "'^'",
-    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "LSQB": "'['", "RSQB": "']'", "$END": "the end of the input",
+    "NUMBER": "a number", "NAME": "a name", "PRIMES": "'", "FUNCTION": "a function", "CALLNAME": "a function",
+    "PLUS": "'+'", "MINUS": "'-'", "TIMES": "'*'", "DIVIDE": "'/'", "POWER": "'^'", "EQUALS": "'='",
+    "LPAR": "'('", "RPAR": "')'", "COMMA": "','", "LSQB": "'['", "RSQB": "']'", "LBAR": "'|'", "RBAR": "'|'",
+    "BAR": "'|'", "DERIVATIVE": "d/dx", "LBRACE": "'{'", "RBRACE": "'}'", "$END": "the end of the input",
 }
 
 # Non-ASCII characters read as ASCII (√ is handled apart: it takes an operand). Spaces around pi keep 2πx
@@ -52,10 +60,13 @@ LOOKALIKES = {
     "\u2212": "-",    # − minus sign
     "\u00f7": "/",    # ÷ division sign
     "\u03c0": " pi ",  # π
-    "\u00b2": "^2 ",  # ²
-    "\u00b3": "^3 ",  # ³
     "\u00a0": " ",    # no-break space
+    "\u2202": "d",    # ∂, in ∂/∂x
 }
+# Superscript digits and minus: a run of them is one exponent, x⁻¹ is x^-1 and x¹² is x^12 (the space after
+# keeps x²3 from reading as x^23).
+SUPERSCRIPTS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5",
+                "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207b": "-"}
 _SQRT = "\u221a"  # √
 _OPERAND = re.compile(r"[A-Za-z][A-Za-z0-9_]*|([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|\u03c0")
 
@@ -69,176 +80,103 @@ def grammar_path() -> Path:
     raise FileNotFoundError("symdiff.lark not found: the package is installed incompletely")
 
 
-class _Build(Transformer):
-    """Builds nodes as the parser reduces. Per-parse state (where each name was first used as a symbol or as a
-    function) lets us refuse `x(y) + x`, where x would be both."""
-
-    def __init__(self):
-        super().__init__()
-        self.reset("")
-
-    def reset(self, text: str) -> None:
-        self.text = text
-        self.budget = _budget.current()
-        self.symbol_at: dict[str, int] = {}
-        self.function_at: dict[str, int] = {}
-        self.function_arity: dict[str, int] = {}
-
-    def error(self, message: str, token: Token) -> ParseError:
-        return ParseError(message, self.text, token.start_pos)
-
-    # -- operators --
-    def add(self, children):
-        return extend(add, children[0], done(children[2]))
-
-    def sub(self, children):
-        return extend(add, children[0], neg(done(children[2])))
-
-    def mul(self, children):
-        return extend(mul, children[0], done(children[2]))
-
-    def implicit_mul(self, children):  # no operator token between the factors
-        return extend(mul, children[0], done(children[1]))
-
-    def div(self, children):
-        left, slash, right = children
-        try:
-            return extend(mul, left, inv(done(right)))
-        except ZeroDivisionError:
-            raise self.error("division by zero", slash) from None
-
-    def neg(self, children):
-        return neg(done(children[1]))
-
-    def pos(self, children):
-        return done(children[1])
-
-    def pow(self, children):
-        base, caret, exponent = children
-        try:
-            return power(done(base), done(exponent))
-        except ZeroDivisionError:  # 0^-1 is built as 1/0; 0^-2 is left to the canonical form (UndefinedError)
-            raise self.error("division by zero (0 to a negative power)", caret) from None
-
-    def group(self, children):
-        return done(children[1])
-
-    # -- atoms --
-    def number(self, children):
-        token = children[0]
-        text = str(token)
-        if any(c in text for c in ".eE"):
-            value = float(text)
-            if math.isinf(value):
-                raise self.error("number too large for a decimal (over 1.8e308)", token)
-            return Float(value)
-        digits = len(text.lstrip("0"))
-        if digits > self.budget.max_digits:
-            raise BudgetError(f"number too long: {digits} digits, the limit is {self.budget.max_digits}",
-                             self.text, token.start_pos)
-        return Num(int(text.lstrip("0") or "0"))  # Python refuses to convert over 4300 characters
-
-    def name(self, children):
-        token = children[0]
-        text = str(token)
-        if text in Const.NAMES:
-            return Const(text)
-        if functions.is_function_only(text):
-            raise self.error(f"{text} is a function: write {text}(...)", token)
-        self.symbol_at.setdefault(text, token.start_pos)
-        return Sym(text)
-
-    def arguments(self, children):
-        return [done(c) for c in children if not isinstance(c, Token)]
-
-    def expressions(self, children):
-        return [done(c) for c in children if not isinstance(c, Token)]  # without the comma tokens, if kept
-
-    def call(self, children):
-        token, arguments = children
-        name = functions.ALIASES.get(str(token), str(token))
-        if name in Const.NAMES:
-            raise self.error(f"{name} is a constant, not a function: write {name}*(...)", token)
-        if name == "sqrt":
-            self._check_arity(token, "sqrt", len(arguments), [1])
-            return power(arguments[0], HALF)
-        if functions.is_known(name):
-            self._check_arity(token, name, len(arguments), functions.arities(name))
-        else:
-            self._undefined_function(token, len(arguments))
-        return Func(name, *arguments)
-
-    def prime_derivative(self, children):
-        token, primes, arguments = children
-        self._undefined_function(token, len(arguments))
-        if len(arguments) != 1:
-            raise self.error(f"{token}' needs one argument; for several write D[1,0]({token})(x, y)", token)
-        self._check_notation_order(len(primes), primes)
-        return Derivative(str(token), (len(primes),), *arguments)
-
-    def positional_derivative(self, children):
-        head, *orders, function, arguments = children
-        if str(head) != "D":
-            raise self.error(f"unknown notation {head}[...]: derivatives by position are written D[1,0](f)(x, y)",
-                             head)
-        self._undefined_function(function, len(arguments))
-        for n in orders:  # before int(): Python refuses to convert more than 4300 digits
-            if len(n.lstrip("0")) > 9:
-                raise BudgetError(f"derivative order {n[:12]}{'...' if len(n) > 12 else ''} is over the limit of "
-                                 f"{self.budget.max_order}", self.text, n.start_pos)
-        self._check_notation_order(sum(int(n) for n in orders), head)
-        orders = tuple(int(n) for n in orders)
-        if len(orders) != len(arguments):
-            raise self.error(f"D[...] gives {len(orders)} orders for {len(arguments)} arguments", head)
-        if not any(orders):
-            return Func(str(function), *arguments)
-        return Derivative(str(function), orders, *arguments)
-
-    def _check_notation_order(self, order: int, token) -> None:
-        if order > self.budget.max_order:
-            raise BudgetError(f"derivative order {order} is over the limit of {self.budget.max_order}",
-                             self.text, token.start_pos)
-
-    def _undefined_function(self, token, arity: int):
-        name = str(token)
-        if functions.is_known(name) or name in Const.NAMES:
-            raise self.error(f"derivative notation is for undefined functions, not {name}", token)
-        first_arity = self.function_arity.setdefault(name, arity)
-        if first_arity != arity:
-            raise self.error(f"{name} is used with {first_arity} and with {arity} arguments", token)
-        self.function_at.setdefault(name, token.start_pos)
-
-    def _check_arity(self, token, name, given, allowed):
-        if given not in allowed:
-            counts = " or ".join(map(str, allowed))
-            plural = "" if allowed == [1] else "s"
-            raise self.error(f"{name} takes {counts} argument{plural}, not {given}", token)
-
-
 # Each thread has its own parser and node builder (the builder keeps per-parse state), made on the thread's first
 # parse; Lark caches its tables on disk, so that costs milliseconds. Threads never wait for each other.
 _per_thread = threading.local()
 
 
-def _parser_and_builder() -> tuple[Lark, _Build]:
+def _parser_and_builder() -> tuple[Lark, TextBuilder]:
     found = getattr(_per_thread, "parser", None)
     if found is None:
-        builder = _Build()
-        parser = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", transformer=builder,
-                      maybe_placeholders=False, cache=True, start=["start", "expressions"])
+        builder = TextBuilder()
+        # The basic lexer does not depend on the parser's state, so the postlexer may read ahead of it.
+        parser = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+                      postlex=TextTokens(builder), transformer=builder, maybe_placeholders=False, cache=True,
+                      start=["start", "expressions"])
         found = _per_thread.parser = (parser, builder)
     return found
 
 
-def parse(text: str, start: str = "start", budget: _budget.Budget | None = None) -> Expr:
-    """Parse `text` into an expression. Raises ParseError with the position of the problem, or BudgetError
-    when the text is longer or nests deeper than the limits in force (symdiff.core.budget; `budget` overrides
-    them for this call)."""
+def read(text: str, functions=(), budget: _budget.Budget | None = None) -> Reading:
+    """How `text` is read: the expression (or equation, or derivative asked for) and the notes on readings that
+    may not be the one meant. `functions`: names to read as undefined functions when applied (y(x)). Raises
+    ParseError with the position of the problem, or BudgetError when the text is longer or nests deeper than the
+    limits in force (symdiff.core.budget; `budget` overrides them for this call)."""
     if budget is not None:
         with _budget.use(budget):
-            return parse(text, start)
+            return read(text, functions)
+    tree, notes = _read(text, "start", functions)
+    if isinstance(tree, EquationAt):
+        equation = tree.equation
+        return Reading(text, equation.rhs if definition(equation) else None, equation, (), notes)
+    if isinstance(tree, DerivativeRequest):
+        return Reading(text, tree.expression, None, tree.variables, notes)
+    return Reading(text, tree, None, (), notes)
+
+
+def parse(text: str, start: str = "start", budget: _budget.Budget | None = None, functions=()) -> Expr:
+    """Parse `text` into an expression: read() for an expression, or the right side of a definition `y = ...`
+    (ParseError for any other equation, and for `d/dx ...`, a derivative asked for: symdiff.diff reads that).
+    Each note on the reading is issued as a SymdiffWarning."""
+    if start == "expressions":
+        return parse_list(text, budget, functions)
+    return expression_of(read(text, functions, budget))
+
+
+def expression_of(reading: Reading, derivative: bool = False, warn: bool = True) -> Expr:
+    """The expression a reading gives, its notes issued as SymdiffWarnings (unless not `warn`: the command line
+    prints them itself). A ParseError for an equation that is not a definition, and for a derivative asked for
+    (`d/dx ...`) unless `derivative` (the caller reads reading.variables)."""
+    text = reading.text
+    if reading.variables and not derivative:
+        raise ParseError(f"{text.strip()} asks for a derivative: symdiff.diff(\"{text.strip()}\") computes it "
+                         "(symdiff.read gives the expression and the variables)", text, 0,
+                         notation=Notation.DERIVATIVE)
+    expression = reading.require_expression(text.find("="))
+    if warn:
+        _warn(reading.notes)
+    return expression
+
+
+def parse_internal(text: str) -> Expr:
+    """Parse one of symdiff's own formulas (a derivative rule, a rewrite rule) under the fixed INTERNAL_BUDGET,
+    whatever budget the caller has in force: the tables are read the same way in every process."""
+    return expression_of(read(text, budget=_budget.INTERNAL_BUDGET), warn=False)
+
+
+def parse_list(text: str, budget: _budget.Budget | None = None, functions=()) -> list:
+    """Parse a comma-separated list of expressions, "x*y, x + y^2" (a name is a variable or a function
+    throughout the list, as within one expression)."""
+    if budget is not None:
+        with _budget.use(budget):
+            return parse_list(text, None, functions)
+    expressions, notes = read_list(text, functions)
+    _warn(notes)
+    return expressions
+
+
+def read_list(text: str, functions=()) -> tuple[list, tuple]:
+    """(the expressions of a comma-separated list, the notes on how they were read)."""
+    return _read(text, "expressions", functions)
+
+
+def _warn(notes) -> None:
+    """Each note as a SymdiffWarning, attributed to the caller's line outside symdiff."""
+    level, frame = 2, sys._getframe(1)  # stacklevel 2 is the frame of _getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        level, frame = level + 1, frame.f_back
+    for note in notes:
+        warnings.warn(SymdiffWarning(note), stacklevel=level)
+
+
+_PACKAGE = str(Path(__file__).resolve().parent.parent)
+
+
+def _read(text: str, start: str, declared):
+    """(the tree, the notes), positions in `text` as given."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a string, not {type(text).__name__}")
+    declared = _declared(declared)
     current = _budget.current()
     if len(text) > current.max_input_length:
         raise BudgetError(f"input too long: {len(text)} characters, the limit is {current.max_input_length}")
@@ -246,32 +184,46 @@ def parse(text: str, start: str = "start", budget: _budget.Budget | None = None)
         raise ParseError("empty expression", text, 0)
     ascii_text, origin = _ascii(text)
     try:
-        opened = check_nesting(ascii_text, current.max_depth)
-        result = _parse_ascii(ascii_text, start, opened)
+        opened = check_nesting(ascii_text, current.max_depth, "([{", ")]}")
+        tree, notes = _parse_ascii(ascii_text, start, opened, declared)
     except SymdiffError as error:
         if error.text == ascii_text and error.position is not None:  # positions in the text as given
             error.text, error.position = text, origin(error.position)
         raise
-    for tree in (result if isinstance(result, list) else [result]):
-        _budget.check_expression(tree, current)
-    return result
+    for part in _trees(tree):
+        _budget.check_expression(part, current)
+    notes = tuple(Note(n.kind, n.message, None if n.position is None else origin(n.position)) for n in notes)
+    return tree, notes
 
 
-def parse_internal(text: str) -> Expr:
-    """Parse one of symdiff's own formulas (a derivative rule, a rewrite rule) under the fixed INTERNAL_BUDGET,
-    whatever budget the caller has in force: the tables are read the same way in every process."""
-    return parse(text, budget=_budget.INTERNAL_BUDGET)
+def _declared(declared) -> frozenset:
+    """The names declared as undefined functions, checked: not a known function, a constant or a bad name."""
+    if isinstance(declared, str):
+        declared = [declared]
+    found = set()
+    parts = (part.strip() for item in declared for part in (item.split(",") if isinstance(item, str) else [item]))
+    for name in (part for part in parts if part != ""):
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+            raise UsageError(f"{name!r} is not a function name")
+        if names.is_function(name) or names.constant(name):
+            raise UsageError(f"{name} is already a function or constant; declare only undefined functions")
+        found.add(name)
+    return frozenset(found)
 
 
-def parse_list(text: str, budget: _budget.Budget | None = None) -> list:
-    """Parse a comma-separated list of expressions, "x*y, x + y^2" (a name is a variable or a function
-    throughout the list, as within one expression)."""
-    return parse(text, start="expressions", budget=budget)
+def _trees(tree) -> list:
+    if isinstance(tree, list):
+        return tree
+    if isinstance(tree, EquationAt):
+        return [tree.equation.lhs, tree.equation.rhs]
+    if isinstance(tree, DerivativeRequest):
+        return [tree.expression]
+    return [tree]
 
 
-def _parse_ascii(text: str, start: str, opened: list):
+def _parse_ascii(text: str, start: str, opened: list, declared: frozenset):
     parser, builder = _parser_and_builder()
-    builder.reset(text)
+    builder.reset(text, declared)
     try:
         tree = done(parser.parse(text, start=start))
     except UnexpectedInput as error:
@@ -284,8 +236,13 @@ def _parse_ascii(text: str, start: str, opened: list):
     if clash:
         name = clash[0]
         raise ParseError(f"{name} is used both as a function and as a variable: write {name}*(...) to multiply",
-                         text, builder.function_at[name])
-    return tree
+                         text, builder.function_at[name], notation=Notation.AMBIGUOUS)
+    declared_as_symbols = sorted(set(builder.symbol_at) & declared)
+    if declared_as_symbols:
+        name = declared_as_symbols[0]
+        raise ParseError(f"{name} is declared a function: write {name}(...)", text, builder.symbol_at[name],
+                         notation=Notation.AMBIGUOUS)
+    return tree, sorted(builder.notes, key=lambda note: note.position or 0)
 
 
 def _ascii(text: str):
@@ -305,27 +262,34 @@ def _ascii(text: str):
         char = text[i]
         if char.isascii():
             emit(char, i)
+        elif char in SUPERSCRIPTS:
+            emit("^", i)
+            while i < len(text) and text[i] in SUPERSCRIPTS:
+                emit(SUPERSCRIPTS[text[i]], i)
+                i += 1
+            emit(" ", i - 1)
+            continue
         elif char in LOOKALIKES:
-            if char in "\u00b2\u00b3" and i + 1 < len(text) and text[i + 1] in "\u00b2\u00b3\u00b9\u2070\u2074\u2075\u2076\u2077\u2078\u2079":
-                raise ParseError("only ² and ³ are read as exponents: write x^23", text, i + 1)
             emit(LOOKALIKES[char], i)
         elif char == _SQRT:
-            i = _square_root(text, i, emit)
+            i = _square_root(text, i, emit, pieces)
             continue
         else:
             raise ParseError(f"unexpected character {char!r} ({_describe_char(char)}): write expressions in ASCII "
-                             "(also accepted: · × − ÷ π √ ² ³)", text, i)
+                             "(also accepted: · × − ÷ π √ ∂ and superscripts ² ⁻¹)", text, i)
         i += 1
     ascii_text = "".join(pieces)
     origin.append(len(text))
     return ascii_text, lambda position: origin[min(position, len(origin) - 1)]
 
 
-def _square_root(text: str, i: int, emit) -> int:
+def _square_root(text: str, i: int, emit, pieces: list) -> int:
     """√( ... ) is sqrt( ... ); √x, √2, √π are sqrt(x), sqrt(2), sqrt(pi). Emits it; returns where to go on."""
     j = i + 1
     while j < len(text) and text[j] in " \t":
         j += 1
+    if pieces and (pieces[-1][-1:].isalnum() or pieces[-1][-1:] in "_)"):
+        emit(" ", i)  # x√x: a factor before the root, not the name xsqrt
     if j < len(text) and text[j] == "(":
         emit("sqrt", i)
         return j
@@ -337,7 +301,7 @@ def _square_root(text: str, i: int, emit) -> int:
     while after < len(text) and text[after] in " \t":
         after += 1
     following = text[after:after + 2]
-    if following[:1] in ("^", "(", "[", "\u00b2", "\u00b3") or following == "**":
+    if following[:1] in ("^", "(", "[") or following[:1] in SUPERSCRIPTS or following == "**":
         raise ParseError("ambiguous √: write √(...) around what the root applies to, e.g. √(x^2) or (√x)^2",
                          text, i)
     emit("sqrt(", i)
@@ -376,6 +340,18 @@ def _syntax_error(error: UnexpectedInput, text: str, opened: list = ()) -> Parse
         char = text[error.pos_in_stream]
         described = f" ({_describe_char(char)})" if not char.isprintable() else ""
         return ParseError(f"unexpected character {char!r}{described}", text, error.pos_in_stream)
+    at = len(text) if isinstance(error, UnexpectedEOF) or error.token.type == "$END" else error.token.start_pos
+    function = _FUNCTION_BEFORE.search(text, 0, at) if isinstance(error, (UnexpectedEOF, UnexpectedToken)) else None
+    if isinstance(error, UnexpectedToken) and text[:at].rstrip().endswith("'") and error.token.type != "LPAR":
+        primed = re.search(r"[A-Za-z][A-Za-z0-9_]*'+\s*\Z", text[:at])
+        name = primed.group().strip() if primed else "f'"
+        return ParseError(f"{name} needs its argument in parentheses: {name}(x) is the derivative of an undefined "
+                          "function", text, primed.start() if primed else at)
+    if function is not None and names.is_function(function.group(1)):
+        name = function.group(1)
+        if isinstance(error, UnexpectedToken) and error.token.type == "PRIMES":
+            return ParseError(f"derivative notation is for undefined functions, not {name}", text, function.start())
+        return ParseError(f"{name} needs an argument: write {name}(x) or {name} x", text, function.start())
     if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
         message = "unexpected end of input"
         if opened:
@@ -393,6 +369,10 @@ def _syntax_error(error: UnexpectedInput, text: str, opened: list = ()) -> Parse
     return ParseError(str(error), text, getattr(error, "pos_in_stream", None))
 
 
+# A function's name (with a power on it) just before the error: sin, sin^2.
+_FUNCTION_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9_]*)\s*(?:(?:\^|\*\*)\s*\(?\s*-?\s*[0-9]+\s*\)?\s*)?\Z")
+
+
 def _describe(token: Token) -> str:
     kind = {"NUMBER": "number ", "INT": "number ", "NAME": "name "}.get(token.type, "")
     return f"{kind}{str(token)!r}"
@@ -406,7 +386,8 @@ _OPERAND_STARTS = {"NAME", "NUMBER", "LPAR"}
 def _expected(terminals) -> str:
     terminals = set(terminals or ())
     if {"PLUS", "MINUS"} <= terminals and not terminals & _OPERAND_STARTS:
-        rest = sorted(_TERMINAL_NAMES.get(t, repr(t)) for t in terminals - {"PLUS", "MINUS", "PRIMES", "LSQB"})
+        rest = sorted(_TERMINAL_NAMES.get(t, repr(t))
+                      for t in terminals - {"PLUS", "MINUS", "PRIMES", "LSQB", "EQUALS", "BAR", "LBAR", "RBAR"})
         return "; expected an operator" + "".join(f" or {name}" for name in rest)
     names = sorted({_TERMINAL_NAMES.get(t, repr(t)) for t in terminals} - {"'", "'['"})
     if not names:

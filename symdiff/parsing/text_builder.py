@@ -1,0 +1,235 @@
+"""The text reader's node builder: turns what grammar/symdiff.lark reduces into nodes, as the parser reduces.
+
+It is also the reader's per-parse state, shared with the postlexer (symdiff/parsing/text_tokens.py): the text,
+the functions the caller declared, the notes on how the input was read, the derivative a leading d/dx asked
+for, and where each name was first used as a variable or as a function (so that `f(x) + f` is refused).
+"""
+
+from __future__ import annotations
+
+import math
+
+from lark import Token, Transformer
+
+from .. import functions
+from ..core import budget as _budget
+from ..core.build import add, inv, mul, neg, power
+from ..core.equation import Equation
+from ..core.errors import BudgetError, Notation, ParseError
+from ..core.expr import Const, Derivative, Float, Func, Num, Sym
+from ..functions.shorthands import SHORTHANDS
+from . import names
+from .pending import done, extend
+from .reading import DerivativeRequest, Note
+
+__all__ = ["EquationAt", "TextBuilder"]
+
+
+class EquationAt:
+    """An equation as read, and the position of its "=" (for the message if it cannot be used)."""
+
+    __slots__ = ("equation", "position")
+
+    def __init__(self, equation: Equation, position: int):
+        self.equation, self.position = equation, position
+
+
+class TextBuilder(Transformer):
+    """Builds nodes as the parser reduces (Lark's inline transformer); holds the per-parse state."""
+
+    def __init__(self):
+        super().__init__()
+        self.reset("")
+
+    def reset(self, text: str, declared=()) -> None:
+        self.text = text
+        self.functions = frozenset(declared)
+        self.notes: list[Note] = []
+        self.derivative: tuple = ()
+        self.budget = _budget.current()
+        self.symbol_at: dict[str, int] = {}
+        self.function_at: dict[str, int] = {}
+        self.function_arity: dict[str, int] = {}
+
+    def error(self, message: str, token: Token, notation: Notation | None = None) -> ParseError:
+        return ParseError(message, self.text, token.start_pos, notation=notation)
+
+    # -- the whole input --
+    def equation(self, children):
+        lhs, sign, rhs = children
+        return EquationAt(Equation(done(lhs), done(rhs)), sign.start_pos)
+
+    def derivative_request(self, children):
+        return DerivativeRequest(done(children[1]), self.derivative)
+
+    def expressions(self, children):
+        return [done(c) for c in children if not isinstance(c, Token)]  # without the comma tokens, if kept
+
+    # -- operators --
+    def add(self, children):
+        return extend(add, children[0], done(children[2]))
+
+    def sub(self, children):
+        return extend(add, children[0], neg(done(children[2])))
+
+    def mul(self, children):
+        return extend(mul, children[0], done(children[2]))
+
+    def implicit_mul(self, children):  # no operator token between the factors
+        return extend(mul, children[0], done(children[1]))
+
+    def div(self, children):
+        left, slash, right = children
+        try:
+            return extend(mul, left, inv(done(right)))
+        except ZeroDivisionError:
+            raise self.error("division by zero", slash) from None
+
+    def neg(self, children):
+        return neg(done(children[1]))
+
+    def pos(self, children):
+        return done(children[1])
+
+    def pow(self, children):
+        base, caret, exponent = children
+        try:
+            return power(done(base), done(exponent))
+        except ZeroDivisionError:  # 0^-1 is built as 1/0; 0^-2 is left to the canonical form (UndefinedError)
+            raise self.error("division by zero (0 to a negative power)", caret) from None
+
+    def group(self, children):
+        return done(children[1])
+
+    def bars(self, children):
+        return Func("abs", done(children[1]))
+
+    # -- atoms --
+    def number(self, children):
+        token = children[0]
+        text = str(token)
+        if any(c in text for c in ".eE"):
+            value = float(text)
+            if math.isinf(value):
+                raise self.error("number too large for a decimal (over 1.8e308)", token)
+            return Float(value)
+        digits = len(text.lstrip("0"))
+        if digits > self.budget.max_digits:
+            raise BudgetError(f"number too long: {digits} digits, the limit is {self.budget.max_digits}",
+                             self.text, token.start_pos)
+        return Num(int(text.lstrip("0") or "0"))  # Python refuses to convert over 4300 characters
+
+    def name(self, children):
+        token = children[0]
+        text = str(token)
+        constant = names.constant(text)
+        if constant is not None:
+            return Const(constant)
+        self.symbol_at.setdefault(text, token.start_pos)
+        return Sym(text)
+
+    def arguments(self, children):
+        return [done(c) for c in children if not isinstance(c, Token)]
+
+    # -- functions --
+    def call(self, children):
+        """f(x, y), sin(x), or sin x (a FUNCTION with a bare argument: the last child is a node, not a list)."""
+        token, arguments = children[0], children[-1]
+        arguments = arguments if isinstance(arguments, list) else [done(arguments)]
+        return self._apply(token, arguments)
+
+    def power_call(self, children):
+        """sin^2(x), sin^2 x: the power of the value; sin^-1 x: the inverse function, arcsin."""
+        token, (exponent, at), arguments = children[0], children[2], children[-1]
+        arguments = arguments if isinstance(arguments, list) else [done(arguments)]
+        name = functions.ALIASES.get(str(token), str(token))
+        if exponent == -1:
+            inverse = functions.ALIASES.get("arc" + name)
+            if inverse is None:
+                raise self.error(f"{token}^-1: {name} has no inverse function here; for the reciprocal write "
+                                 f"1/{token}(...)", at, Notation.AMBIGUOUS)
+            return self._apply(Token("FUNCTION", inverse, start_pos=token.start_pos), arguments)
+        if exponent < 1:
+            raise self.error(f"{token}^{exponent}(...) is ambiguous: write {token}(...)^({exponent}) for a power, "
+                             f"or the inverse's name (arc{name})", at, Notation.AMBIGUOUS)
+        return power(self._apply(token, arguments), Num(exponent))
+
+    def function_exponent(self, children):
+        tokens = [c for c in children if c.type != "LPAR"]
+        number = tokens[-1]
+        text = str(number)
+        if not text.isdigit() or len(text) > 6:
+            raise self.error(f"the power of a function's name is a whole number or -1: write {text} after the "
+                             "parentheses, sin(x)^" + text, number, Notation.AMBIGUOUS)
+        return (-int(text) if tokens[0].type == "MINUS" else int(text)), tokens[0]
+
+    def _apply(self, token, arguments: list):
+        name = functions.ALIASES.get(str(token), str(token))
+        if token.type == "CALLNAME":
+            self._undefined_function(token, len(arguments))
+            return Func(name, *arguments)
+        shorthand = SHORTHANDS.get(name)
+        if shorthand is not None:
+            self._check_arity(token, name, len(arguments), list(shorthand.arities))
+            try:
+                return shorthand.build(*arguments)
+            except ZeroDivisionError:
+                raise self.error(f"division by zero in {name}", token) from None
+        allowed = functions.arities(name)
+        if len(arguments) > 2 and 2 in allowed and getattr(functions.lookup(name, 2), "associative", False):
+            nested = arguments[0]  # f(a, b, c) = f(f(a, b), c)
+            for argument in arguments[1:]:
+                nested = Func(name, nested, argument)
+            return nested
+        self._check_arity(token, name, len(arguments), allowed)
+        return Func(name, *arguments)
+
+    # -- derivatives of undefined functions --
+    def prime_derivative(self, children):
+        token, primes, arguments = children[0], children[1], children[-1]
+        self._undefined_function(token, len(arguments))
+        if len(arguments) != 1:
+            raise self.error(f"{token}' needs one argument; for several write D[1,0]({token})(x, y)", token)
+        self._check_notation_order(len(primes), primes)
+        return Derivative(str(token), (len(primes),), *arguments)
+
+    def positional_derivative(self, children):
+        head, *orders, function, arguments = [c for c in children
+                                              if not (isinstance(c, Token) and c.type in ("LPAR", "LSQB", "RSQB"))]
+        if str(head) != "D":
+            raise self.error(f"unknown notation {head}[...]: derivatives by position are written D[1,0](f)(x, y)",
+                             head)
+        for n in orders:  # before int(): Python refuses to convert more than 4300 digits
+            if not str(n).isdigit():
+                raise self.error("D[...] takes whole numbers, the orders in each argument", n)
+            if len(n.lstrip("0")) > 9:
+                raise BudgetError(f"derivative order {n[:12]}{'...' if len(n) > 12 else ''} is over the limit of "
+                                 f"{self.budget.max_order}", self.text, n.start_pos)
+        self._undefined_function(function, len(arguments))
+        self._check_notation_order(sum(int(n) for n in orders), head)
+        orders = tuple(int(n) for n in orders)
+        if len(orders) != len(arguments):
+            raise self.error(f"D[...] gives {len(orders)} orders for {len(arguments)} arguments", head)
+        if not any(orders):
+            return Func(str(function), *arguments)
+        return Derivative(str(function), orders, *arguments)
+
+    def _check_notation_order(self, order: int, token) -> None:
+        if order > self.budget.max_order:
+            raise BudgetError(f"derivative order {order} is over the limit of {self.budget.max_order}",
+                             self.text, token.start_pos)
+
+    def _undefined_function(self, token, arity: int):
+        name = str(token)
+        if functions.is_known(name) or name in SHORTHANDS or names.constant(name):
+            raise self.error(f"derivative notation is for undefined functions, not {name}", token)
+        first_arity = self.function_arity.setdefault(name, arity)
+        if first_arity != arity:
+            raise self.error(f"{name} is used with {first_arity} and with {arity} arguments", token)
+        self.function_at.setdefault(name, token.start_pos)
+
+    def _check_arity(self, token, name, given, allowed):
+        if given not in allowed:
+            counts = " or ".join(map(str, allowed)) if len(allowed) < 4 else f"{allowed[0]} or more"
+            plural = "" if allowed == [1] else "s"
+            raise self.error(f"{name} takes {counts} argument{plural}, not {given}", token)
