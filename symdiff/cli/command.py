@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.notes:  # after the result: on an error, its one line and caret say all
             sys.stdout.flush()
         for note in arguments.notes:
-            print(f"symdiff: note: {note.message}", file=sys.stderr)
+            print(f"symdiff: warning: {note.message}", file=sys.stderr)
         return status
     except SymdiffError as error:
         return report_error(error)

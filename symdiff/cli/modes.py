@@ -205,7 +205,7 @@ def _reading(arguments) -> Reading:
 
 
 def _read_list(arguments) -> list:
-    """EXPR as a comma-separated list (--jacobian), its notes on standard error."""
+    """EXPR as a comma-separated list (--jacobian), its notes kept for standard error (command.main)."""
     if arguments.notation == "latex":
         return [parser.expression_of(_reading(arguments), warn=False)]
     exprs, notes = parser.read_list(arguments.expression, arguments.functions)

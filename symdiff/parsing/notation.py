@@ -49,7 +49,7 @@ NOTATION = (
     _("functions", "sin x", "sin(x)", False, "without parentheses: the argument is the product that follows"),
     _("functions", "sin 2x", "sin(2*x)", False, ""),
     _("functions", "sin x^2", "sin(x^2)", False, ""),
-    _("functions", "sin x cos x", "sin(x)*cos(x)", False, "the next function starts a new factor"),
+    _("functions", "sin x cos x", "sin(x)*cos(x)", True, "the next function starts a new factor"),
     _("functions", "ln x + 1", "log(x) + 1", False, "+ - * / end the argument"),
     _("functions", "ln|x|", "log(abs(x))", False, ""),
     _("functions", "sin^2(x) + cos^2 x", "sin(x)^2 + cos(x)^2", False, "a power of the name is a power of the value"),

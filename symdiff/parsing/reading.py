@@ -3,7 +3,7 @@
 A Reading holds the expression to work on, the equation if the input was one, the derivative the input asked for
 (`d/dx ...`), and notes: each reading that may not be the one meant (sinx read as one variable, 1/2x as
 (1/2)*x), with its kind and position. Notes are data; the API turns them into SymdiffWarnings and the CLI into
-note lines on standard error.
+warning lines on standard error.
 """
 
 from __future__ import annotations

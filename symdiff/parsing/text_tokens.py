@@ -189,12 +189,15 @@ class TextTokens:
 
     def _exponent_products(self, tokens: list) -> list:
         """e^2x and e^-3t are e^(2x) and e^(-3t), as textbooks mean them: a number joined to a name after e^."""
+        if not any(token.type == "NAME" and token in ("e", "E") for token in tokens):
+            return tokens
         out: list = []
         i = 0
         while i < len(tokens):
             token = tokens[i]
             j = i + 2 + (_kind(tokens, i + 2) == "MINUS")
-            if (names.constant(str(token)) == "e" and _kind(tokens, i + 1) == "POWER" and _kind(tokens, j) == "NUMBER"
+            if (token.type == "NAME" and token in ("e", "E") and _kind(tokens, i + 1) == "POWER"
+                    and _kind(tokens, j) == "NUMBER"
                     and _kind(tokens, j + 1) == "NAME" and tokens[j].end_pos == tokens[j + 1].start_pos
                     and _kind(tokens, j + 2) not in ("POWER", "LPAR")):
                 start, end = tokens[i + 2], tokens[j + 1]
@@ -213,14 +216,17 @@ class TextTokens:
     # -- names and bars --
     def _classify(self, tokens: list):
         open_bars = [0]  # per level of brackets, the bars opened and not yet closed
+        bare: list = [None]  # per level of brackets, the function being applied without parentheses, if any
         previous = None
         for i, token in enumerate(tokens):
             kind = token.type
             if kind == "NAME":
                 for piece in self._name(tokens, i, previous):
+                    self._follow_bare_argument(bare, piece, tokens, i)
                     previous = piece.type
                     yield piece
                 continue
+            self._follow_bare_argument(bare, token, tokens, i)
             if kind == "BAR":
                 closes = open_bars[-1] > 0 and previous in _OPERAND_ENDS
                 open_bars[-1] += -1 if closes else 1
@@ -239,6 +245,27 @@ class TextTokens:
         if open_bars[0] > 0:  # before the parser meets the end: say which bar is open
             raise self._error("a bar | is not closed: bars nest ambiguously here, so write abs(...) for each "
                               "absolute value", self._last_open_bar(tokens), Notation.AMBIGUOUS)
+
+    def _follow_bare_argument(self, bare: list, token: Token, tokens: list, i: int) -> None:
+        """sin x cos x: a function met in the bare argument of another is a new factor, sin(x)*cos(x), as in
+        textbooks and Wolfram|Alpha; the note says so. `bare` holds, per level of brackets, (function, whether
+        its argument has begun)."""
+        kind, current = token.type, bare[-1]
+        if kind in ("LPAR", "LSQB", "LBAR"):
+            bare.append(None)
+        elif kind in ("RPAR", "RSQB", "RBAR") and len(bare) > 1:
+            bare.pop()
+        elif kind == "FUNCTION":
+            if current is not None and current[1]:
+                self._note(Notation.CONVENTION, f"{current[0]} ... {token} is read as {current[0]}(...)*{token}(...): "
+                           f"an argument without parentheses ends before the next function; write "
+                           f"{current[0]}(... {token} ...) to take it in", token)
+            bare[-1] = (token, False) if _kind(tokens, i + 1) != "LPAR" else None
+        elif current is not None and kind in ("NAME", "NUMBER", "CALLNAME"):
+            bare[-1] = (current[0], True)
+        elif current is not None and kind in ("PLUS", "TIMES", "DIVIDE", "EQUALS", "COMMA") or \
+                kind == "MINUS" and current is not None and current[1]:
+            bare[-1] = None
 
     @staticmethod
     def _last_open_bar(tokens: list) -> Token:
