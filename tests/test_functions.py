@@ -12,6 +12,7 @@ import sympy
 
 import symdiff
 from symdiff import functions
+from symdiff.functions.shorthands import SHORTHANDS
 from symdiff.core.build import mul
 from symdiff.core.expr import HALF, Func, Num, Pow, Sym
 from symdiff.numeric.values import numeric_value
@@ -164,14 +165,17 @@ def canonical(name):
 
 
 def arities_of(name):
-    return [1] if name == "sqrt" else functions.arities(canonical(name))
+    shorthand = SHORTHANDS.get(name)
+    if shorthand is not None:  # sqrt, root, softmax: formulas in other functions
+        return [arity for arity in shorthand.arities if arity <= 3]
+    return functions.arities(canonical(name))
 
 
 CALLS = [(name, arity) for name in KNOWN for arity in arities_of(name)]
 
 
 def test_known_names_cover_rules_aliases_and_sqrt():
-    assert "sqrt" in functions.KNOWN_NAMES
+    assert {"sqrt", "root", "softmax"} <= set(SHORTHANDS) <= functions.KNOWN_NAMES
     assert {name for name, _ in functions.REGISTRY} <= functions.KNOWN_NAMES
     assert set(functions.ALIASES) <= functions.KNOWN_NAMES
     for alias, target in functions.ALIASES.items():
@@ -188,6 +192,8 @@ def test_every_known_name_parses_differentiates_and_prints(name, arity, argument
     expr = symdiff.parse(text)
     if name == "sqrt":
         assert type(expr) is Pow and expr.exp is HALF
+    elif name in SHORTHANDS:  # a formula in other functions
+        assert expr is SHORTHANDS[name].build(*symdiff.parse_list(arguments))
     else:
         assert type(expr) is Func and expr.name == canonical(name)
     assert symdiff.parse(str(expr)) is expr

@@ -74,7 +74,8 @@ def asked_derivative(expr, variables: tuple, order: int, functions=()) -> tuple:
     if not reading.variables:
         return found, variables, order
     given = [part.strip() for v in variables for part in (v.split(",") if isinstance(v, str) else [str(v)])]
-    if given and (given != list(reading.variables[:1]) or order * len(given) != len(reading.variables)):
+    if (given or order != 1) and ((given or list(reading.variables[:1])) != list(reading.variables[:1])
+                                  or order * max(len(given), 1) != len(reading.variables)):
         asked = f"d^{len(reading.variables)}/d{reading.variables[0]}^{len(reading.variables)}" \
             if len(reading.variables) > 1 else f"d/d{reading.variables[0]}"
         raise UsageError(f"the expression asks for {asked}; give no other variable or order")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from . import activations, elementary, special
+from .shorthands import SHORTHANDS
 from .row import ARGUMENT_NAMES, NOT_DIFFERENTIABLE, FunctionRow
 
 __all__ = ["REGISTRY", "ALIASES", "KNOWN_NAMES", "SYMBOL_NAMES", "is_function_only", "ARGUMENT_NAMES", "NOT_DIFFERENTIABLE", "FunctionRow", "lookup",
@@ -35,10 +36,12 @@ def _build_registry() -> dict:
 
 REGISTRY = MappingProxyType(_build_registry())
 
-# Other spellings the parser accepts: alias -> name. sqrt(u) is read as u^(1/2) and has no row of its own.
+# Other spellings the parser accepts: alias -> name.
 ALIASES = MappingProxyType({alias: row.name for row in REGISTRY.values() for alias in row.aliases})
 
-KNOWN_NAMES = frozenset(name for name, _ in REGISTRY) | frozenset(ALIASES) | {"sqrt"}
+# Every function name the readers accept: the rows', their aliases, and the shorthands read as formulas in others
+# (sqrt(u) is u^(1/2): symdiff.functions.shorthands).
+KNOWN_NAMES = frozenset(name for name, _ in REGISTRY) | frozenset(ALIASES) | frozenset(SHORTHANDS)
 
 # Function names that are also common variables (Greek letters): a symbol where not applied to arguments.
 SYMBOL_NAMES = frozenset(row.name for row in REGISTRY.values() if row.also_a_symbol)

@@ -80,11 +80,12 @@ class LatexTokens:
 
     def process(self, stream):
         open_bars = [0]  # per level of brackets, the bars opened and not yet closed
-        subscripts: list[bool] = [False]  # per level of brackets: whether it is in a subscript's {...}
-        previous = None
+        subscripts: list[bool] = [False]  # per level of brackets: whether it is in a name's subscript {...}
+        previous = subscripted = None  # subscripted: the kind of token before the last _
         for token in stream:
             kind = token.type
-            in_subscript = subscripts[-1] or previous == "SUB"
+            name_subscript = previous == "SUB" and subscripted != "OPERATOR"  # x_{max}, not \log_{\arccos x}
+            in_subscript = subscripts[-1] or name_subscript
             if kind in ("COMMAND", "NAMEWORD") and in_subscript and normal(str(token)) in OPERATORS:
                 token.type = "NAMEWORD"  # x_{\max}, x_{\mathrm{min}}: a name's subscript, not a function
             elif kind == "COMMAND":
@@ -97,10 +98,12 @@ class LatexTokens:
                 token.type = "RBAR" if closes else "LBAR"
             elif kind in _OPENERS:
                 open_bars.append(0)
-                subscripts.append(kind == "LBRACE" and previous == "SUB" or subscripts[-1])
+                subscripts.append(kind == "LBRACE" and name_subscript or subscripts[-1])
             elif kind in _CLOSERS and len(open_bars) > 1:
                 open_bars.pop()
                 subscripts.pop()
+            if token.type == "SUB":
+                subscripted = previous
             previous = token.type
             yield token
 

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from .. import functions
 from ..core.expr import Derivative, Func
 from ..core.traversal import subexpressions
-from ..functions.shorthands import SHORTHANDS
 
 __all__ = ["GREEK_LETTERS", "CONSTANTS", "CONVENTIONAL_FUNCTIONS", "OTHER_SPELLINGS", "REQUEST_WORDS", "constant",
            "is_function", "is_conventional_function", "is_factor_name", "joined_function", "is_joined_letters",
@@ -50,7 +49,7 @@ OTHER_SPELLINGS = MappingProxyType({
     "tg": "tan", "ctg": "cot", "cotg": "cot", "arctg": "atan", "arcctg": "acot", "arcotg": "acot",
     "sen": "sin", "sh": "sinh", "ch": "cosh", "th": "tanh", "cth": "coth", "arsh": "asinh", "arch": "acosh",
     "arth": "atanh", "Log": "log", "Ln": "log", "Exp": "exp", "Sqrt": "sqrt", "Sin": "sin", "Cos": "cos",
-    "Tan": "tan", "ArcSin": "asin", "ArcCos": "acos", "ArcTan": "atan", "Erf": "erf", "Gamma": "gamma",
+    "Tan": "tan", "ArcSin": "asin", "ArcCos": "acos", "ArcTan": "atan", "Erf": "erf",
     "arcsinus": "asin", "arccosinus": "acos", "sinus": "sin", "cosinus": "cos", "tangent": "tan",
     "sqr": "sqrt", "squareroot": "sqrt", "cuberoot": "cbrt", "logn": "log", "loge": "log", "log_10": "log10",
     "log_2": "log2", "absolute": "abs", "fabs": "abs",
@@ -68,7 +67,7 @@ def constant(name: str) -> str | None:
 
 def is_function(name: str) -> bool:
     """A function of the registry, an alias, or a shorthand (sqrt, root, softmax)."""
-    return functions.is_known(name) or name in SHORTHANDS
+    return functions.is_known(name)
 
 
 def is_conventional_function(name: str) -> bool:
@@ -83,8 +82,7 @@ def is_factor_name(name: str) -> bool:
 def _function_prefixes() -> tuple:
     """Function names that can start a joined name (sinx): the registry's names that are not also variables,
     longest first, so that sinhx is sinh(x), not sin(hx)."""
-    names = {name for name in functions.KNOWN_NAMES | set(SHORTHANDS)
-             if name not in functions.SYMBOL_NAMES and len(name) >= 2}
+    names = {name for name in functions.KNOWN_NAMES if name not in functions.SYMBOL_NAMES and len(name) >= 2}
     return tuple(sorted(names, key=lambda name: (-len(name), name)))
 
 
@@ -110,7 +108,7 @@ def is_joined_letters(name: str) -> bool:
     """Two lower-case letters that are no Greek letter, constant or function (xy, ax, kx): likely a product typed
     without its space, read as one name with a note."""
     return len(name) == 2 and name.isalpha() and name.islower() and name not in GREEK_LETTERS and \
-        constant(name) is None and not is_function(name)
+        constant(name) is None and not is_function(name) and name not in OTHER_SPELLINGS
 
 
 def embedded_function(name: str) -> str | None:
@@ -134,7 +132,7 @@ def suggestions(name: str) -> list[str]:
     found = []
     if name in OTHER_SPELLINGS:
         found.append(OTHER_SPELLINGS[name])
-    known = sorted(functions.KNOWN_NAMES | set(SHORTHANDS))
+    known = sorted(functions.KNOWN_NAMES)
     found += [k for k in known if k.lower() == name.lower()]
     found += difflib.get_close_matches(name, known, n=3, cutoff=0.8)
     canonical = (functions.ALIASES.get(s, s) for s in found)  # arcsin and asin are one suggestion

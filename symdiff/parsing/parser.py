@@ -200,14 +200,20 @@ def _declared(declared) -> frozenset:
     """The names declared as undefined functions, checked: not a known function, a constant or a bad name."""
     if isinstance(declared, str):
         declared = [declared]
+    try:
+        items = list(declared)
+    except TypeError:
+        raise UsageError(f"functions must be names, \"y,u\" or [\"y\", \"u\"], not {declared!r}") from None
     found = set()
-    parts = (part.strip() for item in declared for part in (item.split(",") if isinstance(item, str) else [item]))
-    for name in (part for part in parts if part != ""):
-        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-            raise UsageError(f"{name!r} is not a function name")
-        if names.is_function(name) or names.constant(name):
-            raise UsageError(f"{name} is already a function or constant; declare only undefined functions")
-        found.add(name)
+    for item in items:
+        if not isinstance(item, str):
+            raise UsageError(f"{item!r} is not a function name")
+        for name in (part.strip() for part in item.split(",") if part.strip()):
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                raise UsageError(f"{name!r} is not a function name")
+            if names.is_function(name) or names.constant(name):
+                raise UsageError(f"{name} is already a function or constant; declare only undefined functions")
+            found.add(name)
     return frozenset(found)
 
 
@@ -301,9 +307,14 @@ def _square_root(text: str, i: int, emit, pieces: list) -> int:
     while after < len(text) and text[after] in " \t":
         after += 1
     following = text[after:after + 2]
+    joined = end < len(text) and (text[end].isalnum() or text[end] in "_.")  # √2x: the root of 2, or of 2x?
+    if joined:
+        word = re.match(r"[A-Za-z0-9_.]*", text[j:]).group()
+        raise ParseError(f"ambiguous √: write √({word}) for the root of {word}, or √{match.group()} "
+                         f"{word[end - j:]} for a product", text, i, notation=Notation.AMBIGUOUS)
     if following[:1] in ("^", "(", "[") or following[:1] in SUPERSCRIPTS or following == "**":
         raise ParseError("ambiguous √: write √(...) around what the root applies to, e.g. √(x^2) or (√x)^2",
-                         text, i)
+                         text, i, notation=Notation.AMBIGUOUS)
     emit("sqrt(", i)
     operand = match.group()
     if operand == "\u03c0":
@@ -349,6 +360,11 @@ def _syntax_error(error: UnexpectedInput, text: str, opened: list = ()) -> Parse
                           "function", text, primed.start() if primed else at)
     if function is not None and names.is_function(function.group(1)):
         name = function.group(1)
+        if isinstance(error, UnexpectedToken) and error.token.type in ("DIVIDE", "NAME", "FUNCTION", "POWER") \
+                and re.search(r"\^\s*\(?\s*-?\s*[0-9]+\s*\Z", text[:at]):
+            return ParseError(f"a power written on {name} is a whole number or -1 (sin^2 x, sin^-1 x): for another, "
+                              f"write it after the argument, {name}(x)^(...)", text, function.start(),
+                              notation=Notation.AMBIGUOUS)
         if isinstance(error, UnexpectedToken) and error.token.type == "PRIMES":
             return ParseError(f"derivative notation is for undefined functions, not {name}", text, function.start())
         return ParseError(f"{name} needs an argument: write {name}(x) or {name} x", text, function.start())

@@ -221,7 +221,7 @@ class TextBuilder(Transformer):
 
     def _undefined_function(self, token, arity: int):
         name = str(token)
-        if functions.is_known(name) or name in SHORTHANDS or names.constant(name):
+        if functions.is_known(name) or names.constant(name):
             raise self.error(f"derivative notation is for undefined functions, not {name}", token)
         first_arity = self.function_arity.setdefault(name, arity)
         if first_arity != arity:

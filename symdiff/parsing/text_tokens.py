@@ -35,6 +35,9 @@ _OPERAND_ENDS = frozenset({"NAME", "NUMBER", "RPAR", "RBAR", "PRIMES"})
 _OPENERS = frozenset({"LPAR", "LSQB"})
 _CLOSERS = frozenset({"RPAR", "RSQB"})
 _DIFFERENTIAL = re.compile(r"d([A-Za-z][A-Za-z0-9_]*)\Z")
+_LOG_BASE = re.compile(r"log_([0-9]+|[A-Za-z][A-Za-z0-9]*)\Z")  # log_2, log_b: LaTeX's way to write a base
+# What can start a function's argument, after its name.
+_ARGUMENT_STARTS = frozenset({"NAME", "NUMBER", "LPAR", "BAR"})
 _TRAILING_DIFFERENTIAL = re.compile(r"d([A-Za-z])\Z")  # x^2 dx, t dt: d and one letter
 _LEIBNIZ = re.compile(r"d[0-9]*([A-Za-z][A-Za-z_]*)[0-9]*\Z")  # dy, d2y, dx, dx2: the parts of dy/dx, d2y/dx2
 
@@ -188,30 +191,55 @@ class TextTokens:
 
 
     def _exponent_products(self, tokens: list) -> list:
-        """e^2x and e^-3t are e^(2x) and e^(-3t), as textbooks mean them: a number joined to a name after e^."""
-        if not any(token.type == "NAME" and token in ("e", "E") for token in tokens):
+        """e^2x, e^-3t and e^2x^2 are e^(2x), e^(-3t) and e^(2x^2), as textbooks mean them: a number joined to a
+        name (and its power) after e^. After another number, 2^3x, the note says how it is read (2^3*x)."""
+        if not any(token.type == "POWER" for token in tokens):
             return tokens
         out: list = []
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            j = i + 2 + (_kind(tokens, i + 2) == "MINUS")
-            if (token.type == "NAME" and token in ("e", "E") and _kind(tokens, i + 1) == "POWER"
-                    and _kind(tokens, j) == "NUMBER"
-                    and _kind(tokens, j + 1) == "NAME" and tokens[j].end_pos == tokens[j + 1].start_pos
-                    and _kind(tokens, j + 2) not in ("POWER", "LPAR")):
-                start, end = tokens[i + 2], tokens[j + 1]
-                exponent = self.context.text[start.start_pos:end.end_pos]
-                self._note(Notation.CONVENTION, f"{token}^{exponent} is read as {token}^({exponent}); write "
-                           f"{token}^{self.context.text[start.start_pos:tokens[j].end_pos]}*{end} for the other "
-                           "reading", token)
-                out += [token, tokens[i + 1], _token("LPAR", "(", start.start_pos), *tokens[i + 2:j + 2],
-                        _token("RPAR", ")", end.end_pos)]
-                i = j + 2
+            end = self._exponent_product_end(tokens, i)
+            if end is None:
+                out.append(token)
+                i += 1
                 continue
-            out.append(token)
-            i += 1
+            start, text = tokens[i + 2], self.context.text
+            number = next(t for t in tokens[i + 2:end + 1] if t.type == "NUMBER")
+            exponent, rest = text[start.start_pos:number.end_pos], text[number.end_pos:tokens[end].end_pos]
+            if token.type == "NUMBER":  # 2^3x: read by precedence, 2^3*x, and said
+                self._note(Notation.CONVENTION, f"{token}^{exponent}{rest} is read as ({token}^{exponent})*{rest}; "
+                           f"write {token}^({exponent}{rest}) for the power {exponent}{rest}", token)
+                out.append(token)
+                i += 1
+                continue
+            self._note(Notation.CONVENTION, f"{token}^{exponent}{rest} is read as {token}^({exponent}{rest}), as "
+                       f"textbooks mean it; write {token}^{exponent}*{rest} for the other reading", token)
+            out += [token, tokens[i + 1], _token("LPAR", "(", start.start_pos), *tokens[i + 2:end + 1],
+                    _token("RPAR", ")", tokens[end].end_pos)]
+            i = end + 1
         return out
+
+    @staticmethod
+    def _exponent_product_end(tokens: list, i: int) -> int | None:
+        """For e (or a number) at i followed by ^, [-], a number and a name joined to it, and perhaps ^ and a
+        number joined to that: the index of the last token of that exponent; else None."""
+        token = tokens[i]
+        if not (token.type == "NAME" and token in ("e", "E") or token.type == "NUMBER") or \
+                _kind(tokens, i + 1) != "POWER":
+            return None
+        j = i + 2 + (_kind(tokens, i + 2) == "MINUS")
+        if _kind(tokens, j) != "NUMBER" or _kind(tokens, j + 1) != "NAME" or \
+                tokens[j].end_pos != tokens[j + 1].start_pos:
+            return None
+        end = j + 1
+        if _kind(tokens, end + 1) == "POWER" and _kind(tokens, end + 2) == "NUMBER" and \
+                tokens[end].end_pos == tokens[end + 1].start_pos == tokens[end + 1].end_pos - 1 and \
+                tokens[end + 1].end_pos == tokens[end + 2].start_pos:
+            end += 2  # e^2x^2
+        elif _kind(tokens, end + 1) in ("POWER", "LPAR"):
+            return None
+        return end
 
     # -- names and bars --
     def _classify(self, tokens: list):
@@ -278,6 +306,9 @@ class TextTokens:
         if names.is_function(name) and (applied or name not in names.functions.SYMBOL_NAMES):
             token.type = "FUNCTION"
             return [token]
+        if _kind(tokens, i + 1) in _ARGUMENT_STARTS and name not in self.context.functions and \
+                not names.is_conventional_function(name):
+            self._check_other_spelling(token)
         if applied:
             return [self._applied(tokens, i)]
         self._check_differential(tokens, i, previous)
@@ -289,6 +320,10 @@ class TextTokens:
             self._note(Notation.JOINED_NAME, f"{name} is read as one variable named {name}; for {function} of "
                        f"{argument} write {function}({argument}) or {function} {argument}", token)
             return [token]
+        if name in names.OTHER_SPELLINGS:
+            self._note(Notation.JOINED_NAME, f"{name} is read as one variable named {name}; for the function "
+                       f"{names.OTHER_SPELLINGS[name]} write {names.OTHER_SPELLINGS[name]}(...)", token)
+            return [token]
         if names.is_joined_letters(name):
             self._note(Notation.JOINED_NAME, f"{name} is read as one variable named {name}; for {name[0]} times "
                        f"{name[1]} write {name[0]} {name[1]} or {name[0]}*{name[1]}", token)
@@ -299,6 +334,18 @@ class TextTokens:
                        "applied to something write " + (f"{embedded}(...)" if name.startswith(embedded) else
                                                         f"{name[:-len(embedded)]}*{embedded}(...)"), token)
         return [token]
+
+    def _check_other_spelling(self, token: Token) -> None:
+        """tg x, log_2 x: another tool's name of a function, before its argument, is refused with symdiff's."""
+        name = str(token)
+        base = _LOG_BASE.match(name)
+        if base is not None:
+            raise self._error(f"{name}: write log(x, {base.group(1)}) for the logarithm to base {base.group(1)}",
+                              token, Notation.UNKNOWN_FUNCTION, ("log",))
+        if name in names.OTHER_SPELLINGS:
+            meant = names.OTHER_SPELLINGS[name]
+            raise self._error(f"unknown function {name}: did you mean {meant}(...)?", token,
+                              Notation.UNKNOWN_FUNCTION, (meant,))
 
     def _applied(self, tokens: list, i: int) -> Token:
         """A name before "(": an undefined function's (CALLNAME), a factor's (NAME), or an error."""
@@ -382,6 +429,10 @@ class TextTokens:
         before, after = _value(tokens, i - 1), _value(tokens, i + 1)
         if before is None or after is None or _kind(tokens, i - 1) != "NAME" or _kind(tokens, i + 1) != "NAME":
             return
+        first = i - 1
+        if [_kind(tokens, j) for j in range(i - 4, i - 1)] == ["NAME", "POWER", "NUMBER"] and \
+                _value(tokens, i - 4) == "d" and _LEIBNIZ.match(after):  # d^2y/dx^2
+            before, first = "d" + before, i - 4
         denominator = _LEIBNIZ.match(after)
         if denominator is None or not (before == "d" or _LEIBNIZ.match(before)):
             return
@@ -390,9 +441,11 @@ class TextTokens:
             raise self._error(f"d/d{x} is read only at the start, before the whole expression: d/d{x} (...)",
                               tokens[i - 1], Notation.DERIVATIVE)
         y = _LEIBNIZ.match(before).group(1)
-        raise self._error(f"{before}/{after} is derivative notation: write the expression {y} stands for, e.g. "
+        last = i + 3 if [_kind(tokens, i + 2), _kind(tokens, i + 3)] == ["POWER", "NUMBER"] else i + 1
+        written = self.context.text[tokens[first].start_pos:tokens[last].end_pos]
+        raise self._error(f"{written} is derivative notation: write the expression {y} stands for, e.g. "
                           f"symdiff \"x^2\" --wrt {x}, or the equation {y} = ... (its right side is differentiated)",
-                          tokens[i - 1], Notation.DERIVATIVE)
+                          tokens[first], Notation.DERIVATIVE)
 
     def _check_differential(self, tokens: list, i: int, previous: str | None) -> None:
         """x^2 dx: a differential multiplied on at the end is an integral's, not a variable."""
