@@ -51,8 +51,14 @@ class TextBuilder(Transformer):
         self.function_at: dict[str, int] = {}
         self.function_arity: dict[str, int] = {}
 
-    def error(self, message: str, token: Token, notation: Notation | None = None) -> ParseError:
-        return ParseError(message, self.text, token.start_pos, notation=notation)
+    def error(self, message: str, token: Token, notation: Notation | None = None, suggestions: tuple = ()
+              ) -> ParseError:
+        """A ParseError at the token, for the builder and the postlexer's passes to raise."""
+        return ParseError(message, self.text, token.start_pos, notation=notation, suggestions=suggestions)
+
+    def note(self, kind: Notation, message: str, token: Token) -> None:
+        """Say how the text at the token was read (a Note of the Reading)."""
+        self.notes.append(Note(kind, message, token.start_pos))
 
     # -- the whole input --
     def equation(self, children):
