@@ -5,20 +5,25 @@ equality is identity, hashing is free, and a large expression with repeated part
 number of its distinct parts. Memoising anything per node (derivatives, free symbols) is therefore safe.
 
 Constructors only store their arguments (flattening nested sums and products, which is notation, not
-algebra). Simplification is a separate step (`symdiff.simplify`).
+algebra). Simplification is a separate step (`symdiff.simplify`). Python's operators (`x**2 * sin(y)`) and the
+API's constructors (symdiff.api.constructors) build through the builders of symdiff.core.build instead, as the
+parser does.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import weakref
 from fractions import Fraction
 from numbers import Rational
 
+from .errors import Reason, UsageError
+
 __all__ = [
     "Expr", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "Diff",
-    "ZERO", "ONE", "NEG_ONE", "HALF", "PI", "E", "srepr",
+    "ZERO", "ONE", "NEG_ONE", "HALF", "PI", "E", "srepr", "size_as_tree",
 ]
 
 _set = object.__setattr__
@@ -33,9 +38,28 @@ _intern_lock = threading.Lock()
 
 
 class Expr:
-    """Base of all nodes. `args` holds the children (or the payload of a leaf)."""
+    """Base of all nodes: an immutable, interned expression.
 
-    __slots__ = ("args", "_free", "_key", "__weakref__")
+    Equality and hashing: `a == b` (and `a is b`, the same thing) is *structural* identity: the same tree, built
+    the same way. `x*(x + 1) == x**2 + x` is False, and so is `Integer(0) == 0` (an expression is never equal to a
+    Python number). Mathematical equality is `a.equals(b)`: true when `simplify(a - b)` is 0, else decided by
+    the values at random points. Expressions are hashable (by identity, which interning makes structural), so
+    they are dict keys and set members, and safe to share between threads.
+
+    Arithmetic: `+ - * / **` (and their reflected forms, unary `-` and `+`, `abs()`) combine expressions with
+    each other and with ints, Fractions, finite floats, NumPy scalars and SymPy objects, giving the node the
+    parser gives for the same text (`x**2 * sd.sin(y)` is `sd.parse("x^2*sin(y)")`), within the budget in force.
+    In mixed arithmetic with SymPy the left operand decides, as Python (and SymPy) do: `expr + sympy_obj` is a
+    symdiff expression, `sympy_obj + expr` a SymPy one (through `_sympy_`).
+
+    Truthiness: every expression is true, the zero node too (`bool()` is not a test for zero, as an expression
+    is not a number): test `e is sd.Integer(0)` (structural) or `e.equals(0)` (mathematical).
+
+    `args` is the node's internal payload (a function's name first, a derivative's orders): symdiff's own code
+    reads it. `operands` is SymPy's `.args`: the child expressions only.
+    """
+
+    __slots__ = ("args", "_free", "_key", "_size", "__weakref__")
 
     def __new__(cls, *args):
         key = (cls, args)
@@ -70,11 +94,18 @@ class Expr:
     @property
     def free_symbols(self) -> frozenset:
         """Names of the symbols this expression depends on (computed when the node is built, without recursion,
-        so that deep expressions need no deep walk)."""
+        so that deep expressions need no deep walk). A frozenset of str, not of symbols (unlike SymPy's)."""
         return self._free
 
-    def has(self, name: str) -> bool:
-        return name in self.free_symbols
+    @property
+    def operands(self) -> tuple:
+        """The child expressions, as SymPy's `.args`: the terms of a sum, the factors of a product, base and
+        exponent, a function's arguments; () for a number, symbol or constant."""
+        return ()
+
+    def has(self, name) -> bool:
+        """Whether the expression depends on the symbol `name` (a name or a Sym)."""
+        return (name.name if isinstance(name, Sym) else name) in self.free_symbols
 
     # -- conveniences: the API's functions as methods. The core cannot import the API (it sits at the top of
     # the layers), so the API hands itself to `connect_api` when symdiff is imported; every such method goes
@@ -88,10 +119,22 @@ class Expr:
         """The simplified form (symdiff.simplify)."""
         return _api().simplify(self, level)
 
-    def evaluate(self, exact: bool | None = None, **values):
-        """The value at a point, e.g. f.evaluate(x=1) or f.evaluate(x="sqrt(2)/2"): exact where the inputs are,
-        a float where one is or with exact=False (symdiff.evaluate)."""
-        return _api().evaluate(self, values, exact=exact)
+    def evaluate(self, values: dict | None = None, /, exact: bool | None = None, **named):
+        """The value at a point, e.g. f.evaluate(x=1), f.evaluate({x: 1}) or f.evaluate(x="sqrt(2)/2"): exact
+        where the inputs are, a float where one is or with exact=False (symdiff.evaluate)."""
+        return _api().evaluate(self, {**(values or {}), **named}, exact=exact)
+
+    def subs(self, mapping, value=None, /) -> "Expr":
+        """The expression with symbols replaced, all at once: e.subs({x: 1, "y": z}) or e.subs(x, 1); see
+        symdiff.subs."""
+        if value is None:
+            return _api().subs(self, mapping)
+        return _api().subs(self, mapping, value)
+
+    def equals(self, other) -> bool:
+        """Mathematical equality (symdiff.equals): simplify(self - other) is 0, else the values agree at random
+        points. `==` is structural identity."""
+        return _api().equals(self, other)
 
     def compile(self, *variables, backend: str = "auto"):
         """A fast Python function of `variables` (default: the free symbols, alphabetically); see
@@ -104,10 +147,59 @@ class Expr:
     def _repr_latex_(self) -> str:
         return "$\\displaystyle " + self.latex() + "$"
 
+    def _sympy_(self):
+        """The SymPy expression (symdiff.to_sympy), for sympy.sympify(e) and SymPy's operators."""
+        return _api().to_sympy(self)
+
     def __str__(self) -> str:
         return _api().text(self)  # guarded: deep expressions get stack room, or a BudgetError, not RecursionError
 
     __repr__ = __str__  # as SymPy: the REPL shows `6*x - 4`; symdiff.srepr shows the tree
+
+    # -- arithmetic, through the API (symdiff.api.constructors.arithmetic): operands converted, the result built
+    # by the builders and checked against the budget. NotImplemented for an operand that is no number or
+    # expression, so that Python tries the other operand's method and then raises TypeError.
+
+    def __add__(self, other):
+        return _api().arithmetic("+", self, other)
+
+    def __radd__(self, other):
+        return _api().arithmetic("+", other, self)
+
+    def __sub__(self, other):
+        return _api().arithmetic("-", self, other)
+
+    def __rsub__(self, other):
+        return _api().arithmetic("-", other, self)
+
+    def __mul__(self, other):
+        return _api().arithmetic("*", self, other)
+
+    def __rmul__(self, other):
+        return _api().arithmetic("*", other, self)
+
+    def __truediv__(self, other):
+        return _api().arithmetic("/", self, other)
+
+    def __rtruediv__(self, other):
+        return _api().arithmetic("/", other, self)
+
+    def __pow__(self, other, modulo=None):
+        if modulo is not None:
+            return NotImplemented
+        return _api().arithmetic("**", self, other)
+
+    def __rpow__(self, other):
+        return _api().arithmetic("**", other, self)
+
+    def __neg__(self):
+        return _api().arithmetic("neg", self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _api().abs(self)
 
 
 class Num(Expr):
@@ -137,7 +229,11 @@ class Float(Expr):
     __slots__ = ()
 
     def __new__(cls, value):
-        return Expr.__new__(cls, float(value))
+        value = float(value)
+        if not math.isfinite(value):  # nan and inf are no numbers symdiff can compute with (nan != nan, too)
+            raise UsageError(f"{value} is not a finite number",
+                             reason=Reason.NOT_REAL if math.isnan(value) else Reason.OVERFLOW)
+        return Expr.__new__(cls, value)
 
     @property
     def value(self) -> float:
@@ -180,6 +276,7 @@ class Add(Expr):
     """A sum of two or more terms. Nested sums are flattened; subtraction is a term times -1."""
 
     __slots__ = ()
+    operands = Expr.args
 
     def __new__(cls, *terms):
         return Expr.__new__(cls, *_flatten(cls, terms))
@@ -189,6 +286,7 @@ class Mul(Expr):
     """A product of two or more factors. Nested products are flattened; division is a power -1."""
 
     __slots__ = ()
+    operands = Expr.args
 
     def __new__(cls, *factors):
         return Expr.__new__(cls, *_flatten(cls, factors))
@@ -198,6 +296,7 @@ class Pow(Expr):
     """base ^ exponent. Square roots are Pow(u, 1/2)."""
 
     __slots__ = ()
+    operands = Expr.args
 
     def __new__(cls, base: Expr, exponent: Expr):
         return Expr.__new__(cls, _check(base), _check(exponent))
@@ -230,6 +329,8 @@ class Func(Expr):
     def arguments(self) -> tuple:
         return self.args[1:]
 
+    operands = arguments
+
 
 class Derivative(Expr):
     """A derivative of an undefined function by argument position, as Mathematica's Derivative[n1, n2][f]:
@@ -256,6 +357,8 @@ class Derivative(Expr):
     def arguments(self) -> tuple:
         return self.args[2:]
 
+    operands = arguments
+
 
 class Diff(Expr):
     """d/d(variable) [expr], not yet evaluated: the pending derivatives of a step-by-step derivation
@@ -273,6 +376,10 @@ class Diff(Expr):
     @property
     def variable(self) -> str:
         return self.args[1]
+
+    @property
+    def operands(self) -> tuple:
+        return self.args[:1]
 
 
 _NO_SYMBOLS: frozenset = frozenset()
@@ -334,6 +441,30 @@ PI, E = Const("pi"), Const("e")
 
 # Module-level constants must outlive the weak table.
 _KEEP = (ZERO, ONE, NEG_ONE, HALF, PI, E)
+
+
+def size_as_tree(node: Expr) -> int:
+    """The number of nodes of `node` counted as a tree (a shared part each time it occurs: what printing it
+    costs, as symdiff.core.budget.measure counts), without recursion. Cached on every node it visits (nodes are
+    immutable), so that the size of a node built from parts already measured costs only its new parts: the
+    operators check each result against budget.max_size in time proportional to what they built."""
+    size = getattr(node, "_size", None)
+    if size is not None:
+        return size
+    stack = [node]
+    while stack:
+        top = stack[-1]
+        if getattr(top, "_size", None) is not None:
+            stack.pop()
+            continue
+        kids = top.operands
+        pending = [k for k in kids if getattr(k, "_size", None) is None]
+        if pending:
+            stack.extend(pending)
+            continue
+        _set(top, "_size", 1 + sum(k._size for k in kids))
+        stack.pop()
+    return node._size
 
 
 def srepr(node) -> str:

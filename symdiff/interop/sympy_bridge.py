@@ -128,6 +128,9 @@ def from_sympy(obj) -> Expr:
             orders[o] = found
         return found
 
+    if isinstance(obj, Expr):  # already symdiff's (sympify would convert it to SymPy through _sympy_, and back)
+        budget.check_expression(obj, depth=False)
+        return obj
     try:
         obj = sympy.sympify(obj, strict=True)  # numbers only: strict refuses strings, so nothing is eval'd
     except sympy.SympifyError:
