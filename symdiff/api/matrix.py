@@ -1,11 +1,19 @@
 """Vectors and matrices of expressions: what gradient, jacobian and hessian return.
 
 They are tuples (immutable, indexable, comparable) that print like symdiff's expressions: text `[a, b]` and
-`[[a, b], [c, d]]` whose entries parse back, LaTeX `pmatrix`, and SymPy `Matrix` (a vector as a column).
+`[[a, b], [c, d]]` whose entries parse back, LaTeX `pmatrix`, and SymPy `Matrix` (a vector as a column). In a
+notebook they show as maths. Entries that are Python numbers (what `.map(lambda e: e.evaluate(x=1,
+exact=False))` gives) print as symdiff's numbers; any other entry (a compiled function, say) prints as its repr,
+and such a Vector or Matrix shows as text in a notebook.
 """
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
+from ..core.build import number
+from ..core.expr import Expr
 from ..printing.latex import latex
 from ..printing.sympy_code import standalone_snippet, to_sympy_code
 from ..printing.text import to_text
@@ -22,10 +30,10 @@ class Vector(tuple):
         return (len(self), 1)
 
     def text(self) -> str:
-        return "[" + ", ".join(map(to_text, self)) + "]"
+        return "[" + ", ".join(map(_text, self)) + "]"
 
     def latex(self) -> str:
-        return _pmatrix([[latex(e)] for e in self])
+        return _pmatrix([[_latex(e)] for e in self])
 
     def to_sympy(self, real: bool = False):
         """A SymPy column Matrix."""
@@ -45,8 +53,8 @@ class Vector(tuple):
 
     __str__ = __repr__
 
-    def _repr_latex_(self) -> str:
-        return f"$${self.latex()}$$"
+    def _repr_latex_(self) -> str | None:
+        return _display(self)
 
 
 class Matrix(tuple):
@@ -76,7 +84,7 @@ class Matrix(tuple):
         return "[" + ", ".join(row.text() for row in self) + "]"
 
     def latex(self) -> str:
-        return _pmatrix([[latex(e) for e in row] for row in self])
+        return _pmatrix([[_latex(e) for e in row] for row in self])
 
     def to_sympy(self, real: bool = False):
         import sympy  # heavy: imported only when a SymPy object is asked for
@@ -95,8 +103,40 @@ class Matrix(tuple):
 
     __str__ = __repr__
 
-    def _repr_latex_(self) -> str:
-        return f"$${self.latex()}$$"
+    def _repr_latex_(self) -> str | None:
+        return _display(self)
+
+
+def _as_expr(entry):
+    """An entry as an expression: a Python number as symdiff's number node; None for anything else."""
+    if isinstance(entry, Expr):
+        return entry
+    if isinstance(entry, (int, Fraction)) and not isinstance(entry, bool):
+        return number(entry)
+    if isinstance(entry, float) and math.isfinite(entry):
+        return number(entry)
+    return None
+
+
+def _text(entry) -> str:
+    expr = _as_expr(entry)
+    return repr(entry) if expr is None else to_text(expr)
+
+
+def _latex(entry) -> str:
+    expr = _as_expr(entry)
+    if expr is None:
+        raise TypeError(f"{entry!r} is not an expression or a number: it has no LaTeX")
+    return latex(expr)
+
+
+def _display(value) -> str | None:
+    """The LaTeX a notebook shows (display maths), or None, so that it shows the text, when an entry is not an
+    expression or a number."""
+    try:
+        return f"$${value.latex()}$$"
+    except TypeError:
+        return None
 
 
 def _pmatrix(cells: list) -> str:

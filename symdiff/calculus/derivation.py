@@ -80,14 +80,25 @@ def _display_name(rule: str, node: Expr, variable: str) -> str:
     return name
 
 
-@dataclass
+@dataclass(repr=False)
 class Step:
     rule: str                 # textbook name, e.g. "product rule"
     rewrites: list            # [(sub-expression rewritten, its result)], each a pair of expressions
     expression: Expr          # the whole expression after the step
 
+    def __str__(self) -> str:
+        """The step's line of a derivation's text, unpadded: `  = expression    rule`."""
+        return f"  = {TextPrinter()(self.expression)}    {self.rule}"
 
-@dataclass
+    def __repr__(self) -> str:
+        return f"<Step {self.rule}: = {_shortened(TextPrinter()(self.expression))}>"
+
+    def _repr_latex_(self) -> str:
+        """The step's expression and its rule, for a notebook (IPython's display)."""
+        return f"$\\displaystyle = {LatexPrinter()(self.expression)} \\qquad \\text{{{self.rule}}}$"
+
+
+@dataclass(repr=False)
 class Derivation:
     expression: Expr
     variable: str
@@ -128,6 +139,23 @@ class Derivation:
 
     def json(self) -> str:
         return json.dumps(self.as_json(), indent=2)
+
+    def __str__(self) -> str:
+        """What `symdiff EXPR --steps` prints: text()."""
+        return self.text()
+
+    def __repr__(self) -> str:
+        count = len(self.steps)
+        return f"<Derivation of {_shortened(TextPrinter()(self.start))}: {count} step{'' if count == 1 else 's'}>"
+
+    def _repr_latex_(self) -> str:
+        """latex() as display maths, for a notebook (IPython's display; MathJax and KaTeX read it)."""
+        return "$$" + self.latex() + "$$"
+
+
+def _shortened(text: str, width: int = 60) -> str:
+    """`text`, cut to `width` characters with ... at the end when longer (for a repr)."""
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def pending_derivatives(node: Expr) -> list:

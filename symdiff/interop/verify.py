@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import signal
 import threading
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from ..calculus.derivatives import derivative
 from ..core.errors import SympyTimeout
 from ..core.expr import Expr
 from ..parsing.inputs import as_expr, default_variable, variable_name
+from ..printing.latex import latex
 from ..printing.text import to_text
 from .sympy_bridge import to_sympy
 
@@ -53,7 +55,7 @@ def time_limit(seconds: float | None):
                 continue
 
 
-@dataclass
+@dataclass(repr=False)
 class CheckResult:
     agree: bool
     method: str          # "symbolic" or "numeric" (or "none" when no point could be evaluated)
@@ -68,6 +70,31 @@ class CheckResult:
         verdict = "agree" if self.agree else "DISAGREE"
         return (f"symdiff: {to_text(self.ours)}\nsympy:   {sympy.sstr(self.theirs)}\n"
                 f"{verdict} ({self.method}: {self.detail})")
+
+    def __str__(self) -> str:
+        """What --check prints: report()."""
+        return self.report()
+
+    def __repr__(self) -> str:
+        ours = to_text(self.ours)
+        ours = ours if len(ours) <= 60 else ours[:57] + "..."
+        return f"<CheckResult: {'agree' if self.agree else 'DISAGREE'} ({self.method}) on {ours}>"
+
+    def _repr_latex_(self) -> str:
+        """Both derivatives and the verdict as display maths, for a notebook (IPython's display). The detail is
+        shown when it is plain words and numbers, which every TeX reads alike inside \\text (a name such as y_1
+        in it would need an escape that MathJax shows and KaTeX reads); report() has it always."""
+        verdict = f"{'agree' if self.agree else 'DISAGREE'} ({self.method}"
+        verdict += f": {self.detail})" if _PLAIN_TEXT.fullmatch(self.detail) else ")"
+        return ("$$\\begin{aligned}\n"
+                f"\\text{{symdiff:}} &\\quad {latex(self.ours)} \\\\\n"
+                f"\\text{{SymPy:}} &\\quad {sympy.latex(self.theirs)} \\\\\n"
+                f"& \\text{{{verdict}}}\n"
+                "\\end{aligned}$$")
+
+
+# What \text{...} shows as written in LaTeX, MathJax and KaTeX alike.
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9 .,:;=()+\-*/<>!?]*")
 
 
 def values_agree(a: complex, b: complex, tolerance: float = 1e-9) -> bool:

@@ -17,6 +17,7 @@ derivative comes from symdiff's own differentiator.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -35,7 +36,7 @@ __all__ = ["limit_table", "LimitTable"]
 DIGITS = 30  # precision of the quotients of exact points
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LimitTable:
     """rows: (h, quotient) pairs, both floats; exact: f'(a) as an expression (a Float for a decimal point);
     value: f'(a) as a float; derivative: f' itself."""
@@ -53,11 +54,13 @@ class LimitTable:
         label = f"(f({x}+h)-f({x}))/h"
         lines = [f"{'h=' + _number(h):<10} {label if i == 0 else '':<{len(label)}} = {_number(q)}"
                  for i, (h, q) in enumerate(self.rows)]
-        exact = _number(self.value) if type(self.exact) is Float else str(self.exact)
-        if not _is_literal(self.exact):
-            exact += f" = {_number(self.value)}"
-        lines.append(f"exact f'({self.at}) = {exact}")
+        lines.append(f"exact f'({self.at}) = {self._exact_text()}")
         return "\n".join(lines)
+
+    def _exact_text(self) -> str:
+        """f'(a) as text: the number, or the exact value then its decimal value (`cos(1) = 0.540302305868`)."""
+        exact = _number(self.value) if type(self.exact) is Float else str(self.exact)
+        return exact if _is_literal(self.exact) else exact + f" = {_number(self.value)}"
 
     def latex(self) -> str:
         """An array (h, quotient), ruled, with the exact value under it: paste into $$...$$ or \\[...\\]."""
@@ -72,6 +75,39 @@ class LimitTable:
             "\\hline",
             f"\\text{{exact}} & f'({a}) = {exact}",
             "\\end{array}"])
+
+    def __str__(self) -> str:
+        """What `symdiff EXPR --limit x=a` prints: text()."""
+        return self.text()
+
+    def __repr__(self) -> str:
+        expr = str(self.expr)
+        expr = expr if len(expr) <= 60 else expr[:57] + "..."
+        return (f"<LimitTable of {expr} at {self.variable} = {self.at}: {len(self.rows)} rows, "
+                f"exact f'({self.at}) = {self._exact_text()}>")
+
+    def _repr_latex_(self) -> str:
+        """latex() as display maths, for a notebook (IPython's display)."""
+        return "$$" + self.latex() + "$$"
+
+    def _repr_html_(self) -> str:
+        """An HTML table for a notebook: h and the difference quotient, row by row, then the exact f'(a); every
+        text escaped."""
+        x, at = self.variable, self.at
+        caption = f"f({x}) = {self.expr} near {x} = {at}"
+        header = _html_row("th", "h", f"(f({x}+h)-f({x}))/h")  # as text() labels it
+        rows = "".join(_html_row("td", _number(h), _number(q)) for h, q in self.rows)
+        exact = _html_row("th", f"exact f'({at})", self._exact_text(), "td")
+        return (f'<table class="symdiff-limit-table"><caption>{html.escape(caption)}</caption>'
+                f"<thead>{header}</thead><tbody>{rows}</tbody><tfoot>{exact}</tfoot></table>")
+
+
+def _html_row(first_cell: str, first: str, second: str, second_cell: str | None = None) -> str:
+    """A table row of two right-aligned cells (th or td), their text escaped."""
+    right = ' style="text-align: right"'
+    second_cell = second_cell or first_cell
+    return (f"<tr><{first_cell}{right}>{html.escape(first)}</{first_cell}>"
+            f"<{second_cell}{right}>{html.escape(second)}</{second_cell}></tr>")
 
 
 def _number(value: float) -> str:

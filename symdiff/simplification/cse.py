@@ -8,8 +8,12 @@ operand; not a leaf, `2*x`, `x^2`, `x*y`, and not a reciprocal `b^-1` (it prints
 `b` is named instead when shared).
 
     >>> from symdiff import parse
-    >>> cse([parse("sin(x*y)*x + sin(x*y)^2")])
-    CommonSubexpressions(replacements=[(t1, sin(x*y))], exprs=[t1*x + t1^2])
+    >>> found = cse([parse("sin(x*y)*x + sin(x*y)^2")])
+    >>> found.replacements, found.exprs
+    ([(t1, sin(x*y))], [t1*x + t1^2])
+    >>> print(found)
+    t1 = sin(x*y)
+    t1*x + t1^2
 
 Sums and products are matched as whole nodes: two products sharing some factors (x*y*z and x*y*w) are not
 split to share x*y.
@@ -49,6 +53,28 @@ class CommonSubexpressions(NamedTuple):
         body = result if result is not None else ", ".join(map(latex, self.exprs))
         rows.append(f"{label} &= {body}" if label else f"& {body}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def __str__(self) -> str:
+        """What the command line prints with --cse: the `t1 = ...` lines, then one expression as itself (`symdiff
+        EXPR --cse`), or several as a list (`[a, b]`, as `--grad --cse` prints a gradient)."""
+        if len(self.exprs) == 1:
+            return self.text()
+        return self.text("[" + ", ".join(map(to_text, self.exprs)) + "]")
+
+    def __repr__(self) -> str:
+        names = [symbol.name for symbol, _ in self.replacements]
+        shown = ", ".join(names) if len(names) <= 4 else f"{names[0]}, ..., {names[-1]}"
+        named = f"{len(names)} named ({shown})" if names else "nothing shared"
+        count = len(self.exprs)
+        return f"<CommonSubexpressions: {named} in {count} expression{'' if count == 1 else 's'}>"
+
+    def _repr_latex_(self) -> str:
+        """latex() as display maths, for a notebook (IPython's display); several expressions as a column, as the
+        command line shows a gradient's."""
+        if len(self.exprs) == 1:
+            return "$$" + self.latex() + "$$"
+        column = " \\\\\n".join(map(latex, self.exprs))
+        return "$$" + self.latex("\\begin{pmatrix}\n" + column + "\n\\end{pmatrix}") + "$$"
 
 
 def _is_leaf(node: Expr) -> bool:
