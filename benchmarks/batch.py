@@ -271,7 +271,7 @@ def run_cli(source: Path, work: Path, total: int, jobs: int | None, seconds: flo
 
 
 def start_cluster(workers: int, profiler: bool):
-    import dask  # the dask extra: pip install "symdiff[dask]"
+    import dask  # the dask extra: pip install "symdiff-cas[dask]"
     from distributed import Client, LocalCluster
     started = time.perf_counter()
     with dask.config.set({"distributed.worker.profile.enabled": profiler}):  # the workers take this config
@@ -422,7 +422,7 @@ def main(argv=None) -> int:
             try:
                 cluster, client = start_cluster(options.workers, options.dask_profiler)
             except ImportError:
-                print("dask: skipped: dask and distributed are not installed (pip install 'symdiff[dask]')")
+                print("dask: skipped: dask and distributed are not installed (pip install 'symdiff-cas[dask]')")
         results: dict = {"options": vars(options)}
         try:
             runs = []

@@ -7,12 +7,22 @@
     x^2*cos(x) + 2*x*sin(x)
     >>> sd.latex(sd.diff("sin(x)/x"))
     '\\\\frac{x \\\\cos(x) - \\\\sin(x)}{x^{2}}'
+    >>> x, y = sd.symbols("x y")
+    >>> (x**2 * sd.sin(y)).diff(x)
+    2*x*sin(y)
 
 The package is layered (docs/architecture.md): core, functions, parsing and printing, simplification, calculus,
 numeric, interop, api, cli; each imports only the layers below it. The API's less used functions are loaded on
-first use (symdiff.api.LAZY), and SymPy only by the functions that need it (to_sympy, from_sympy, check).
+first use (symdiff.api.LAZY), and SymPy only by the functions that need it (to_sympy, from_sympy, check, and any
+function given a SymPy object).
+
+Expressions are also built in Python (symdiff.api.constructors): `symbols`, `Symbol`, `Integer`, `Rational`,
+`Float`, `pi`, `E`, one constructor per function of the registry (`sin`, `log`, `max`, `sqrt`, ...) and the
+operators `+ - * / **`.
 """
 
+import builtins
+import importlib
 from typing import TYPE_CHECKING
 
 from . import api
@@ -24,14 +34,14 @@ from .core.errors import (BudgetError, ConversionError, DifferentiationError, Ev
                           Notation, ParseError, PathError, Reason, SymdiffError, SymdiffWarning, TimeLimitError,
                           UndefinedError, UndefinedPointError, UsageError)
 from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
+from .functions import KNOWN_NAMES
 
 if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type checkers and documentation tools
     from .api import (BatchSummary, Matrix, Vector, check, check_differentiable, cse, evaluate, from_sympy,
                       gradient, hessian, jacobian, lambdify, limit_table, plot_tangent, plot_with_derivative,
                       run_batch, run_batch_files_on_dask, run_batch_on_dask, steps, to_sympy)
     from .api import parse_latex
-
-__version__ = "0.1.0"
+    from .api import E, Integer, Rational, Symbol, equals, pi, subs, symbols
 
 __all__ = [
     "parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
@@ -43,11 +53,17 @@ __all__ = [
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",
     "TimeLimitError", "Notation", "SymdiffWarning",
     "Expr", "Equation", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
+    "symbols", "Symbol", "Integer", "Rational", "pi", "E", "subs", "equals",
+    # the function constructors (sd.sin, sd.log, ...), but not those named as Python's builtins (abs, max, min):
+    # `from symdiff import *` must not hide them; they are sd.abs, sd.max and sd.min
+    *sorted(name for name in KNOWN_NAMES if not hasattr(builtins, name)),
 ]
 
 
 def __getattr__(name: str):
-    """The API's functions loaded on first use (symdiff.api.LAZY)."""
+    """The API's functions loaded on first use (symdiff.api.LAZY), and the version."""
+    if name == "__version__":  # symdiff.version reads the installed metadata: ~25 ms, only when asked
+        return importlib.import_module(f"{__name__}.version").__version__
     if name in api.LAZY:
         return getattr(api, name)
     raise AttributeError(f"module 'symdiff' has no attribute {name!r}")

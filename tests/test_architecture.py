@@ -24,7 +24,8 @@ PACKAGE = ROOT / "symdiff"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 # What an import inside a function may load: the heavy or optional libraries (Dask and its fsspec: the cluster
 # extra), and symdiff's own modules that load SymPy at their top (symdiff.interop).
-HEAVY = {"sympy", "numpy", "matplotlib", "flint", "mpmath", "dask", "distributed", "fsspec"}
+HEAVY = {"sympy", "numpy", "matplotlib", "flint", "mpmath", "dask", "distributed", "fsspec", "tqdm",
+         "argcomplete"}
 
 
 def _module_name(path: Path) -> str:

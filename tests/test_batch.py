@@ -8,6 +8,8 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -279,10 +281,11 @@ class Terminal(io.StringIO):
 
 
 def test_progress_only_on_a_terminal():
+    """The progress line is tqdm's, drawn at the end with the count reached, then cleared."""
     progress = Terminal()
     run(["x"] * 5, progress_stream=progress)
-    assert "symdiff: 5/5 lines (100%)" in progress.getvalue()
-    assert progress.getvalue().endswith("\r")  # the line is cleared at the end
+    assert re.search(r"\rsymdiff: 100%\|[^|]*\| 5/5 \[", progress.getvalue())
+    assert re.search(r"\r +\r$", progress.getvalue())  # the line is cleared at the end
     quiet = io.StringIO()
     run(["x"] * 5, progress_stream=quiet)
     assert quiet.getvalue() == ""
@@ -299,7 +302,7 @@ def test_progress_shows_a_total_only_for_a_regular_file(tmp_path):
     path.write_text("x\nx^2\nx^3\n")
     shown = io.StringIO()
     run(path, progress=True, progress_stream=shown)
-    assert "symdiff: 3/3 lines (100%)" in shown.getvalue()
+    assert re.search(r"symdiff: 100%\|[^|]*\| 3/3 \[.* lines/s\]", shown.getvalue())
     read_end, write_end = os.pipe()
     os.write(write_end, b"x\nx^2\nx^3\n")
     os.close(write_end)
@@ -307,7 +310,65 @@ def test_progress_shows_a_total_only_for_a_regular_file(tmp_path):
     with open(read_end, "rb") as pipe:  # counting its lines first would read them: no total
         _, out = run(pipe, progress=True, progress_stream=shown)
     assert out == ["1", "2*x", "3*x^2"]
-    assert re.search(r"symdiff: \d lines? done", shown.getvalue()) and "/" not in shown.getvalue()
+    assert re.search(r"symdiff: 3 lines \[", shown.getvalue()) and "/3" not in shown.getvalue()
+
+
+def test_progress_of_a_resumed_batch_counts_the_lines_done_before(tmp_path):
+    path, output = tmp_path / "in.txt", tmp_path / "out.txt"
+    path.write_text("x\nx^2\nx^3\nx^4\n")
+    output.write_text("1\n2*x\n")
+    shown = io.StringIO()
+    summary = run_batch(path, output, progress=True, progress_stream=shown, resume=True)
+    assert summary.lines == 2 and output.read_text() == "1\n2*x\n3*x^2\n4*x^3\n"
+    assert "| 2/4 [" in shown.getvalue() and "| 4/4 [" in shown.getvalue()
+
+
+def _read_all(fd: int, into: list) -> None:
+    """Everything written to a pseudo-terminal, read from its other side until that side is closed."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the terminal's side is closed and all of it was read
+            return
+        if not chunk:
+            return
+        into.append(chunk)
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a pseudo-terminal as POSIX has them")
+@pytest.mark.parametrize("columns", [100, 0])
+def test_progress_on_a_real_terminal(columns):
+    """On a pseudo-terminal the line fits its width; one whose size was never set (0 columns, where tqdm would
+    draw an empty line) gets 80 columns."""
+    import fcntl
+    import struct
+    import termios
+    import threading
+    main, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    chunks: list = []
+    reader = threading.Thread(target=_read_all, args=(main, chunks), daemon=True)
+    reader.start()
+    with open(terminal, "w", encoding="utf-8") as stream:
+        assert stream.isatty()
+        run(["x"] * 200, progress_stream=stream)
+    reader.join(timeout=30)
+    os.close(main)
+    lines = [line for line in b"".join(chunks).decode("utf-8").split("\r") if line.strip()]
+    assert re.match(r"symdiff: 100%\|[^|]+\| 200/200 \[", lines[-1])
+    assert len(lines[-1]) == (columns - 1 if columns else 80)  # tqdm leaves the last column free
+
+
+def test_tqdm_is_imported_only_when_a_progress_line_is_shown(tmp_path):
+    """tqdm costs a batch about 50 ms to import: a batch whose progress is not shown (not on a terminal) never
+    loads it."""
+    code = ("import io, sys, symdiff\n"
+            "symdiff.run_batch(['x^2'], io.StringIO(), progress_stream=io.StringIO())\n"
+            "print('tqdm' in sys.modules)\n"
+            "symdiff.run_batch(['x^2'], io.StringIO(), progress=True, progress_stream=io.StringIO())\n"
+            "print('tqdm' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "True"], done.stderr
 
 
 def test_unknown_output_format_is_a_usage_error():

@@ -258,8 +258,8 @@ def test_finite_decimal_and_numpy_values_still_work():
 # ---- plots -----------------------------------------------------------------------------------------------------
 
 def _needs_matplotlib():
-    pytest.importorskip("matplotlib", reason="plots need matplotlib: pip install 'symdiff[plot]'")
-    pytest.importorskip("numpy", reason="plots need NumPy: pip install 'symdiff[plot]'")
+    pytest.importorskip("matplotlib", reason="plots need matplotlib: pip install 'symdiff-cas[plot]'")
+    pytest.importorskip("numpy", reason="plots need NumPy: pip install 'symdiff-cas[plot]'")
 
 
 def _unwritable_paths(tmp_path):

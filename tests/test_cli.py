@@ -99,8 +99,9 @@ def test_subprocess_help():
     assert result.stderr == ""
 
 
-def test_subprocess_version():
-    result = run("--version")
+@pytest.mark.parametrize("option", ["--version", "-V"])
+def test_subprocess_version(option):
+    result = run(option)
     assert result.returncode == 0
     assert result.stdout.strip() == f"symdiff {symdiff.__version__}"
 
@@ -290,7 +291,8 @@ def test_main_usage_errors(capsys, arguments):
     ["x", "--order", "1.5"],
     ["x", "--format", "html"],
     ["x", "--latex", "--format", "sympy"],
-    ["x", "--frobnicate"],
+    ["x", "-n", "abc"],
+    ["x", "-l", "-f", "sympy"],
 ])
 def test_main_argument_errors(capsys, arguments):
     with pytest.raises(SystemExit) as info:

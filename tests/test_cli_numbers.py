@@ -120,4 +120,4 @@ def test_plot_without_matplotlib_says_how_to_install(capsys, tmp_path, monkeypat
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     status, _, err = call(capsys, "sin(x)", "--plot", str(tmp_path / "p.svg"))
-    assert status == 2 and "pip install 'symdiff[plot]'" in err
+    assert status == 2 and "pip install 'symdiff-cas[plot]'" in err  # the distribution's name, not symdiff's

@@ -92,14 +92,68 @@ def test_the_steps_and_the_check_of_a_derivative_combine(capsys):
 @pytest.mark.parametrize("argv, expected", [
     (["-x^2", "--wrt", "x"], ["--wrt", "x", "--", "-x^2"]),          # an expression that starts with a minus
     (["--wrt", "x", "-x^2"], ["--wrt", "x", "--", "-x^2"]),
-    (["-hx"], ["--", "-hx"]),                                          # not -h with a value
+    (["-w", "x", "-x^2"], ["-w", "x", "--", "-x^2"]),
+    (["-f(x)^2", "-w", "x"], ["-w", "x", "--", "-f(x)^2"]),            # not -f with the value (x)^2
+    (["-2x", "-n", "2"], ["-n", "2", "--", "-2x"]),
+    (["-"], ["--", "-"]),                                              # standard input
     (["sin(x)", "--range", "-3:3"], ["sin(x)", "--range=-3:3"]),       # an option's value that starts with one
-    (["x", "--format=json", "-x"], ["x", "--format=json", "--", "-x"]),
+    (["sin(x)", "-w", "-x"], ["sin(x)", "-w=-x"]),
+    (["x", "--format=json", "-x^3"], ["x", "--format=json", "--", "-x^3"]),
+    (["x", "-fjson", "-n2", "-wx,y"], ["x", "-fjson", "-n2", "-wx,y"]),  # short options with their values
     (["--wrt", "x", "--", "-x^2", "--cse"], ["--wrt", "x", "--", "-x^2", "--cse"]),
+    (["--", "-v"], ["--", "-v"]),
     (["x^2", "--latex", "--wrt", "x"], ["x^2", "--latex", "--wrt", "x"]),
 ])
 def test_an_expression_starting_with_a_minus_is_passed_after_double_dash(argv, expected):
     assert build_argument_parser().with_expression_last(argv) == expected
+
+
+@pytest.mark.parametrize("argument", ["-v", "-x", "-sinx", "-x2", "--verbose", "--wr", "--frobnicate=1"])
+def test_an_option_symdiff_does_not_have_is_not_read_as_an_expression(capsys, argument):
+    """`symdiff -v` printed -1, the derivative of the expression -v: an argument shaped as an option is one. The
+    message says how to give it as an expression all the same."""
+    status, out, err = call(capsys, "x^2", argument)
+    assert (status, out) == (EXIT_USAGE, "")
+    assert err.startswith(f"symdiff: error: unknown option {argument.split('=')[0]}: ") and err.count("\n") == 1
+    if argument.startswith("--"):
+        assert err.endswith(": see symdiff --help\n")
+    else:
+        assert err.endswith(f"an expression that starts with a minus goes after --, as in symdiff -- {argument}\n")
+
+
+def test_minus_v_says_where_the_version_is(capsys):
+    message = ("symdiff: error: unknown option -v: -V or --version prints the version; an expression that starts "
+               "with a minus goes after --, as in symdiff -- -v\n")
+    assert call(capsys, "-v") == (EXIT_USAGE, "", message)
+
+
+def test_short_flags_run_together_are_read_by_argparse(capsys):
+    assert call(capsys, "x^2", "-lw", "x") == (EXIT_OK, "2 x\n", "")
+    with pytest.raises(SystemExit) as exited:  # -h takes no value: argparse's own one-line error
+        main(["-hx"])
+    out, err = capsys.readouterr()
+    assert (exited.value.code, out) == (EXIT_USAGE, "") and err.startswith("symdiff: error: argument -h/--help")
+
+
+def test_the_table_knows_the_short_spellings(capsys, tmp_path, monkeypatch):
+    """CONFLICTS and REQUIRES name the long spellings; an option given by its short one is found (parser.given)
+    and named in the message as it was typed."""
+    parser = build_argument_parser()
+    short = {parser.long_spelling[s]: s for s in parser.stored_as if not s.startswith("--") and s != "-h"}
+    assert set(short) == {"--wrt", "--order", "--format", "--latex", "--output", "--jobs", "--version"}
+    monkeypatch.chdir(tmp_path)
+    shortened = [(option, other) for option, other in FORBIDDEN if option in short or other in short]
+    assert shortened, "no row of CONFLICTS names an option with a short spelling"
+    for option, other in shortened:
+        arguments = [short.get(part, part) for part in command_line(option, other)]
+        status, out, err = call(capsys, *arguments)
+        assert (status, out) == (EXIT_USAGE, ""), arguments
+        assert err == f"symdiff: error: {short.get(option, option)} cannot be combined with " \
+                      f"{short.get(other, other)}\n", arguments
+    assert call(capsys, "x^2", "-o", "out.txt") == (EXIT_USAGE, "", "symdiff: error: -o needs --batch\n")
+    assert call(capsys, "x^2", "-j", "2") == (EXIT_USAGE, "", "symdiff: error: -j needs --batch\n")
+    assert call(capsys, "x^2", "--jobs=2") == (EXIT_USAGE, "", "symdiff: error: --jobs needs --batch\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_expression_starting_with_a_minus_is_differentiated(capsys):

@@ -20,7 +20,7 @@ from symdiff.api import cluster as cluster_module
 
 HAVE_DASK = all(importlib.util.find_spec(name) is not None for name in ("dask", "distributed"))
 needs_dask = pytest.mark.skipif(not HAVE_DASK, reason='dask and distributed are not installed: '
-                                                      'pip install ".[test]" (or "symdiff[dask]")')
+                                                      'pip install ".[test]" (or "symdiff-cas[dask]")')
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +217,6 @@ def test_without_the_extra_the_error_says_how_to_install_it(monkeypatch, tmp_pat
     monkeypatch.setitem(sys.modules, "fsspec", None)
     for run in (lambda: sd.run_batch_on_dask(["x^2"], io.StringIO(), "tcp://127.0.0.1:8786"),
                 lambda: sd.run_batch_files_on_dask(str(tmp_path / "*.jsonl"), tmp_path, "tcp://127.0.0.1:8786")):
-        with pytest.raises(sd.MissingExtraError, match=r'pip install "symdiff\[dask\]"') as caught:
+        with pytest.raises(sd.MissingExtraError, match=r'pip install "symdiff-cas\[dask\]"') as caught:
             run()
         assert isinstance(caught.value, sd.UsageError)

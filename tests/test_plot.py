@@ -125,7 +125,7 @@ def test_without_matplotlib_the_message_says_how_to_install(tmp_path, monkeypatc
     for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
-    with pytest.raises(MissingExtraError, match=r"pip install 'symdiff\[plot\]'") as caught:
+    with pytest.raises(MissingExtraError, match=r"pip install 'symdiff-cas\[plot\]'") as caught:
         plot_tangent("x^2", "x", 1, tmp_path / "t.png")
     assert isinstance(caught.value, sd.UsageError)
     assert not (tmp_path / "t.png").exists()

@@ -20,7 +20,6 @@ import inspect
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -74,8 +73,8 @@ def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", ou
         only free symbol (an error for a line with several).
     order, simplify: as for symdiff.diff (simplify: "full", "basic" or "none"/False).
     output_format: "text", "json", or None to follow the input (JSON if its first non-blank line is).
-    progress: a progress line on `progress_stream` (default stderr): None shows it only when that stream
-        is a terminal. It counts the lines done, out of a total only when the input is a regular file.
+    progress: a progress line (tqdm's) on `progress_stream` (default stderr): None shows it only when that
+        stream is a terminal. It counts the lines done, out of a total only when the input is a regular file.
     budget: resource limits for every line; its max_seconds is each line's own time budget (a line over it
         is a TimeLimitError line, and the rest goes on). Default: the budget in force.
     start: the number of input lines to skip (already done by an interrupted run); output starts there.
@@ -111,7 +110,7 @@ def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", ou
             lines.close()
             raise
     summary = BatchSummary(skipped=max(start, done))
-    bar = _Progress(progress_stream, lines.total()) if show_progress else None
+    bar = _Progress(progress_stream, lines.total(), summary.skipped) if show_progress else None
     choice = _FormatChoice(output_format)
     numbered = _lines_to_do(lines, summary.skipped, choice)
     work = partial(process_line, default_wrt=default_wrt, order=order, simplify=simplify, budget=line_budget)
@@ -299,29 +298,32 @@ def _is_terminal(stream) -> bool:
         return False
 
 
-class _Progress:
-    """One line on a terminal, redrawn at most ten times a second: `symdiff: 120/4000 lines (3%)`, or where the
-    number of lines is not known (a stream), `symdiff: 120 lines done`."""
+def _columns(stream) -> int | None:
+    """The width of the terminal `stream` writes to, None where it has none to ask."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return None
 
-    def __init__(self, stream, total: int | None):
-        self.stream, self.total = stream, total
-        self.shown_at = 0.0
-        self.width = 0
+
+class _Progress:
+    """The progress line on a terminal, tqdm's: `symdiff:  45%|████▌     | 1800/4000 [00:03<00:04, 520.13
+    lines/s]`, or where the number of lines is not known (a stream) `symdiff: 1800 lines [00:03, 520.13
+    lines/s]`; redrawn at most ten times a second, and cleared at the end. Lines done by an earlier run (resume)
+    count as done."""
+
+    def __init__(self, stream, total: int | None, done: int = 0):
+        from tqdm import tqdm  # only when the line is shown: importing tqdm costs a batch about 20 ms
+        # tqdm fits the line to the terminal's width, as it changes; a terminal that reports none (a pseudo-
+        # terminal whose size was never set says 0 columns) would get an empty line: 80 columns there.
+        width = {"ncols": 80} if _columns(stream) == 0 else {"dynamic_ncols": True}
+        self.bar = tqdm(total=total, initial=done, file=stream, desc="symdiff", unit=" lines", leave=False,
+                        mininterval=0.1, **width)
 
     def update(self, done: int) -> None:
-        now = time.monotonic()
-        if now - self.shown_at < 0.1 and done != self.total:
-            return
-        self.shown_at = now
-        if self.total:
-            text = f"symdiff: {done}/{self.total} lines ({100 * done // self.total}%)"
-        else:
-            text = f"symdiff: {done} {'line' if done == 1 else 'lines'} done"
-        self.width = max(self.width, len(text))
-        self.stream.write("\r" + text.ljust(self.width))
-        self.stream.flush()
+        """`done`: the number of the last input line written."""
+        self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
-        if self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
+        self.bar.refresh()  # the count reached, drawn (redraws skipped in the last tenth of a second), then cleared
+        self.bar.close()

@@ -1,4 +1,4 @@
-"""Batches on a Dask cluster (the optional `dask` extra: `pip install "symdiff[dask]"`).
+"""Batches on a Dask cluster (the optional `dask` extra: `pip install "symdiff-cas[dask]"`).
 
 The contract is run_batch's (symdiff.api.batch): one output line per input line, in input order, each written
 whole; a bad line is its own error and never stops the rest; plain text or JSON lines, by default JSON when the
@@ -41,7 +41,7 @@ from .batch_reading import looks_like_json, open_input
 
 __all__ = ["run_batch_on_dask", "run_batch_files_on_dask", "FilesSummary"]
 
-INSTALL = 'pip install "symdiff[dask]"'
+INSTALL = 'pip install "symdiff-cas[dask]"'
 OUTPUT_FORMATS = ("text", "json")
 PARTITION_CHARACTERS = 1 << 22  # a partition is also cut before it holds more than this many characters (4 MiB)
 

@@ -2,7 +2,9 @@
 
 Exit status: 0 on success, 2 for bad input or usage (one line saying what is wrong, then the input with a
 caret under the position) or a call over its --timeout, 3 when --check finds that symdiff and SymPy disagree,
-130 when Ctrl-C stops a batch.
+130 when Ctrl-C stops a batch. EXPR `-` is read from standard input. A reader of the output that goes away
+(symdiff ... | head -1) ends symdiff quietly, with status 0. Tab completion (the optional `completion` extra,
+argcomplete) answers the shell when it asks, before anything else is done.
 
 This module only dispatches: the options and which of them combine are in options.py, what each mode does in
 modes.py, how results are printed in output.py.
@@ -36,7 +38,11 @@ MODES = {
 
 def main(argv: list[str] | None = None) -> int:
     try:
+        if argv is None and "_ARGCOMPLETE" in os.environ:  # the shell asks for completions, not for a derivative
+            return complete(build_argument_parser())
         arguments = parse_arguments(list(sys.argv[1:] if argv is None else argv))
+        if arguments.expression == "-":
+            arguments.expression = modes.expression_from_standard_input()
         # --timeout: the time budget of the mode's work; a batch gives it to each of its lines instead
         clock = nullcontext() if arguments.mode == "batch" else budget.use(max_seconds=arguments.timeout)
         with clock:
@@ -60,12 +66,29 @@ def report_error(error, stream=None) -> int:
     return EXIT_USAGE
 
 
+def complete(parser) -> int:
+    """Tab completion: argcomplete reads the command line being typed from the environment the shell sets,
+    writes the completions where the shell reads them and ends the process. Without the completion extra there
+    are none to give."""
+    try:
+        import argcomplete  # the optional completion extra, loaded only when a shell asks for completions
+    except ImportError:
+        return EXIT_USAGE
+    argcomplete.autocomplete(parser)
+    return EXIT_OK  # argcomplete ends the process itself; reached only if it found no request
+
+
 def run() -> int:
     """The console script: main(), quiet when the reader of the output goes away (symdiff ... | head), and one
     line, not a traceback, on Ctrl-C (--batch reports its own progress first)."""
     try:
-        return main()
+        try:
+            return main()
+        finally:  # --help and --version exit from inside main(): flushed here too
+            sys.stdout.flush()  # here, where a reader gone away is caught; not at exit (a traceback, status 120)
     except BrokenPipeError:
+        # Nothing more can reach the reader; what is still buffered goes nowhere, so that the flush at exit
+        # cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:

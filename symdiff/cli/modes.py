@@ -16,7 +16,7 @@ import sys
 from .. import api
 from ..core import budget
 from ..core.build import number
-from ..core.errors import UsageError
+from ..core.errors import BudgetError, UsageError
 from ..parsing import parser
 from ..parsing.inputs import default_variable, parse_point, variable_name
 from ..parsing.reading import Reading
@@ -185,6 +185,31 @@ def check_entries(kind: str, value, exprs: list, names: list) -> int:
 
 
 # ---- reading the arguments -----------------------------------------------------------------------------
+
+UTF8_BYTES_PER_CHARACTER = 4  # at most: so input of more bytes than 4 per allowed character is too long
+
+
+def expression_from_standard_input() -> str:
+    """EXPR given as `-`: the whole of standard input (one expression, or --jacobian's list), as UTF-8, stripped
+    of the blank space around it. Read only up to what the input length budget can allow."""
+    limit = budget.current().max_input_length
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        raise UsageError("EXPR is -, but there is no standard input to read it from")
+    room = limit * UTF8_BYTES_PER_CHARACTER
+    data = stream.read(room + 1)
+    if len(data) > room:
+        raise BudgetError(f"input too long: over {limit} characters, the limit is {limit}")
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise UsageError(f"standard input is not UTF-8: byte 0x{data[error.start]:02x} at byte "
+                             f"{error.start + 1} cannot be read") from None
+    if not data.strip():
+        raise UsageError("EXPR is -, but standard input holds no expression")
+    return data.strip()
+
 
 def _variables(arguments) -> list:
     """The --wrt variables, in order: --wrt x --wrt y and --wrt x,y are the same."""

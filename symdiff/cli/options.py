@@ -2,17 +2,25 @@
 
 Only argparse's public API is used. argparse offers no public list of a parser's options, so the parser records
 them as they are added (add_option): the command line needs them to tell an expression that starts with a minus
-("-x^2") from an option, and to tell which options were given.
+("-x^2") from an option, and to tell which options were given and how they were spelled (-n or --order).
+
+The common options have a short spelling: -w (--wrt), -n (--order: the n-th derivative; -o is the output file, as
+for cc and sort), -f (--format), -l (--latex), -o (--output), -j (--jobs, as for make), -V (--version), -h.
+A bare -NAME that is not one of them (-v, -x) is an unknown option, not an expression: `symdiff -v` printing -1
+would hide the mistake. An expression that starts with a minus is still one where it cannot be an option
+("-x^2", "-2x", "-sin(x)"), or after -- (`symdiff -- -v`).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import re
+import sys
 from itertools import product
 
-from .. import __version__
 from ..core.errors import UsageError
-from .exit_status import EXIT_USAGE
+from .exit_status import EXIT_OK, EXIT_USAGE
 
 FORMATS = ("text", "latex", "sympy", "json")
 
@@ -26,9 +34,11 @@ MODE_OPTIONS = (
 )
 
 # Options that cannot be given together: rows (mode, options, others). While the mode runs (None: any mode),
-# each of the options given with one of the others is refused as "OPTION cannot be combined with OTHER"; of
-# several such pairs, the first in this order. (Spellings of one setting, such as --latex and --format, are
-# argparse's mutually exclusive groups instead, which its usage line shows as [--latex | --format ...].)
+# each of the options given with one of the others is refused as "OPTION cannot be combined with OTHER", each
+# named as it was spelled (-n cannot be combined with --grad); of several such pairs, the first in this order.
+# The tables name each option by its first long spelling (--order for -n, --grad for --gradient). (Spellings of
+# one setting, such as --latex and --format, are argparse's mutually exclusive groups instead, which its usage
+# line shows as [-l | -f ...].)
 CONFLICTS = (
     ("batch", ("--grad", "--jacobian", "--hessian", "--steps", "--check", "--at", "--limit", "--plot", "--cse",
                "--from", "--explain", "--function"), ("--batch",)),
@@ -39,7 +49,8 @@ CONFLICTS = (
 )
 
 
-# Options that only mean something with another: (option, the option it needs), refused as "OPTION needs OTHER".
+# Options that only mean something with another: (option, the option it needs), refused as "OPTION needs OTHER"
+# (OPTION as it was spelled).
 REQUIRES = (
     ("--jobs", "--batch"),
     ("--output", "--batch"),
@@ -47,6 +58,14 @@ REQUIRES = (
 )
 
 DEFAULT_TIMEOUT = 10.0  # seconds: the time budget of a call (of each line, for --batch)
+
+# What an argument that is not one of the options is, by its shape: a bare -NAME or --NAME is an option symdiff
+# does not have (-v, --verbose); a short option with its value attached is the option (-n2, -wx,y, -ojson.txt);
+# anything else that starts with a minus is an expression ("-x^2", "-2x", "-sin(x)", "-").
+OPTION_SHAPE = re.compile(r"-[A-Za-z]\w*|--[A-Za-z][\w-]*(=.*)?", re.DOTALL)
+ATTACHED_VALUE = re.compile(r"[\w.,:/+=-]+")
+# Hints for an unknown option that is a likely slip.
+UNKNOWN_OPTION_HINTS = {"-v": "-V or --version prints the version"}
 
 
 def _seconds(text: str) -> float:
@@ -71,13 +90,29 @@ def _whole_number(text: str) -> int:
     return value
 
 
+class _ShowVersion(argparse.Action):
+    """-V, --version: print `symdiff VERSION` and exit 0. The version (symdiff.version, which reads the installed
+    metadata) is loaded by name only here: importlib.metadata would cost every other command ~25 ms."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        version = importlib.import_module("..version", __package__).__version__
+        print(f"symdiff {version}", file=sys.stdout)
+        parser.exit(EXIT_OK)
+
+
 class _ArgumentParser(argparse.ArgumentParser):
-    """argparse's parser with symdiff's one-line usage errors, and a record of the options it defines."""
+    """argparse's parser with symdiff's one-line usage errors, and a record of the options it defines and of how the
+    options of a command line were spelled."""
 
     def __init__(self, **settings):
         super().__init__(add_help=False, **settings)  # -h and --help are added by add_option, to be recorded
         self.takes_value: set[str] = set()
         self.stored_as: dict[str, tuple[str, object]] = {}  # spelling -> (destination, its constant or None)
+        self.long_spelling: dict[str, str] = {}  # spelling (-n) -> the option's first long spelling (--order)
+        self.spelled: dict[str, str] = {}  # long spelling -> as the command line spelled it (with_expression_last)
 
     def error(self, message):  # argparse's own usage errors, in symdiff's one-line form
         self.exit(EXIT_USAGE, f"symdiff: error: {message} (see symdiff --help)\n")
@@ -85,24 +120,30 @@ class _ArgumentParser(argparse.ArgumentParser):
     def add_option(self, group, *spellings: str, **settings) -> None:
         """group.add_argument(*spellings, **settings), where group is this parser or one of its groups, recorded."""
         group.add_argument(*spellings, **settings)
+        long = next(s for s in spellings if s.startswith("--"))
         # the destination by argparse's documented rule: the first long spelling, without -- and with _ for -
-        destination = settings.get("dest") or next(s for s in spellings if s.startswith("--"))[2:]
-        destination = destination.replace("-", "_")
+        destination = (settings.get("dest") or long[2:]).replace("-", "_")
         self.stored_as.update(dict.fromkeys(spellings, (destination, settings.get("const"))))
+        self.long_spelling.update(dict.fromkeys(spellings, long))
         if settings.get("action", "store") in ("store", "append"):
             self.takes_value.update(spellings)
 
     def given(self, arguments: argparse.Namespace, option: str) -> bool:
-        """Whether the option was given: its value is not the default, or is the option's own constant (--grad,
-        --jacobian and --hessian store theirs in one destination)."""
+        """Whether the option was given, in any of its spellings (-n or --order): its value is not the default,
+        or is the option's own constant (--grad, --jacobian and --hessian store theirs in one destination)."""
         destination, constant = self.stored_as[option]
         value = getattr(arguments, destination)
         return value == constant if constant is not None else value != self.get_default(destination)
 
+    def as_spelled(self, option: str) -> str:
+        """The option as the command line last spelled it (-n for --order), for a message; else as named."""
+        return self.spelled.get(self.long_spelling.get(option, option), option)
+
     def with_expression_last(self, argv: list[str]) -> list[str]:
-        """argv, ready for parse_args. An expression may start with a minus ("-x^2"): argparse would take it for
-        an option, so any argument that starts with '-' and is not one of ours (nor an option's value) is passed
-        after '--'."""
+        """argv, ready for parse_args, with the spelling of each option recorded (self.spelled). An expression may
+        start with a minus ("-x^2"): argparse would take it for an option, so an argument that starts with '-'
+        and is not an option (OPTION_SHAPE), nor an option's value, is passed after '--'. A bare -NAME or --NAME
+        that is not one of ours is a UsageError: `symdiff -v` is not the expression -v."""
         kept, expressions, skip = [], [], False
         for i, argument in enumerate(argv):
             if skip:  # an option's value; one starting with '-' (--range -3:3) is joined as --range=-3:3
@@ -113,47 +154,92 @@ class _ArgumentParser(argparse.ArgumentParser):
                 skip = False
             elif argument == "--":
                 return kept + ["--"] + expressions + argv[i + 1:]
-            elif argument.startswith("-") and argument.split("=", 1)[0] not in self.stored_as:
+            elif argument.split("=", 1)[0] in self.stored_as:  # --wrt, --wrt=x, -w, -w=x
+                self._record_spelling(argument.split("=", 1)[0])
+                kept.append(argument)
+                skip = argument in self.takes_value
+            elif self._short_with_attached_value(argument):  # -n2, -wx: argparse reads them
+                self._record_spelling(argument[:2])
+                kept.append(argument)
+            elif OPTION_SHAPE.fullmatch(argument):
+                raise UsageError(_unknown_option(argument))
+            elif argument.startswith("-"):
                 expressions.append(argument)
             else:
                 kept.append(argument)
-                skip = argument in self.takes_value
         return kept + (["--"] + expressions if expressions else [])
+
+    def _short_with_attached_value(self, argument: str) -> bool:
+        """-n2, -wx,y, -oout.txt: a short option of ours, then its value (or more short options: -lw x), with no
+        character an expression would have there (-f(x) is an expression)."""
+        return (len(argument) > 2 and argument[1] != "-" and argument[:2] in self.stored_as
+                and ATTACHED_VALUE.fullmatch(argument, 2) is not None)
+
+    def _record_spelling(self, spelling: str) -> None:
+        self.spelled[self.long_spelling[spelling]] = spelling
+
+
+def _unknown_option(argument: str) -> str:
+    """The message for an argument shaped as an option that symdiff does not have."""
+    hints = [UNKNOWN_OPTION_HINTS[argument]] if argument in UNKNOWN_OPTION_HINTS else []
+    if not argument.startswith("--"):
+        hints.append(f"an expression that starts with a minus goes after --, as in symdiff -- {argument}")
+    return f"unknown option {argument.split('=', 1)[0]}: " + ("; ".join(hints) or "see symdiff --help")
+
+
+def _examples(*examples: tuple[str, str]) -> str:
+    """--help's examples: each command line, with what it shows after a #."""
+    width = max(len(arguments) for arguments, _ in examples) + len("symdiff ")
+    lines = [f"  symdiff {arguments}".ljust(width + 4) + (f"# {comment}" if comment else "")
+             for arguments, comment in examples]
+    return "examples:\n" + "\n".join(line.rstrip() for line in lines)
 
 
 def build_argument_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="symdiff",
         description="Differentiate an expression symbolically: exact, simplified, as text, LaTeX or SymPy code.",
-        epilog='examples:\n  symdiff "3*x^2-4*x" --wrt x\n  symdiff "x^2*y^3" --wrt x --wrt y\n'
-               '  symdiff "sin(x)/x" --latex\n  symdiff "x^2*sin(x)" --steps\n'
-               '  symdiff "x^2*y + sin(x*y)" --grad\n  symdiff "x*y, x + y^2" --jacobian --wrt x,y\n'
-               '  symdiff "x^2*y + sin(x*y)" --hessian --latex --cse\n'
-               '  symdiff "3*x^2-4*x" --at x=1\n  symdiff "3*x^2-4*x" --limit x=1\n'
-               '  symdiff "x^3 - 1/x" --plot tangent.svg --at x=1',
+        epilog=_examples(
+            ('"3*x^2-4*x" --wrt x', ""),
+            ('"x^2*y^3" --wrt x --wrt y', "the mixed partial d2/dydx"),
+            ('"sin(x)^3" -n 2 -l', "short options: the 2nd derivative, in LaTeX"),
+            ('"sin(x)/x" --latex', ""),
+            ('"x^2*sin(x)" --steps', ""),
+            ('"x^2*y + sin(x*y)" --grad', ""),
+            ('"x*y, x + y^2" --jacobian --wrt x,y', ""),
+            ('"x^2*y + sin(x*y)" --hessian --latex --cse', ""),
+            ('"3*x^2-4*x" --at x=1', ""),
+            ('"3*x^2-4*x" --limit x=1', ""),
+            ('"x^3 - 1/x" --plot tangent.svg --at x=1', ""),
+            ('"-x^2"', "an expression may start with a minus"),
+            ("-- -v", "after --, even one that looks like an option"),
+            ('- < expr.txt', "- reads the expression from standard input"),
+            ("--batch exprs.txt -j 4 -o out.txt", "every line of a file, in 4 processes"),
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_option
     add(parser, "-h", "--help", action="help", help="show this help message and exit")
     parser.add_argument("expression", nargs="?",
-                        help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)" (or --batch FILE)')
+                        help='the expression, e.g. "3x^2 - 4x" or "sin(x)^2*exp(-x)" (or --batch FILE); - reads it '
+                             'from standard input')
     add(parser, "--batch", metavar="FILE",
         help="differentiate every line of FILE (an expression, or JSON {\"expr\": ..., \"wrt\": ...}; "
              "- for standard input): one result line per input line, in order; a bad line is "
              "reported on its own line and never stops the rest (exit 2 if any failed)")
-    add(parser, "--output", metavar="FILE",
+    add(parser, "-o", "--output", metavar="FILE",
         help="with --batch: write the results to FILE instead of standard output")
     add(parser, "--resume", action="store_true",
         help="with --batch and --output: carry on after a run that was stopped or killed: keep the complete "
              "lines FILE holds, drop a partial last line, and append from the next input line")
-    add(parser, "--jobs", type=_whole_number, metavar="N",
+    add(parser, "-j", "--jobs", type=_whole_number, metavar="N",
         help="with --batch: work on N lines at once, each in a worker process (default: one per CPU core "
              "available); a line stuck past --timeout is stopped by ending its worker. 1: in this process, "
              "where only symdiff's own time checks can stop a line")
-    add(parser, "--wrt", action="append", default=[], metavar="VAR",
+    add(parser, "-w", "--wrt", action="append", default=[], metavar="VAR",
         help="differentiate in VAR; repeat (or write x,y) for a mixed partial, taken in order. "
              "May be left out when the expression has one free symbol.")
-    add(parser, "--order", type=int, default=1, metavar="N",
+    add(parser, "-n", "--order", type=int, default=1, metavar="N",
         help="differentiate N times in each variable (default 1; 0 prints the expression)")
     add(parser, "--function", action="append", default=[], metavar="NAME", dest="functions",
         help="read NAME(...) as an undefined function, as f(x) is (y(x) is otherwise refused as ambiguous: "
@@ -165,9 +251,9 @@ def build_argument_parser() -> argparse.ArgumentParser:
         help="how EXPR is written: text (default) or latex, as copied from a paper or notebook "
              "(\\frac{\\sin x}{x^{2}}); the result is printed as --format says")
     output = parser.add_mutually_exclusive_group()
-    add(output, "--latex", action="store_const", const="latex", dest="format",
+    add(output, "-l", "--latex", action="store_const", const="latex", dest="format",
         help="print LaTeX (same as --format latex)")
-    add(output, "--format", choices=FORMATS, default="text",
+    add(output, "-f", "--format", choices=FORMATS, default="text",
         help="output: text (parses back), latex, sympy (a runnable SymPy snippet), or json")
     add(parser, "--steps", action="store_true",
         help="show the derivation rule by rule (text, LaTeX aligned environment, or JSON)")
@@ -197,7 +283,7 @@ def build_argument_parser() -> argparse.ArgumentParser:
              "0.00001 beside the exact derivative at POINT, e.g. x=1")
     add(numbers, "--plot", metavar="FILE",
         help="draw f and its tangent line at the --at point, or f and f' over --range, "
-             "to FILE (.svg or .png; needs pip install 'symdiff[plot]')")
+             "to FILE (.svg or .png; needs the plot extra: pip install 'symdiff-cas[plot]')")
     add(numbers, "--range", metavar="A:B", help="the plot's x range (default -3:3, or 3 either side "
                                                 "of the --at point)")
     add(parser, "--cse", action="store_true",
@@ -208,7 +294,7 @@ def build_argument_parser() -> argparse.ArgumentParser:
     add(parser, "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=f"the time budget of the command, in seconds (default {DEFAULT_TIMEOUT:g}); with --batch, of "
              "each line, which is then reported as a TimeLimitError while the rest goes on")
-    add(parser, "--version", action="version", version=f"symdiff {__version__}")
+    add(parser, "-V", "--version", action=_ShowVersion, help="print symdiff's version and exit")
     return parser
 
 
@@ -224,14 +310,14 @@ def refuse_conflicts(parser: _ArgumentParser, arguments: argparse.Namespace, mod
         if row_mode in (None, mode):
             for option, other in product(options, others):
                 if parser.given(arguments, option) and parser.given(arguments, other):
-                    raise UsageError(f"{option} cannot be combined with {other}")
+                    raise UsageError(f"{parser.as_spelled(option)} cannot be combined with {parser.as_spelled(other)}")
 
 
 def refuse_missing(parser: _ArgumentParser, arguments: argparse.Namespace) -> None:
     """A UsageError for the first option given without the option it needs (see REQUIRES)."""
     for option, needed in REQUIRES:
         if parser.given(arguments, option) and not parser.given(arguments, needed):
-            raise UsageError(f"{option} needs {needed}")
+            raise UsageError(f"{parser.as_spelled(option)} needs {needed}")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:

@@ -27,12 +27,15 @@ import builtins
 import functools
 import keyword
 import math
+from collections.abc import Callable
+from types import FunctionType, ModuleType
+from typing import Any, Protocol, cast
 
-from ..core.build import has_negative_sign, neg
+from ..core.build import Number, has_negative_sign, neg
 from ..core.errors import BudgetError, EvaluationError, UsageError
 from ..core.expr import HALF, NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import children, parents_first
-from ..functions import REGISTRY, lookup
+from ..functions import REGISTRY, FunctionRow, lookup
 from ..parsing.inputs import as_expr, variable_names
 from ..simplification.cse import name_shared, shared_products
 from .point import value_at
@@ -69,7 +72,18 @@ def _pattern_precedence(pattern: str) -> int:
     return ATOM
 
 
-def _literal(value) -> tuple[str, int]:
+class CompiledFunction(Protocol):
+    """What lambdify returns: the function, with its generated source, parameter names, expressions, backend."""
+
+    source: str
+    variables: tuple[str, ...]
+    exprs: list[Expr]
+    backend: str
+
+    def __call__(self, *arguments: Any) -> Any: ...
+
+
+def _literal(value: Number) -> tuple[str, int]:
     """A number as Python source: ints as ints (exact, and exponents stay integral), the rest as floats."""
     if isinstance(value, int) and abs(value) < 2 ** 53:
         text = str(value)
@@ -86,11 +100,12 @@ class CodePrinter:
     filled children first (`prepare`), so that printing never recurses deeply; a part nested deeper than
     MAX_NESTING is assigned to a name in `lines` and referred to by name."""
 
-    def __init__(self, backend: int, names: dict, lines: list):
+    def __init__(self, backend: int, names: dict[str, str], lines: list[str]):
         self.backend, self.names, self.lines = backend, names, lines
-        self.memo: dict = {}  # node -> (text, precedence, nesting)
-        self.methods = {Num: self.number, Float: self.number, Sym: self.sym, Const: self.const, Add: self.add,
-                        Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative}
+        self.memo: dict[Expr, tuple[str, int, int]] = {}  # node -> (text, precedence, nesting)
+        self.methods: dict[type[Expr], Callable[[Any], tuple[str, int]]] = {
+            Num: self.number, Float: self.number, Sym: self.sym, Const: self.const, Add: self.add, Mul: self.mul,
+            Pow: self.pow, Func: self.func, Derivative: self.derivative}
 
     def prepare(self, node: Expr) -> None:
         """Print every part of `node`, children first (iteratively: any depth)."""
@@ -121,7 +136,7 @@ class CodePrinter:
         return text, _pattern_precedence(pattern)
 
     # -- leaves --
-    def number(self, node) -> tuple[str, int]:
+    def number(self, node: Num | Float) -> tuple[str, int]:
         return _literal(node.value)
 
     def sym(self, node: Sym) -> tuple[str, int]:
@@ -167,7 +182,7 @@ class CodePrinter:
         if type(exponent) is Num and exponent.value == -HALF.value:
             return "1/" + self.template(SQRT[self.backend], base)[0], MUL
         if type(base) is Const and base.name == "e":
-            return self.template(lookup("exp", 1).code[self.backend], exponent)
+            return self.template(cast(FunctionRow, lookup("exp", 1)).code[self.backend], exponent)
         return self.template(POWER[self.backend], base, exponent)
 
     def func(self, node: Func) -> tuple[str, int]:
@@ -199,7 +214,7 @@ def _identifier(name: str) -> str:
     return "_u_" + name.encode("utf-8", "surrogatepass").hex()
 
 
-def _body(exprs: list, backend: int, names: dict, many: bool) -> list[str]:
+def _body(exprs: list[Expr], backend: int, names: dict[str, str], many: bool) -> list[str]:
     """Assignments of the common subexpressions, then the return statement."""
     # For computing, every shared operation is worth a name (x^2, x*y, 1/x too), unlike for reading, and so
     # is a pair of factors that several products share.
@@ -214,7 +229,7 @@ def _body(exprs: list, backend: int, names: dict, many: bool) -> list[str]:
         printer.prepare(definition)
         text = printer.code(definition, 0)
         lines.append(f"{symbol.name} = {text}")
-    results = []
+    results: list[str] = []
     for expr, reduced_expr in zip(exprs, reduced):
         printer.prepare(reduced_expr)
         text = printer.code(reduced_expr, 0)
@@ -225,10 +240,10 @@ def _body(exprs: list, backend: int, names: dict, many: bool) -> list[str]:
     return lines
 
 
-def _source(exprs: list, variables: list, backend: str, many: bool) -> str:
+def _source(exprs: list[Expr], variables: list[str], backend: str, many: bool) -> str:
     names = {v: _identifier(v) for v in variables}
     parameters = ", ".join(names.values())
-    source = []
+    source: list[str] = []
     if backend in ("auto", "math"):
         body = _body(exprs, MATH, dict(names), many)
         source.append(f"def _scalar({parameters}):")
@@ -254,7 +269,7 @@ def _source(exprs: list, variables: list, backend: str, many: bool) -> str:
     return "\n".join(source) + "\n"
 
 
-def _dispatch(scalar, array, arguments: tuple):
+def _dispatch(scalar: Callable[..., Any], array: FunctionType, arguments: tuple[Any, ...]) -> Any:
     """The auto backend's slow path: arrays and lists to NumPy, other numbers (Fraction, numpy.float64, bool)
     converted to float."""
     if not any(hasattr(a, "__len__") or getattr(a, "ndim", 0) for a in arguments):
@@ -267,17 +282,17 @@ def _dispatch(scalar, array, arguments: tuple):
     return array(*arguments)
 
 
-def _numpy():
+def _numpy() -> ModuleType:
     try:
         import numpy  # optional extra: only array inputs need it
     except ImportError:
-        raise UsageError("arrays need NumPy: pip install numpy (or pip install 'symdiff[numpy]')") from None
+        raise UsageError("arrays need NumPy: pip install numpy (or pip install 'symdiff-cas[numpy]')") from None
     return numpy
 
 
-def _nan_where_undefined(real):
+def _nan_where_undefined(real: Callable[..., float]) -> Callable[..., float]:
     """A float implementation giving nan where it raises, as NumPy's own functions do."""
-    def value(*arguments):
+    def value(*arguments: float) -> float:
         try:
             return real(*arguments)
         except (ValueError, ZeroDivisionError, OverflowError):
@@ -286,7 +301,7 @@ def _nan_where_undefined(real):
 
 
 @functools.lru_cache(maxsize=None)
-def _array_functions() -> dict:
+def _array_functions() -> dict[str, Callable[..., Any]]:
     """_name_array for each name in IMPLEMENTATIONS: its float implementation vectorised (numpy.vectorize), for
     the NumPy code of functions NumPy does not have. Built once, when arrays are first compiled."""
     numpy = _numpy()
@@ -294,14 +309,14 @@ def _array_functions() -> dict:
             for name, real in IMPLEMENTATIONS.items()}
 
 
-def _full(value, *arguments):
+def _full(value: float, *arguments: Any) -> Any:
     """A constant result as an array of the arguments' shape, so that f' = 6 plots as a line."""
     numpy = _numpy()
     shape = numpy.broadcast(*arguments).shape if arguments else ()
     return numpy.full(shape, value, dtype=float)
 
 
-def lambdify(exprs, variables=None, backend: str = "auto"):
+def lambdify(exprs: Any, variables: Any = None, backend: str = "auto") -> CompiledFunction:
     """A Python function computing `exprs` (an expression, its text, or a list of them: the function then
     returns a list) from positional arguments in the order of `variables` (names, symbols or "x,y"; by default
     the free symbols in alphabetical order). See the module docstring for `backend`. The function's `.source`
@@ -320,7 +335,7 @@ def lambdify(exprs, variables=None, backend: str = "auto"):
     except RecursionError:
         raise BudgetError("expression too deeply nested to compile") from None
 
-    def undefined(error, arguments):
+    def undefined(error: Exception, arguments: tuple[Any, ...]) -> EvaluationError:
         """Name the undefined part, as symdiff.numeric.point does (only on this error path)."""
         point = dict(zip(names, arguments))
         for expr in expr_list:
@@ -334,6 +349,6 @@ def lambdify(exprs, variables=None, backend: str = "auto"):
         namespace["numpy"] = _numpy()
         namespace.update(_array_functions())
     exec(compile(source, "<symdiff.lambdify>", "exec"), namespace)  # our own generated code, never user text
-    function = namespace["_array" if backend == "numpy" else "_scalar"]
+    function = cast(CompiledFunction, namespace["_array" if backend == "numpy" else "_scalar"])
     function.source, function.variables, function.exprs, function.backend = source, tuple(names), expr_list, backend
     return function

@@ -1,7 +1,7 @@
 """Pictures: a function with its tangent line at a point, or a function with its derivative over a range.
 
 Why it is built this way:
-- matplotlib is an optional extra (pip install 'symdiff[plot]'), imported only here and only when a plot is
+- matplotlib is an optional extra (pip install 'symdiff-cas[plot]'), imported only here and only when a plot is
   drawn; without it, MissingExtraError says how to install it. Figures are drawn on matplotlib's Agg canvas
   directly (no pyplot), so no window, no global state, and the file has exactly the requested pixel size.
 - Curves are sampled by the compiled NumPy function (symdiff.numeric.compile). Where the expression is undefined the
@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..calculus.derivatives import derivative
 from ..core.build import add, mul, number, sub
@@ -31,8 +34,17 @@ from ..core.expr import Expr, Sym
 from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
 from ..printing.latex import latex, latex_symbol
 from ..simplification.simplifier import simplify
-from .compile import lambdify
+from .compile import CompiledFunction, lambdify
 from .point import check_differentiable, value_at
+
+if TYPE_CHECKING:  # NumPy and matplotlib are optional extras, imported only to draw
+    import numpy
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from numpy.typing import NDArray
+
+# Samples of a curve: x or y values.
+Floats: TypeAlias = "NDArray[numpy.float64]"
 
 __all__ = ["plot_tangent", "plot_with_derivative", "PlotResult", "MissingExtraError", "mathtext"]
 
@@ -40,7 +52,7 @@ FORMATS = {".svg": "svg", ".png": "png"}
 SAMPLES = 2001            # points per curve (odd: a symmetric range samples its midpoint, e.g. the pole of 1/x)
 JUMP = 0.5                # a step larger than this fraction of the visible height breaks the line,
 STEEP, RATIO = 0.02, 8.0  # and so does one larger than STEEP of it and RATIO times the steps around it
-INSTALL = "pip install 'symdiff[plot]'"
+INSTALL = "pip install 'symdiff-cas[plot]'"
 
 # symdiff LaTeX -> matplotlib mathtext: the commands mathtext lacks, and what to write instead.
 MATHTEXT = (
@@ -55,14 +67,14 @@ class PlotResult:
     """What was drawn: `series` maps each legend label to its (x, y) NumPy arrays (nan where the line is
     broken); for a tangent plot, `point` is (a, f(a)) and `slope` is f'(a) as floats."""
     path: Path
-    series: dict = field(default_factory=dict)
-    point: tuple | None = None
+    series: dict[str, tuple[Floats, Floats]] = field(default_factory=dict)
+    point: tuple[float, float] | None = None
     slope: float | None = None
     tangent: Expr | None = None       # the tangent line y = f(a) + f'(a)(x - a), exact where a is
-    ylim: tuple = (0.0, 1.0)
+    ylim: tuple[float, float] = (0.0, 1.0)
 
 
-def _matplotlib():
+def _matplotlib() -> tuple[ModuleType, type[Figure], type[FigureCanvasAgg]]:
     try:
         import matplotlib  # optional extra (plot): imported only to draw
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -86,12 +98,12 @@ def _format(path: Path) -> str:
     return kind
 
 
-def _unwritable(message: str, path) -> PathError:
+def _unwritable(message: str, path: object) -> PathError:
     """A PathError (a UsageError) about the file `path`, which it carries as `.path`."""
     return PathError(message, path=str(path))
 
 
-def _target(path) -> Path:
+def _target(path: object) -> Path:
     """The file to write, checked before anything is computed: a name ending in .svg or .png, in a directory
     that exists (UsageError naming the path otherwise; that it can be written is known only on writing)."""
     if not isinstance(path, (str, os.PathLike)):
@@ -107,14 +119,14 @@ def _target(path) -> Path:
     return path
 
 
-def _function_of(expr: Expr, variable: str):
+def _function_of(expr: Expr, variable: str) -> CompiledFunction:
     extra = sorted(expr.free_symbols - {variable})
     if extra:
         raise UsageError(f"a plot needs a function of {variable} alone; {', '.join(extra)} has no value")
     return lambdify(expr, [variable], backend="numpy")
 
 
-def _sample(function, xs):
+def _sample(function: CompiledFunction, xs: Floats) -> Floats:
     """f at `xs` as floats, nan where undefined or not finite."""
     import numpy  # optional extra: only plots need it
     ys = numpy.asarray(function(xs), dtype=float) * numpy.ones_like(xs)
@@ -122,7 +134,7 @@ def _sample(function, xs):
     return ys
 
 
-def _some_finite(ys, what: str, variable: str, xs) -> None:
+def _some_finite(ys: Floats, what: str, variable: str, xs: Floats) -> None:
     """EvaluationError unless `what` (sampled as `ys`) has a finite value somewhere over the range: a plot of
     nothing is not drawn. Its reason: Reason.NOT_REAL (undefined everywhere, as sqrt(-1 - x^2))."""
     import numpy  # optional extra: only plots need it
@@ -131,7 +143,7 @@ def _some_finite(ys, what: str, variable: str, xs) -> None:
                               f"{xs[-1]:g}", reason=Reason.NOT_REAL)
 
 
-def _view(curves, floor_height: float = 1.0) -> tuple:
+def _view(curves: Sequence[Floats], floor_height: float = 1.0) -> tuple[float, float]:
     """y limits showing the curves: all of them when no value dominates, else the 5th-95th percentiles
     (a pole's huge values must not flatten the rest), with a margin."""
     import numpy  # optional extra: only plots need it
@@ -152,7 +164,7 @@ def _view(curves, floor_height: float = 1.0) -> tuple:
     return ylim
 
 
-def _break_jumps(xs, ys, ylim):
+def _break_jumps(xs: Floats, ys: Floats, ylim: tuple[float, float]) -> tuple[Floats, Floats]:
     """(xs, ys) with a nan inserted between two samples where the curve jumps, so that no line is drawn
     across a pole or a jump: a step larger than JUMP of the visible height, or larger than STEEP of it and
     RATIO times the steps two samples either side, inside the view (a smooth curve's steps change slowly; a
@@ -172,7 +184,8 @@ def _break_jumps(xs, ys, ylim):
     return (numpy.insert(xs, where, (xs[where - 1] + xs[where]) / 2), numpy.insert(ys, where, numpy.nan))
 
 
-def _draw(series: dict, path: Path, variable: str, ylim: tuple, width: int, height: int, dpi: int, point=None):
+def _draw(series: dict[str, tuple[Floats, Floats]], path: Path, variable: str, ylim: tuple[float, float], width: int,
+          height: int, dpi: int, point: tuple[float, float] | None = None) -> Path:
     _, Figure, FigureCanvasAgg = _matplotlib()
     kind = _format(path)
     try:
@@ -199,7 +212,7 @@ def _draw(series: dict, path: Path, variable: str, ylim: tuple, width: int, heig
     return path
 
 
-def _range(x_range) -> tuple:
+def _range(x_range: Iterable[float]) -> tuple[float, float]:
     """(low, high) as floats: two finite numbers, low < high, whose distance is a float too (UsageError
     otherwise: -inf:inf, nan or equal ends would sample nothing)."""
     try:
@@ -217,8 +230,9 @@ def _range(x_range) -> tuple:
     return low, high
 
 
-def plot_with_derivative(expr: Expr | str, variable: str | None = None, path="plot.svg", x_range=(-3, 3),
-                         width: int = 640, height: int = 480, dpi: int = 100) -> PlotResult:
+def plot_with_derivative(expr: Expr | str, variable: str | None = None, path: str | os.PathLike[str] = "plot.svg",
+                         x_range: Iterable[float] = (-3, 3), width: int = 640, height: int = 480,
+                         dpi: int = 100) -> PlotResult:
     """f and f' over `x_range`, as SVG or PNG by the suffix of `path`, `width` x `height` pixels."""
     _matplotlib()
     import numpy  # optional extra: only plots need it
@@ -235,7 +249,8 @@ def plot_with_derivative(expr: Expr | str, variable: str | None = None, path="pl
     return PlotResult(_draw(series, path, variable, ylim, width, height, dpi), series, ylim=ylim)
 
 
-def plot_tangent(expr: Expr | str, variable: str | None = None, at=0, path="tangent.svg", x_range=None,
+def plot_tangent(expr: Expr | str, variable: str | None = None, at: object = 0,
+                 path: str | os.PathLike[str] = "tangent.svg", x_range: Iterable[float] | None = None,
                  width: int = 640, height: int = 480, dpi: int = 100) -> PlotResult:
     """f and its tangent line at `at` (a number or its text, e.g. 1 or "pi/4"), over `x_range` (default:
     3 either side of the point), as SVG or PNG by the suffix of `path`."""
