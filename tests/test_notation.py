@@ -396,14 +396,14 @@ def test_bare_argument_number_to_a_power(text, meant):
 @pytest.mark.parametrize("text, kind, position, words", [
     ("sinx", Notation.JOINED_NAME, 0, "sin(x) or sin x"),
     ("2 + sinx", Notation.JOINED_NAME, 4, "one variable named sinx"),
-    ("1/2x", Notation.CONVENTION, 2, "write 1/(2x)"),
-    ("x + 1/2x", Notation.CONVENTION, 6, "(1/2)*x"),
+    ("1/2x", Notation.CONVENTION, 2, "write /(2x)"),
+    ("x + 1/2x", Notation.CONVENTION, 6, "divides by 2 only, then multiplies by x"),
     ("e^2x", Notation.CONVENTION, 0, "e^(2x)"),
     ("x e^2x", Notation.CONVENTION, 2, "write e^2*x for the other reading"),
     ("x^1/2", Notation.CONVENTION, 1, "write ^(1/2)"),
     ("3xy", Notation.JOINED_NAME, 1, "x y or x*y"),
     ("xe^x", Notation.JOINED_NAME, 0, "x*e^"),
-    ("x²·1/2x", Notation.CONVENTION, 5, "1/(2x)"),        # positions in the text as typed, not as rewritten
+    ("x²·1/2x", Notation.CONVENTION, 5, "/(2x)"),        # positions in the text as typed, not as rewritten
     ("√x + sinx", Notation.JOINED_NAME, 5, "sin(x)"),
 ])
 def test_notes_have_a_kind_a_message_and_a_position(text, kind, position, words):

@@ -45,7 +45,7 @@ def assert_one_line_error(err: str, message: str, caret_line: str | None = None,
 @pytest.mark.parametrize("arguments, result, notes", [
     (["sinx + 1/2x", "--wrt", "x"], "1/2",
      ["sinx is read as one variable named sinx; for sin of x write sin(x) or sin x",
-      "/2x divides by 2 only: 1/2x is (1/2)*x, as in Mathematica and SymPy; write 1/(2x) to divide by all of it"]),
+      "/2x divides by 2 only, then multiplies by x, as in Mathematica and SymPy; write /(2x) to divide by all of it"]),
     (["e^2x"], "2*exp(2*x)", ["e^2x is read as e^(2x), as textbooks mean it; write e^2*x for the other reading"]),
     (["x^1/2"], "1/2", [("^1/2 raises to 1 only, then divides by 2 (^ binds tighter than /); for the power 1/2 "
                          "write ^(1/2)")]),
@@ -65,8 +65,8 @@ def test_notes_are_printed_after_the_result_and_not_with_an_error(capsys, monkey
         patch.setattr(sys, "stderr", sys.stdout)  # both streams in one, to see their order
         status, both, _ = call(capsys, "1/2x")
     assert status == 0
-    assert both.splitlines() == ["1/2", NOTE + "/2x divides by 2 only: 1/2x is (1/2)*x, as in Mathematica and SymPy; "
-                                               "write 1/(2x) to divide by all of it"]
+    assert both.splitlines() == ["1/2", NOTE + "/2x divides by 2 only, then multiplies by x, as in Mathematica and "
+                                               "SymPy; write /(2x) to divide by all of it"]
     # an error's one line and caret say all (command.main): the note on sinx is not printed
     status, out, err = call(capsys, "sinx + x")
     assert status == 2 and out == ""
@@ -331,8 +331,8 @@ def test_batch_json_records_carry_notes_and_derivatives_asked_for(capsys, tmp_pa
     assert [r["line"] for r in records] == [1, 2, 3, 4, 5, 6]
     assert records[0]["result"] == "3*x^2" and records[0]["wrt"] == ["x"] and "notes" not in records[0]
     assert records[1]["notes"] == ["sinx is read as one variable named sinx; for sin of x write sin(x) or sin x",
-                                   ("/2x divides by 2 only: 1/2x is (1/2)*x, as in Mathematica and SymPy; write "
-                                    "1/(2x) to divide by all of it")]
+                                   ("/2x divides by 2 only, then multiplies by x, as in Mathematica and SymPy; "
+                                    "write /(2x) to divide by all of it")]
     assert records[1]["result"] == "1/2"
     assert records[2]["notes"] == ["e^2x is read as e^(2x), as textbooks mean it; write e^2*x for the other reading"]
     assert records[2]["result"] == "2*exp(2*x)"

@@ -7,6 +7,9 @@ diff does: sqrt(x - x) is 0, not a division by zero once differentiated) and eac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from ..core import budget
 from ..core.errors import UsageError
 from ..core.expr import Expr
@@ -19,7 +22,7 @@ from .reverse import adjoints
 __all__ = ["derivative", "simplification_level", "partial_derivatives", "second_partials"]
 
 
-def simplification_level(choice) -> str | None:
+def simplification_level(choice: bool | str | None) -> str | None:
     """The level for a `simplify` argument: True or "full", "basic", or None for False/None/"none"."""
     if choice is True:
         choice = "full"
@@ -30,7 +33,8 @@ def simplification_level(choice) -> str | None:
     return choice
 
 
-def derivative(expr: Expr, variables=(), order: int = 1, simplify_choice: bool | str = True) -> Expr:
+def derivative(expr: Expr, variables: Iterable[object] = (), order: int = 1,
+               simplify_choice: bool | str | None = True) -> Expr:
     """d^order/d(v)^order of `expr` for each variable v in turn (names, symbols or "x,y"); with none, the only
     free symbol. Simplified after every order unless `simplify_choice` says otherwise; the total order is at
     most budget.max_order and every intermediate result at most budget.max_size nodes (BudgetError)."""
@@ -46,7 +50,7 @@ def derivative(expr: Expr, variables=(), order: int = 1, simplify_choice: bool |
     for name in names:
         forecast = GrowthForecast(order)
 
-        def between(node, name=name, forecast=forecast):
+        def between(node: Expr, name: str = name, forecast: GrowthForecast = forecast) -> Expr:
             node = simplify(node, level) if level else node
             forecast.record(budget.check_expression(node, depth=False))  # refuses what must outgrow the budget
             if len(forecast.sizes) < order:
@@ -57,11 +61,11 @@ def derivative(expr: Expr, variables=(), order: int = 1, simplify_choice: bool |
     return result
 
 
-def _simplified(nodes: list, level) -> list:
+def _simplified(nodes: list[Expr], level: str | None) -> list[Expr]:
     return nodes if level is None else simplify_all(nodes, level)
 
 
-def partial_derivatives(fs: list, names: list, simplify_choice) -> list:
+def partial_derivatives(fs: list[Expr], names: list[str], simplify_choice: bool | str | None) -> list[list[Expr]]:
     """[[d f/d name for name in names] for f in fs]: each f simplified first, swept once, and every entry
     simplified with one memo."""
     level = simplification_level(simplify_choice)
@@ -71,7 +75,7 @@ def partial_derivatives(fs: list, names: list, simplify_choice) -> list:
     return [[next(entries) for _ in names] for _ in fs]
 
 
-def second_partials(f: Expr, names: list, simplify_choice) -> list:
+def second_partials(f: Expr, names: list[str], simplify_choice: bool | str | None) -> list[list[Expr]]:
     """The matrix of second partial derivatives: the Jacobian of the gradient, one reverse sweep per component.
     Entries below the diagonal are the ones above it (mixed partials are equal for the smooth functions symdiff
     differentiates), so each mixed partial is printed the same way in both places."""
@@ -80,8 +84,8 @@ def second_partials(f: Expr, names: list, simplify_choice) -> list:
     n = len(names)
     upper = [adjoints(first[i], names[i:]) for i in range(n)]
     entries = iter(_simplified([upper[i][names[j]] for i in range(n) for j in range(i, n)], level))
-    rows = [[None] * n for _ in range(n)]
+    rows: list[list[Expr | None]] = [[None] * n for _ in range(n)]
     for i in range(n):
         for j in range(i, n):
             rows[i][j] = rows[j][i] = next(entries)
-    return rows
+    return cast("list[list[Expr]]", rows)  # every entry is set

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import cast
 
 from ..core import budget
 from ..core.errors import BudgetError, TimeLimitError
@@ -40,9 +41,9 @@ class GrowthForecast:
             return
         half = done // 2
         in_force = budget.current()
-        size = _extrapolate(self.sizes[half - 1], self.sizes[-1], half, done, self.total)
-        if size > MARGIN * in_force.max_size:
-            raise BudgetError(f"the derivative of order {self.total} would be too large: about {size:.1e} nodes "
+        expected = _extrapolate(self.sizes[half - 1], self.sizes[-1], half, done, self.total)
+        if expected > MARGIN * in_force.max_size:
+            raise BudgetError(f"the derivative of order {self.total} would be too large: about {expected:.1e} nodes "
                               f"(from the growth of the first {done} orders), the limit is {in_force.max_size}")
         left = budget.seconds_left()
         quarter = done // 4
@@ -70,4 +71,4 @@ def _exponent(earlier: float, later: float, earlier_order: int, later_order: int
 def _extrapolate(earlier: float, later: float, earlier_order: int, later_order: int, order: int) -> float:
     """later * (order / later_order)^p, p fitted from (earlier_order, earlier) and (later_order, later); no growth
     extrapolated from a value that did not grow."""
-    return later * (order / later_order) ** _exponent(earlier, later, earlier_order, later_order)
+    return later * cast(float, (order / later_order) ** _exponent(earlier, later, earlier_order, later_order))

@@ -11,13 +11,14 @@ is built; results are memoised per node (nodes are interned).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Iterable
+from typing import Any, Callable
 
 from ..core.budget import Clock
 from ..core.build import add, div, has_negative_sign, inv, is_denominator, mul, power, sub
 from ..core.expr import ONE, ZERO, Add, Derivative, Expr, Func, Mul, Num, Pow, Sym
 from ..functions import lookup
-from .partials import factor_partials, local_partials
+from .partials import Partial, factor_partials, local_partials
 
 Recorder = Callable[[str, Expr, Expr], None]
 
@@ -30,8 +31,9 @@ class Differentiator:
         self.recorder = recorder
         self.memo: dict[Expr, Expr] = {}
         self.clock = Clock()
-        self._rules = {Sym: self._symbol, Add: self._sum, Mul: self._product, Pow: self._power,
-                       Func: self._function, Derivative: self._undefined_derivative}
+        self._rules: dict[type[Expr], Callable[[Any], Expr]] = {
+            Sym: self._symbol, Add: self._sum, Mul: self._product, Pow: self._power, Func: self._function,
+            Derivative: self._undefined_derivative}
 
     def __call__(self, node: Expr) -> Expr:
         if self.variable not in node.free_symbols:
@@ -51,7 +53,7 @@ class Differentiator:
             self.recorder(rule, node, result)
         return result
 
-    def chain(self, partials) -> Expr:
+    def chain(self, partials: Iterable[Partial]) -> Expr:
         """The chain rule, the only place it is written: the sum of partial * d(child)."""
         return add(*(p.times(self(p.child)) for p in partials))
 

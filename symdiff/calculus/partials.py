@@ -15,7 +15,9 @@ fixed internal budget, so that no caller's budget changes how they are read.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from ..core.build import add, mul, power, substitute
 from ..core.errors import DifferentiationError, Reason
@@ -25,13 +27,16 @@ from ..parsing.parser import parse_internal
 
 __all__ = ["Partial", "LOCAL_PARTIALS", "local_partials", "factor_partials", "argument_partials", "FORMULAS"]
 
+# Whether a child depends on the variables wanted.
+Depends: TypeAlias = Callable[[Expr], bool]
+
 
 @dataclass(frozen=True)
 class Partial:
     """d(node)/d(child) = the product of `before` and `after`; the child's derivative goes between them."""
     child: Expr
-    before: tuple = ()
-    after: tuple = ()
+    before: tuple[Expr, ...] = ()
+    after: tuple[Expr, ...] = ()
 
     @property
     def value(self) -> Expr:
@@ -46,18 +51,18 @@ class Partial:
 
 # ---- the rules, one per kind of node ------------------------------------------------------------------------
 
-def _sum_partials(node: Add, depends) -> list:
+def _sum_partials(node: Add, depends: Depends) -> list[Partial]:
     """d(u + v)/du = 1."""
     return [Partial(term) for term in node.args if depends(term)]
 
 
-def factor_partials(factors, depends) -> list:
+def factor_partials(factors: Iterable[Expr], depends: Depends) -> list[Partial]:
     """d(u*v*w)/dv = u*w: the other factors, in their places."""
     factors = tuple(factors)
     return [Partial(f, factors[:i], factors[i + 1:]) for i, f in enumerate(factors) if depends(f)]
 
 
-def _product_partials(node: Mul, depends) -> list:
+def _product_partials(node: Mul, depends: Depends) -> list[Partial]:
     return factor_partials(node.args, depends)
 
 
@@ -70,10 +75,10 @@ def minus_one(exponent: Expr) -> Expr:
     return add(exponent, NEG_ONE)
 
 
-def _power_partials(node: Pow, depends) -> list:
+def _power_partials(node: Pow, depends: Depends) -> list[Partial]:
     """d(u^v)/du = v*u^(v-1); d(u^v)/dv = u^v*log(u), and d(e^v)/dv = e^v."""
     base, exponent = node.args
-    partials = []
+    partials: list[Partial] = []
     if depends(base):
         partials.append(Partial(base, (exponent, power(base, minus_one(exponent)))))
     if depends(exponent):
@@ -81,11 +86,11 @@ def _power_partials(node: Pow, depends) -> list:
     return partials
 
 
-def _call_partials(node: Func | Derivative, depends) -> list:
+def _call_partials(node: Func | Derivative, depends: Depends) -> list[Partial]:
     """d f(u, v)/du: the registry's formula at the arguments, or D[1,0](f)(u, v) for an undefined f."""
     if not any(map(depends, node.arguments)):
         return []
-    partials = []
+    partials: list[Partial] = []
     for i, (a, p) in enumerate(zip(node.arguments, argument_partials(node))):
         if depends(a):
             if p is None:  # the row's NOT_DIFFERENTIABLE: polygamma(n, u) in its order n
@@ -95,11 +100,11 @@ def _call_partials(node: Func | Derivative, depends) -> list:
     return partials
 
 
-LOCAL_PARTIALS = {Add: _sum_partials, Mul: _product_partials, Pow: _power_partials,
-                  Func: _call_partials, Derivative: _call_partials}
+LOCAL_PARTIALS: dict[type[Expr], Callable[[Any, Depends], list[Partial]]] = {
+    Add: _sum_partials, Mul: _product_partials, Pow: _power_partials, Func: _call_partials, Derivative: _call_partials}
 
 
-def local_partials(node: Expr, depends) -> list:
+def local_partials(node: Expr, depends: Depends) -> list[Partial]:
     """The Partials of `node` in each child that `depends` (none for a leaf)."""
     rule = LOCAL_PARTIALS.get(type(node))
     return rule(node, depends) if rule is not None else []
@@ -113,7 +118,7 @@ FORMULAS = {key: tuple(None if formula == NOT_DIFFERENTIABLE else parse_internal
             for key, row in REGISTRY.items()}
 
 
-def argument_partials(node: Func | Derivative) -> list:
+def argument_partials(node: Func | Derivative) -> list[Expr | None]:
     """The partial derivatives of a call in each of its arguments: from the registry (None for an argument it
     is not differentiable in), or for an undefined
     function f(u, v) the derivative nodes D[1,0](f)(u, v), D[0,1](f)(u, v) (one order higher for a derivative
@@ -124,7 +129,7 @@ def argument_partials(node: Func | Derivative) -> list:
                 for i in range(n)]
     formulas = FORMULAS.get((node.name, n))
     if formulas is not None:
-        mapping = {Sym(name): argument for name, argument in zip(ARGUMENT_NAMES, node.arguments)}
+        mapping: dict[Expr, Expr] = {Sym(name): argument for name, argument in zip(ARGUMENT_NAMES, node.arguments)}
         return [None if formula is None else substitute(formula, mapping) for formula in formulas]
     if is_known(node.name):
         raise DifferentiationError(f"no derivative rule for {node.name} with {n} arguments")

@@ -12,13 +12,15 @@ The local partials are the table forward mode uses (symdiff.calculus.partials).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..core.build import add, mul
 from ..core.expr import ONE, ZERO, Expr, Sym
 from ..core.traversal import children, parents_first
 from .partials import local_partials
 
 
-def adjoints(f: Expr, names) -> dict:
+def adjoints(f: Expr, names: Sequence[str]) -> dict[str, Expr]:
     """{name: df/d(name)} for each name in `names`, unsimplified, by one reverse sweep over f's graph.
     Only parts that depend on some wanted name are visited."""
     wanted = frozenset(names)
@@ -26,8 +28,8 @@ def adjoints(f: Expr, names) -> dict:
     def depends(node: Expr) -> bool:
         return not wanted.isdisjoint(node.free_symbols)
 
-    contributions: dict[Expr, list] = {f: [ONE]} if depends(f) else {}
-    found = {}
+    contributions: dict[Expr, list[Expr]] = {f: [ONE]} if depends(f) else {}
+    found: dict[str, Expr] = {}
     for node in parents_first([f] if contributions else [], lambda n: [c for c in children(n) if depends(c)]):
         adjoint = add(*contributions.pop(node))
         if type(node) is Sym:

@@ -31,10 +31,14 @@ import dataclasses
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
+from types import FrameType
+from typing import Any, TypeVar
 
 from .errors import BudgetError, TimeLimitError
-from .expr import Mul
+from .expr import Expr, Mul
 from .traversal import children, subexpressions
 
 __all__ = ["Budget", "DEFAULT_BUDGET", "INTERNAL_BUDGET", "current", "use", "set_default", "check_order",
@@ -53,7 +57,7 @@ class Budget:
     max_size: int = 1_000_000
     max_seconds: float | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             if field.name == "max_seconds":
@@ -101,7 +105,7 @@ def set_default(budget: Budget) -> None:
 
 
 @contextlib.contextmanager
-def use(budget: Budget | None = None, **changes):
+def use(budget: Budget | None = None, **changes: Any) -> Iterator[Budget]:
     """Within the block, `budget` (or the current budget with `changes`, e.g. max_depth=50) is in force."""
     chosen = budget if budget is not None else current()
     if not isinstance(chosen, Budget):
@@ -128,7 +132,7 @@ _deadline: contextvars.ContextVar[tuple[float, float] | None] = contextvars.Cont
                                                                                        default=None)
 
 
-def _start_clock(budget: Budget):
+def _start_clock(budget: Budget) -> contextvars.Token[tuple[float, float] | None] | None:
     if budget.max_seconds is None:
         return None
     deadline = time.monotonic() + budget.max_seconds
@@ -160,8 +164,10 @@ class Clock:
     """The deadline in force when a walker starts, checked as it goes: `clock.check()` per node visited."""
 
     __slots__ = ("deadline", "seconds")
+    deadline: float | None
+    seconds: float | None
 
-    def __init__(self):
+    def __init__(self) -> None:
         found = _deadline.get()
         self.deadline, self.seconds = found if found is not None else (None, None)
 
@@ -178,7 +184,10 @@ def check_order(order: int, budget: Budget | None = None) -> None:
         raise BudgetError(f"derivative order {order} is over the limit of {budget.max_order}")
 
 
-def check_number(value, budget: Budget | None = None):
+_Exact = TypeVar("_Exact", int, Fraction)
+
+
+def check_number(value: _Exact, budget: Budget | None = None) -> _Exact:
     """`value` (an exact number) if it has at most max_result_digits digits; BudgetError otherwise."""
     bits = getattr(value, "bit_length", None)
     if bits is None:  # Fraction
@@ -191,7 +200,7 @@ def check_number(value, budget: Budget | None = None):
     return value
 
 
-def check_printable(value) -> None:
+def check_printable(value: int | Fraction) -> None:
     """BudgetError for an exact number with more digits than Python will turn into text (its int-to-str limit;
     the numbers symdiff computes stay below it, but one may come in from elsewhere, e.g. from SymPy)."""
     python_limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
@@ -216,7 +225,8 @@ _room_lock = threading.Lock()
 
 
 def _stack_depth() -> int:
-    frame, depth = sys._getframe(), 0
+    frame: FrameType | None = sys._getframe()
+    depth = 0
     while frame is not None:
         frame, depth = frame.f_back, depth + 1
     return depth
@@ -235,12 +245,12 @@ def ensure_recursion_room(budget: Budget | None = None) -> None:
 
 # ---- the size and depth of expressions ------------------------------------------------------------------
 
-def measure(node) -> tuple[int, int]:
+def measure(node: Expr) -> tuple[int, int]:
     """(depth, size) of an expression, without recursion, in time proportional to its number of distinct
     parts: depth counts the nodes on the longest path from the root to a leaf; size counts nodes as a tree
     (a shared part each time it occurs), which is what printing the expression costs."""
-    depth: dict = {}
-    size: dict = {}
+    depth: dict[Expr, int] = {}
+    size: dict[Expr, int] = {}
     stack = [(node, False)]
     while stack:
         n, expanded = stack.pop()
@@ -256,7 +266,7 @@ def measure(node) -> tuple[int, int]:
     return depth[node], size[node]
 
 
-def check_expression(node, budget: Budget | None = None, depth: bool = True) -> int:
+def check_expression(node: Expr, budget: Budget | None = None, depth: bool = True) -> int:
     """BudgetError if `node` nests deeper than max_depth (unless `depth` is False: a result may nest a little
     deeper than its input) or is bigger than max_size; otherwise its size (nodes as a tree)."""
     budget = budget or current()
@@ -268,7 +278,7 @@ def check_expression(node, budget: Budget | None = None, depth: bool = True) -> 
     return size
 
 
-def check_derivative_size(node, variable: str, budget: Budget | None = None) -> None:
+def check_derivative_size(node: Expr, variable: str, budget: Budget | None = None) -> None:
     """BudgetError if the derivative of `node` would be bigger than max_size: the product rule makes a product
     of k varying factors into k products of k factors, so that is what is estimated."""
     budget = budget or current()

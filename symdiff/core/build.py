@@ -10,7 +10,9 @@ Anything more (collecting like terms, folding powers, canonical order) is `symdi
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import TypeAlias
 
 from .budget import check_number
 from .errors import BudgetError
@@ -18,6 +20,8 @@ from .expr import NEG_ONE, ONE, ZERO, Add, Derivative, Expr, Float, Func, Mul, N
 from .traversal import children, parents_first
 
 NUMBERS = (Num, Float)
+# A Python number as symdiff computes with them: exact (int, Fraction) or a float.
+Number: TypeAlias = "int | Fraction | float"
 # Exact numbers below this many bits are never checked against budget.max_result_digits (a fast path).
 _SMALL_BITS = 1024
 
@@ -26,7 +30,7 @@ def is_number(node: Expr) -> bool:
     return type(node) in NUMBERS
 
 
-def number(value) -> Expr:
+def number(value: Number) -> Expr:
     """A node for a Python number: exact for int/Fraction, Float for float. A float that overflowed (inf,
     nan) or an exact number over budget.max_result_digits is a BudgetError."""
     if isinstance(value, float):
@@ -41,7 +45,7 @@ def number(value) -> Expr:
     return Num(value)
 
 
-def plus(a, b):
+def plus(a: Number, b: Number) -> Number:
     """a+b for Python numbers; an exact integer too large to become a float (10^400 + 0.5) is a BudgetError."""
     try:
         return a + b
@@ -49,7 +53,7 @@ def plus(a, b):
         raise BudgetError("a number is too large to combine with a decimal (over 1.8e308)") from None
 
 
-def multiply(a, b):
+def multiply(a: Number, b: Number) -> Number:
     """a*b for Python numbers; an exact integer too large to become a float (10^400 * 0.5) is a BudgetError."""
     try:
         return a * b
@@ -65,11 +69,12 @@ def add(*terms: Expr) -> Expr:
 
 
 def mul(*factors: Expr) -> Expr:
-    coefficient = 1
-    numerator, denominator = [], []
+    coefficient: Number = 1
+    numerator: list[Expr] = []
+    denominator: list[Expr] = []
     for factor in factors:
         for f in (factor.args if type(factor) is Mul else (factor,)):
-            if type(f) in NUMBERS:
+            if isinstance(f, NUMBERS):
                 coefficient = multiply(coefficient, f.value)
             elif is_denominator(f):
                 denominator.append(f)
@@ -93,14 +98,13 @@ def sub(a: Expr, b: Expr) -> Expr:
 
 def inv(node: Expr) -> Expr:
     """1/node, pushed through products and powers. Raises ZeroDivisionError for a literal zero."""
-    kind = type(node)
-    if kind is Num:
+    if type(node) is Num:
         return Num(Fraction(1) / node.value)
-    if kind is Float:
+    if type(node) is Float:
         return number(1.0 / node.value)  # 1/5e-324 overflows
-    if kind is Mul:
+    if type(node) is Mul:
         return mul(*map(inv, node.args))
-    if kind is Pow and not is_number(node.base):
+    if type(node) is Pow and not is_number(node.base):
         return power(node.base, neg(node.exp))
     return Pow(node, NEG_ONE)
 
@@ -122,7 +126,7 @@ def power(base: Expr, exponent: Expr) -> Expr:
 
 
 def is_negative_number(node: Expr) -> bool:
-    return type(node) in NUMBERS and node.value < 0
+    return isinstance(node, NUMBERS) and node.value < 0
 
 
 def has_negative_sign(node: Expr) -> bool:
@@ -139,7 +143,7 @@ def is_denominator(node: Expr) -> bool:
 
 # ---- rebuilding ---------------------------------------------------------------------------------------
 
-def rebuild(node: Expr, children: list) -> Expr:
+def rebuild(node: Expr, children: Sequence[Expr]) -> Expr:
     """`node` with new children, through the builders so the literal normal form is kept."""
     kind = type(node)
     if kind is Add:
@@ -148,14 +152,14 @@ def rebuild(node: Expr, children: list) -> Expr:
         return mul(*children)
     if kind is Pow:
         return power(*children)
-    if kind is Func:
+    if type(node) is Func:
         return Func(node.name, *children)
-    if kind is Derivative:
+    if type(node) is Derivative:
         return Derivative(node.name, node.orders, *children)
     return node
 
 
-def substitute(node: Expr, mapping: dict) -> Expr:
+def substitute(node: Expr, mapping: Mapping[Expr, Expr]) -> Expr:
     """Replace subexpressions (keys of `mapping`, usually symbols) everywhere, simultaneously."""
     memo = dict(mapping)
     # Children first, without recursion (any depth); the walk does not enter a part that is replaced.

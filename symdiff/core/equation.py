@@ -21,7 +21,7 @@ class Equation:
     rhs: Expr
 
     @property
-    def free_symbols(self) -> frozenset:
+    def free_symbols(self) -> frozenset[str]:
         return self.lhs.free_symbols | self.rhs.free_symbols
 
     def latex(self) -> str:

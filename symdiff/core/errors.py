@@ -8,6 +8,11 @@ raised: callers branch on it, never on the wording of the message.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .expr import Expr
 
 
 # A longer line is shown in part, around the position, in a caret message.
@@ -54,7 +59,7 @@ class ParseError(SymdiffError):
     errors) says what kind of notation was refused; `suggestions` the names it may have meant (cbrtt: cbrt)."""
 
     def __init__(self, message: str, text: str | None = None, position: int | None = None,
-                 notation: "Notation | None" = None, suggestions: tuple = ()):
+                 notation: "Notation | None" = None, suggestions: Iterable[str] = ()):
         super().__init__(message, text, position)
         self.notation = notation
         self.suggestions = tuple(suggestions)
@@ -72,7 +77,7 @@ class ConversionError(SymdiffError):
     """A SymPy object that has no symdiff equivalent. `name`: the symbol or function name that cannot be written
     in symdiff's syntax, when that is the reason."""
 
-    def __init__(self, message: str, name: str | None = None, **where):
+    def __init__(self, message: str, name: str | None = None, **where: Any):
         super().__init__(message, **where)
         self.name = name
 
@@ -80,7 +85,7 @@ class ConversionError(SymdiffError):
 class PathError(UsageError):
     """A file that cannot be written (or read): `path` is the file, the OSError (if any) the cause."""
 
-    def __init__(self, message: str, path: str | None = None, **where):
+    def __init__(self, message: str, path: str | None = None, **where: Any):
         super().__init__(message, **where)
         self.path = path
 
@@ -99,7 +104,7 @@ class TimeLimitError(BudgetError):
     """The work took longer than the budget's max_seconds (the command line's --timeout). Nothing is returned or
     written for it. `seconds` is the budget that ran out."""
 
-    def __init__(self, message: str, seconds: float | None = None, **where):
+    def __init__(self, message: str, seconds: float | None = None, **where: Any):
         super().__init__(message, **where)
         self.seconds = seconds
 
@@ -113,7 +118,7 @@ class UndefinedPointError(EvaluationError):
     """The expression has no real value at the point: `.part` is the smallest undefined subexpression,
     `.point` the values (name -> Expr or float) and `.reason` why (a Reason)."""
 
-    def __init__(self, part, point: dict, reason: "Reason"):
+    def __init__(self, part: Expr, point: Mapping[str, Expr | float], reason: Reason):
         self.part, self.point = part, point
         where = f" at {format_point(point)}" if point else ""
         super().__init__(reason.sentence.format(part=part, where=where), reason=reason)
@@ -137,7 +142,7 @@ class Reason(enum.Enum):
     def sentence(self) -> str:
         if self is Reason.OVERFLOW:
             return "{part} is too large for a float{where}"
-        return "{part} is undefined{where} (" + self.value + ")"
+        return "{part} is undefined{where} (" + str(self.value) + ")"
 
 
 class Notation(enum.Enum):
@@ -156,7 +161,7 @@ class SymdiffWarning(UserWarning):
     """A reading of the input that may not be the one meant (sinx read as one variable, 1/2x as x/2): issued by
     symdiff.parse and the functions that parse text; `note` is the reading's Note (kind, message, position)."""
 
-    def __init__(self, note):
+    def __init__(self, note: Any):  # a symdiff.parsing.reading.Note (a layer above the core)
         super().__init__(note.message)
         self.note = note
 
@@ -171,6 +176,6 @@ class SympyTimeout(Exception):
     """A capped SymPy call (symdiff.interop.verify.time_limit) ran out of time."""
 
 
-def format_point(point: dict) -> str:
+def format_point(point: Mapping[str, object]) -> str:
     """x = 0, y = sqrt(2)/2"""
     return ", ".join(f"{name} = {value}" for name, value in sorted(point.items()))

@@ -3,10 +3,12 @@ once. (Rebuilding and substitution, which build nodes, are in symdiff.core.build
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from .expr import Add, Derivative, Expr, Func, Mul, Pow
 
 
-def children(node: Expr) -> tuple:
+def children(node: Expr) -> tuple[Expr, ...]:
     """The subexpressions of a node (not its name or orders)."""
     kind = type(node)
     if kind in (Add, Mul, Pow):
@@ -20,15 +22,16 @@ def children(node: Expr) -> tuple:
 
 def tree_size(node: Expr) -> int:
     """Number of nodes counted as a tree (a shared part counts each time it occurs)."""
-    sizes: dict = {}
+    sizes: dict[Expr, int] = {}
     for part in reversed(parents_first([node])):  # children first, without recursion
         sizes[part] = 1 + sum(sizes[k] for k in children(part))
     return sizes[node]
 
 
-def subexpressions(node: Expr) -> set:
+def subexpressions(node: Expr) -> set[Expr]:
     """Every distinct subexpression of `node`, itself included (iteratively: no recursion limit)."""
-    seen, stack = set(), [node]
+    seen: set[Expr] = set()
+    stack = [node]
     while stack:
         n = stack.pop()
         if n not in seen:
@@ -42,10 +45,12 @@ def dag_size(node: Expr) -> int:
     return len(subexpressions(node))
 
 
-def parents_first(roots: list, children_of=children) -> list:
+def parents_first(roots: Iterable[Expr],
+                  children_of: Callable[[Expr], Iterable[Expr]] = children) -> list[Expr]:
     """Every distinct node under `roots`, each after all the nodes that contain it (a topological order, by an
     iterative depth-first search); `children_of` may prune the walk."""
-    order, seen = [], set()
+    order: list[Expr] = []
+    seen: set[Expr] = set()
     for root in roots:
         if root in seen:
             continue

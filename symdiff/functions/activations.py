@@ -10,46 +10,49 @@ Heaviside step, whose own derivative is 0 away from its jump at 0 (as for sign).
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from typing import Any
 
 from ..core.expr import HALF, ZERO, Func, Num
-from .row import FunctionRow
+from .row import ComplexFunction, FunctionRow, RealFunction
 
 
-def _sigmoid(x):
+def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1 / (1 + math.exp(-x))
     exp = math.exp(x)
     return exp / (1 + exp)
 
 
-def _softplus(x):
+def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def _heaviside(x):
+def _heaviside(x: float) -> float:
     return 1.0 if x > 0 else 0.5 if x == 0 else 0.0
 
 
-def _exact_heaviside(q):
+def _exact_heaviside(q: int | Fraction) -> int | Fraction:
     return 1 if q > 0 else HALF.value if q == 0 else 0
 
 
-def _relu(x):
+def _relu(x: float) -> float:
     return max(float(x), 0.0)
 
 
-def _gelu(x):
+def _gelu(x: float) -> float:
     return x * (1 + math.erf(x / math.sqrt(2))) / 2
 
 
-def _logsumexp(x, y):
+def _logsumexp(x: float, y: float) -> float:
     top = max(x, y)
     if math.isinf(top):
         return top
     return top + math.log(math.exp(x - top) + math.exp(y - top))
 
 
-def _row(name, partials, english, latex, *, sympy, real, complex, code, **facts) -> FunctionRow:
+def _row(name: str, partials: str | tuple[str, ...], english: str, latex: str, *, sympy: str, real: RealFunction,
+         complex: ComplexFunction, code: tuple[str, str], **facts: Any) -> FunctionRow:
     partials = (partials,) if isinstance(partials, str) else partials
     return FunctionRow(name, partials, english, latex, sympy, real, complex, code, **facts)
 

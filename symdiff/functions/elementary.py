@@ -15,54 +15,59 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, TypeVar
 
 from ..core.expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Mul, Num
-from .row import FunctionRow
+from .row import ComplexFunction, FunctionRow, RealFunction
+
+_Real = TypeVar("_Real", bound="float | Fraction")
 
 
-def _reciprocal(f):
+def _reciprocal(f: Callable[[float], float]) -> Callable[[float], float]:
     return lambda z: 1 / f(z)
 
 
-def _of_reciprocal(f):
+def _of_reciprocal(f: Callable[[float], float]) -> Callable[[float], float]:
     return lambda z: f(1 / z)
 
 
-def _acot(x):
+def _acot(x: float) -> float:
     """acot(x) = atan(1/x), continued to acot(0) = pi/2 as in SymPy."""
     return math.atan(1 / x) if x != 0 else math.pi / 2
 
 
-def _sign(x):
+def _sign(x: float) -> float:
     return float((x > 0) - (x < 0))
 
 
-def _exact_sign(q):
+def _exact_sign(q: int | Fraction) -> int:
     return (q > 0) - (q < 0)
 
 
-def _floor(x):
+def _floor(x: float) -> float:
     return float(math.floor(x))
 
 
-def _ceil(x):
+def _ceil(x: float) -> float:
     return float(math.ceil(x))
 
 
 # Of any number of values (as `associative` lets the parser read max(a, b, c)); exact for Fractions and ints.
-def _largest(*values):
+def _largest(*values: _Real) -> _Real:
     return max(values)
 
 
-def _smallest(*values):
+def _smallest(*values: _Real) -> _Real:
     return min(values)
 
 
-def _compare_reals(pick):
+def _compare_reals(pick: Callable[..., Any]) -> ComplexFunction:
     """Given mpmath, `pick` over real values; ValueError for a complex one, which has no order (SymPy's
     Max(I, 1) is an error too)."""
-    def complex_(mpmath):
-        def value(*values):
+    def complex_(mpmath: Any) -> Callable[..., Any]:
+        def value(*values: Any) -> Any:
             if any(mpmath.im(v) != 0 for v in values):
                 raise ValueError("only real numbers can be compared")
             return pick(*(mpmath.re(v) for v in values))
@@ -70,30 +75,33 @@ def _compare_reals(pick):
     return complex_
 
 
-def _log_base(u, base):
+def _log_base(u: float, base: float) -> float:
     return math.log(u) / math.log(base)
 
 
-def _cbrt(x):
+def _cbrt(x: float) -> float:
     """The real cube root: cbrt(-8) = -2 (x^(1/3) is complex for x < 0)."""
-    return math.copysign(math.cbrt(abs(x)), x)
+    root = math.cbrt(abs(x)) if hasattr(math, "cbrt") else abs(x) ** (1 / 3)  # math.cbrt: Python 3.11 and later
+    return math.copysign(root, x)
 
 
-def _mpmath_real_root(mpmath):
+def _mpmath_real_root(mpmath: Any) -> Callable[[Any], Any]:
     """The real cube root continued as sign(z)*|z|^(1/3), SymPy's form of it (sign(z) = z/|z|)."""
     return lambda z: mpmath.sign(z) * mpmath.cbrt(abs(z))
 
 
-def _mpmath(name: str):
+def _mpmath(name: str) -> ComplexFunction:
     """mpmath's function of the same name (mpmath follows SymPy's branch cuts: asin(2) = pi/2 - 1.317i)."""
     return operator.attrgetter(name)
 
 
-def _mpmath_log_base(mpmath):
+def _mpmath_log_base(mpmath: Any) -> Callable[[Any, Any], Any]:
     return lambda u, base: mpmath.log(u) / mpmath.log(base)
 
 
-def _row(name, partials, english, latex, *, sympy=None, real, code, complex=None, **facts) -> FunctionRow:
+def _row(name: str, partials: str | tuple[str, ...], english: str, latex: str, *, sympy: str | None = None,
+         real: RealFunction, code: tuple[str, str], complex: ComplexFunction | None = None,
+         **facts: Any) -> FunctionRow:
     partials = (partials,) if isinstance(partials, str) else partials
     return FunctionRow(name, partials, english, latex, sympy or name, real, complex or _mpmath(name), code, **facts)
 

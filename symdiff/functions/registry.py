@@ -23,8 +23,8 @@ __all__ = ["REGISTRY", "ALIASES", "KNOWN_NAMES", "SYMBOL_NAMES", "is_function_on
 SOURCES = (elementary, special, activations)
 
 
-def _build_registry() -> dict:
-    registry: dict = {}
+def _build_registry() -> dict[tuple[str, int], FunctionRow]:
+    registry: dict[tuple[str, int], FunctionRow] = {}
     for source in SOURCES:
         for row in source.ROWS:
             key = (row.name, row.arity)
@@ -47,7 +47,7 @@ KNOWN_NAMES = frozenset(name for name, _ in REGISTRY) | frozenset(ALIASES) | fro
 SYMBOL_NAMES = frozenset(row.name for row in REGISTRY.values() if row.also_a_symbol)
 
 
-def rows() -> list:
+def rows() -> list[FunctionRow]:
     """Every row, in a stable order (by name, then arity)."""
     return [REGISTRY[key] for key in sorted(REGISTRY)]
 

@@ -8,10 +8,12 @@ function name; each reads the row. `tests/test_registry.py` checks that every ro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Callable
+from fractions import Fraction
+from typing import Any, Callable, TypeAlias
 
-from ..core.expr import Num
+from ..core.expr import Expr, Num
 
 # The names of a row's arguments in its derivative formulas: f(u) or f(u, v).
 ARGUMENT_NAMES = ("u", "v")
@@ -22,6 +24,11 @@ ARGUMENT_NAMES = ("u", "v")
 NOT_DIFFERENTIABLE = "not differentiable"
 
 PARITIES = ("odd", "even", None)
+
+# A row's float implementation (of its arity's number of floats), and the function that, given the mpmath module,
+# returns its complex implementation (of mpmath numbers).
+RealFunction: TypeAlias = Callable[..., float]
+ComplexFunction: TypeAlias = Callable[[Any], Callable[..., Any]]
 
 
 @dataclass(frozen=True)
@@ -73,19 +80,19 @@ class FunctionRow:
     english: str
     latex: str
     sympy: str
-    real: Callable
-    complex: Callable
+    real: RealFunction
+    complex: ComplexFunction
     code: tuple[str, str]
     parity: str | None = None
     total: bool = False
-    special: dict = field(default_factory=dict)
-    poles: tuple = ()
+    special: dict[Expr, Expr] = field(default_factory=dict)
+    poles: tuple[Expr, ...] = ()
     integer_poles: int | None = None
-    integers: tuple = ()
-    kinks: tuple = ()
+    integers: tuple[int, ...] = ()
+    kinks: tuple[Expr, ...] = ()
     integer_kinks: int | None = None
     kinks_where: tuple[str, str] | None = None
-    rational: Callable | None = None
+    rational: Callable[..., int | Fraction] | None = None
     sin_cos: tuple[str, str] | None = None
     addition: tuple[str, int] | None = None
     associative: bool = False
@@ -103,11 +110,11 @@ class FunctionRow:
         return not self.sympy.isidentifier()
 
     @property
-    def not_differentiable(self) -> tuple:
+    def not_differentiable(self) -> tuple[int, ...]:
         """The positions of the arguments the function is not differentiable in."""
         return tuple(i for i, partial in enumerate(self.partials) if partial == NOT_DIFFERENTIABLE)
 
-    def is_pole(self, arguments: tuple) -> bool:
+    def is_pole(self, arguments: Sequence[Expr]) -> bool:
         """Whether the function is infinite at these argument nodes: one of `poles` (for one argument), or a
         non-positive integer where `integer_poles` says."""
         if len(arguments) == 1 and arguments[0] in self.poles:
@@ -121,7 +128,7 @@ class FunctionRow:
     def latex_is_template(self) -> bool:
         return any(field in self.latex for field in ("{0}", "{1}", "{p0}"))
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.parity not in PARITIES:
             raise ValueError(f"{self.name}: parity must be one of {PARITIES}, not {self.parity!r}")
         if not self.partials or len(self.partials) > len(ARGUMENT_NAMES):

@@ -8,10 +8,11 @@ nodes). Both readers consult this table after the registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from types import MappingProxyType
 
 from ..core.build import add, inv, neg, power
-from ..core.expr import HALF, Func
+from ..core.expr import HALF, Expr, Func
 
 __all__ = ["SHORTHANDS", "Shorthand"]
 
@@ -21,15 +22,15 @@ class Shorthand:
 
     __slots__ = ("arities", "build", "english")
 
-    def __init__(self, arities: range, build, english: str):
+    def __init__(self, arities: range, build: Callable[..., Expr], english: str):
         self.arities, self.build, self.english = arities, build, english
 
 
-def _softmax(*arguments):
+def _softmax(*arguments: Expr) -> Expr:
     return Func("exp", add(arguments[0], neg(_logsumexp(arguments))))
 
 
-def _logsumexp(arguments):
+def _logsumexp(arguments: Sequence[Expr]) -> Expr:
     """logsumexp of any number of arguments, nested two at a time (it is associative)."""
     nested = arguments[0]
     for argument in arguments[1:]:

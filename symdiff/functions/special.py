@@ -11,16 +11,18 @@ infinite at 0, -1, -2, ... (`integer_poles`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from ..core.build import power
 from ..core.expr import E, HALF, ONE, PI, ZERO, Num
-from .row import NOT_DIFFERENTIABLE, FunctionRow
+from .row import NOT_DIFFERENTIABLE, ComplexFunction, FunctionRow, RealFunction
 
 
-def _mpmath_real(name: str):
+def _mpmath_real(name: str) -> RealFunction:
     """mpmath's function of that name, over the reals: a float, ValueError where the value is not real (or at a
     pole)."""
-    def real(*arguments):
+    def real(*arguments: float) -> float:
         import mpmath  # with SymPy: loaded only when a special function's value is wanted
         value = getattr(mpmath, name)(*arguments)
         if isinstance(value, mpmath.mpc):
@@ -33,33 +35,35 @@ def _mpmath_real(name: str):
     return real
 
 
-def _mpmath(name: str):
+def _mpmath(name: str) -> ComplexFunction:
     return lambda mpmath: getattr(mpmath, name)
 
 
-def _order(n) -> int:
+def _order(n: complex) -> int:
     """polygamma's order: a non-negative integer (ValueError for any other)."""
     if n != int(n.real) or n.real < 0:
         raise ValueError(f"the order of polygamma must be a non-negative integer, not {n}")
     return int(n.real)
 
 
-def _polygamma(n, x):
+def _polygamma(n: float, x: float) -> float:
     return _mpmath_real("polygamma")(_order(n), x)
 
 
-def _mpmath_polygamma(mpmath):
+def _mpmath_polygamma(mpmath: Any) -> Callable[[Any, Any], Any]:
     return lambda n, z: mpmath.polygamma(_order(complex(n)), z)
 
 
-def _loggamma(x):
+def _loggamma(x: float) -> float:
     """log(gamma(x)) for x > 0; for x <= 0 SymPy's loggamma is complex (or infinite at the poles)."""
     if x <= 0:
         raise ValueError(f"loggamma({x}) is not real")
     return math.lgamma(x)
 
 
-def _row(name, partials, english, latex, *, sympy=None, real, code, complex=None, **facts) -> FunctionRow:
+def _row(name: str, partials: str | tuple[str, ...], english: str, latex: str, *, sympy: str | None = None,
+         real: RealFunction, code: tuple[str, str], complex: ComplexFunction | None = None,
+         **facts: Any) -> FunctionRow:
     partials = (partials,) if isinstance(partials, str) else partials
     return FunctionRow(name, partials, english, latex, sympy or name, real, complex or _mpmath(name), code, **facts)
 

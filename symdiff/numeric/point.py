@@ -35,9 +35,11 @@ needs every part to be differentiable, so one part at a kink makes the whole "no
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, cast, overload
 
 from ..core.build import rebuild, sub, substitute
-from ..core.errors import EvaluationError, Reason, UndefinedError, UndefinedPointError
+from ..core.errors import EvaluationError, Reason, SymdiffError, UndefinedError, UndefinedPointError
 from ..core.expr import ZERO, Expr, Float, Func, Num, Pow, Sym
 from ..core.traversal import children, parents_first, subexpressions
 from ..functions import ARGUMENT_NAMES, REGISTRY, lookup
@@ -54,7 +56,15 @@ def _has_float(node: Expr) -> bool:
     return any(type(n) is Float for n in subexpressions(node))
 
 
-def value_at(expr: Expr | str, values: dict, exact: bool | None = None):
+@overload
+def value_at(expr: Expr | str, values: dict[str, Any], exact: Literal[True]) -> Expr: ...
+@overload
+def value_at(expr: Expr | str, values: dict[str, Any], exact: Literal[False]) -> float: ...
+@overload
+def value_at(expr: Expr | str, values: dict[str, Any], exact: bool | None = None) -> Expr | float: ...
+
+
+def value_at(expr: Expr | str, values: dict[str, Any], exact: bool | None = None) -> Expr | float:
     """The value of `expr` with each name in `values` replaced by its value.
 
     `exact=None` (default): exact unless a value or the expression holds a decimal (float). Exact: the
@@ -74,11 +84,11 @@ def value_at(expr: Expr | str, values: dict, exact: bool | None = None):
         raise EvaluationError(f"no value given for {', '.join(missing)} (a number is needed for every symbol "
                               f"of {expr})")
     if all(type(v) is Float for v in point.values()) and not exact:
-        return _float_value(expr, {name: v.value for name, v in point.items()})
+        return _float_value(expr, {name: cast(Float, v).value for name, v in point.items()})
     return _exact_value(expr, point, exact)
 
 
-def _float_value(expr: Expr, point: dict) -> float:
+def _float_value(expr: Expr, point: Mapping[str, float]) -> float:
     """Over the reals with float inputs; on failure, name the smallest undefined part."""
     try:
         value = numeric_value(expr, point)
@@ -92,22 +102,21 @@ def _float_value(expr: Expr, point: dict) -> float:
 def _may_be_undefined(part: Expr) -> bool:
     """Whether `part` can lack a value where its parts have one: powers with a negative or fractional exponent,
     and calls of functions that are not defined for every real argument (the registry's `total`)."""
-    kind = type(part)
-    if kind is Pow:
+    if type(part) is Pow:
         return not (type(part.exp) is Num and isinstance(part.exp.value, int) and part.exp.value >= 0)
-    if kind is Func:
+    if type(part) is Func:
         row = lookup(part.name, len(part.arguments))
         return row is None or not row.total
     return False
 
 
-def _exact_value(expr: Expr, point: dict, exact: bool):
+def _exact_value(expr: Expr, point: Mapping[str, Expr], exact: bool) -> Expr | float:
     """Substitute the point into every part, children first, taking canonical forms; check each part that
     can be undefined and whose form is a number. Checking parts, not only the whole, matters: the canonical
     form of exp(log(x)) is x, which has a value at x = -1 where the expression has none."""
-    mapping = {Sym(name): value for name, value in point.items()}
+    mapping: dict[Expr, Expr] = {Sym(name): value for name, value in point.items()}
     canonical = Canonicalizer()
-    forms: dict = {}
+    forms: dict[Expr, Expr] = {}
     for part in reversed(parents_first([expr])):  # children first
         kids = children(part)
         try:
@@ -140,7 +149,8 @@ def _check_real(form: Expr) -> None:
             raise
 
 
-def _as_undefined(part: Expr, point: dict, error: Exception) -> EvaluationError:
+def _as_undefined(part: Expr, point: Mapping[str, Expr | float],
+                  error: SymdiffError | ZeroDivisionError) -> SymdiffError:
     """The UndefinedPointError naming `part`, for an error that says why it has no value (its `reason`); an
     error without a reason (an undefined function has no value anywhere) as it is."""
     if isinstance(error, ZeroDivisionError):
@@ -151,7 +161,7 @@ def _as_undefined(part: Expr, point: dict, error: Exception) -> EvaluationError:
     return UndefinedPointError(part, used, error.reason)
 
 
-def _smallest_undefined(expr: Expr, point: dict):
+def _smallest_undefined(expr: Expr, point: Mapping[str, float]) -> SymdiffError | None:
     """The UndefinedPointError for the first part of `expr`, children first, that has no real value at the
     float `point` (a part whose own parts all have values); None if every part has one. Only on the error
     path, so evaluating each part afresh is affordable."""
@@ -175,7 +185,7 @@ DIGITS = 50
 TOLERANCE = 1e-40
 
 
-def check_differentiable(expr: Expr | str, point: dict, variables=None) -> None:
+def check_differentiable(expr: Expr | str, point: dict[str, Any], variables: Iterable[str] | None = None) -> None:
     """EvaluationError (Reason.NOT_DIFFERENTIABLE) if a part of `expr` whose arguments depend on `variables`
     (names; by default every name of `point`) is at a kink or jump at `point` (name -> value, as for value_at)."""
     found = kink_at(expr, point, variables)
@@ -183,13 +193,13 @@ def check_differentiable(expr: Expr | str, point: dict, variables=None) -> None:
         raise EvaluationError(found, reason=Reason.NOT_DIFFERENTIABLE)
 
 
-def kink_at(expr: Expr | str, point: dict, variables=None) -> str | None:
+def kink_at(expr: Expr | str, point: dict[str, Any], variables: Iterable[str] | None = None) -> str | None:
     """Why `expr` is not differentiable at `point`, naming the first part at a kink; None if no part is."""
     expr = as_expr(expr)
     wanted = set(point if variables is None else variables)
     for node in subexpressions(expr):
         row = lookup(node.name, len(node.arguments)) if type(node) is Func else None
-        if row is None:
+        if type(node) is not Func or row is None:
             continue
         depends = [bool(a.free_symbols & wanted) for a in node.arguments]
         for kink in row.kinks if depends[0] else ():
@@ -201,7 +211,7 @@ def kink_at(expr: Expr | str, point: dict, variables=None) -> str | None:
             if _is_integer(value):
                 return f"{node} is not differentiable where {argument} = {_shown(value)}: it jumps at every integer"
         if row.kinks_where is not None and any(depends):
-            slots = {Sym(name): a for name, a in zip(ARGUMENT_NAMES, node.arguments)}
+            slots: dict[Expr, Expr] = {Sym(name): a for name, a in zip(ARGUMENT_NAMES, node.arguments)}
             left, right = (substitute(side, slots) for side in KINKS_WHERE[row.name, row.arity])
             difference = sub(left, right)
             if canonical(difference) is not ZERO and _is_zero(_value(difference, point)):
@@ -209,7 +219,7 @@ def kink_at(expr: Expr | str, point: dict, variables=None) -> str | None:
     return None
 
 
-def _value(node: Expr, point: dict):
+def _value(node: Expr, point: Mapping[str, object]) -> Expr | float | None:
     """`node` at the point: exact (a number, or a closed form such as sqrt(2)) or a float; None where it has no
     value (which whoever evaluates the expression reports) or keeps a symbol."""
     try:
@@ -221,17 +231,17 @@ def _value(node: Expr, point: dict):
     return value
 
 
-def _is_zero(value) -> bool:
+def _is_zero(value: Expr | float | None) -> bool:
     if value is None:
         return False
     if isinstance(value, float):
         return value == 0
-    if type(value) in (Num, Float):
+    if isinstance(value, (Num, Float)):
         return value.value == 0
     return abs(_closed_form(value)) < TOLERANCE
 
 
-def _is_integer(value) -> bool:
+def _is_integer(value: Expr | float | None) -> bool:
     if value is None:
         return False
     if isinstance(value, float):
@@ -252,5 +262,5 @@ def _closed_form(value: Expr) -> complex:
         return complex(1)  # no finite value: neither 0 nor an integer
 
 
-def _shown(value) -> str:
+def _shown(value: Expr | float | None) -> str:
     return repr(value) if isinstance(value, float) else str(value)

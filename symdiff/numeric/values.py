@@ -10,13 +10,19 @@ so asin(-x) = -asin(x) everywhere) and rounding cannot flip the sign of a zero i
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, SupportsComplex, overload
 
+from ..core.build import Number
 from ..core.errors import EvaluationError, Reason
 from ..core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
-from ..functions import REGISTRY
+from ..functions import REGISTRY, FunctionRow
+
+# (name, arity) -> a function's implementation: of floats, or of mpmath numbers.
+FunctionTable = dict[tuple[str, int], Callable[..., Any]]
 
 
-def _by_key(implementation) -> dict:
+def _by_key(implementation: Callable[[FunctionRow], Callable[..., Any]]) -> FunctionTable:
     """(name, arity) -> implementation, for every row of the registry."""
     return {key: implementation(row) for key, row in REGISTRY.items()}
 
@@ -30,15 +36,15 @@ class _Real:
     pi, e = math.pi, math.e
 
     @staticmethod
-    def number(value):
+    def number(value: Number) -> float:
         return float(value)
 
     @staticmethod
-    def total(values):
+    def total(values: Iterable[float]) -> float:
         return math.fsum(values)
 
     @staticmethod
-    def power(base, exponent):
+    def power(base: float, exponent: float) -> float:
         if base == 0 and exponent < 0:
             raise EvaluationError("division by zero", reason=Reason.DIVISION_BY_ZERO)
         if base < 0 and exponent != int(exponent):
@@ -46,42 +52,54 @@ class _Real:
         return math.pow(base, exponent)
 
     @staticmethod
-    def result(value):
+    def result(value: float) -> float:
         return value
 
 
 class _Complex:
-    """Arithmetic over the complex numbers with mpmath, principal branches."""
+    """Arithmetic over the complex numbers with mpmath, principal branches (mpmath's numbers are untyped: Any)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         import mpmath  # with SymPy: loaded only for complex values
         self.mpmath = mpmath
         self.functions = _by_key(lambda row: row.complex(mpmath))
         self.pi, self.e = mpmath.pi, mpmath.e
 
-    def number(self, value):
+    def number(self, value: Number | complex) -> Any:
         if isinstance(value, (int, float)):
             return self.mpmath.mpf(value)
         if isinstance(value, complex):
             return self.mpmath.mpc(value)
         return self.mpmath.mpf(value.numerator) / value.denominator  # Fraction
 
-    def total(self, values):
+    def total(self, values: Iterable[Any]) -> Any:
         return self.mpmath.fsum(values)
 
-    def power(self, base, exponent):
+    def power(self, base: Any, exponent: Any) -> Any:
         if base == 0 and self.mpmath.re(exponent) <= 0 and exponent != 0:
             raise EvaluationError("0 to a non-positive power", reason=Reason.DIVISION_BY_ZERO)
         return self.mpmath.power(base, exponent)
 
-    def result(self, value):
+    def result(self, value: SupportsComplex | complex) -> complex:
         value = complex(value)
         if not (math.isfinite(value.real) and math.isfinite(value.imag)):
             raise EvaluationError("not finite at this point", reason=Reason.OVERFLOW)
         return value
 
 
-def numeric_value(node: Expr, values: dict, complex_values: bool = False, digits: int = 30):
+@overload
+def numeric_value(node: Expr, values: Mapping[str, Number], complex_values: Literal[False] = ...,
+                  digits: int = ...) -> float: ...
+@overload
+def numeric_value(node: Expr, values: Mapping[str, Number], complex_values: Literal[True],
+                  digits: int = ...) -> complex: ...
+@overload
+def numeric_value(node: Expr, values: Mapping[str, Number], complex_values: bool,
+                  digits: int = ...) -> float | complex: ...
+
+
+def numeric_value(node: Expr, values: Mapping[str, Number], complex_values: bool = False,
+                  digits: int = 30) -> float | complex:
     """The value of `node` with symbols bound by `values` (name -> number): a float over the reals, or with
     `complex_values` a complex computed by mpmath at `digits` significant digits."""
     if complex_values:
@@ -91,23 +109,24 @@ def numeric_value(node: Expr, values: dict, complex_values: bool = False, digits
     return _evaluate(node, values, _Real)
 
 
-def _evaluate(node: Expr, values: dict, arithmetic):
+def _evaluate(node: Expr, values: Mapping[str, Number],
+              arithmetic: type[_Real] | _Complex) -> float | complex:
     table = arithmetic.functions
     number = arithmetic.number
     constants = {"pi": arithmetic.pi, "e": arithmetic.e}
     bound = {name: number(value) for name, value in values.items()}
-    memo: dict = {}
+    memo: dict[Expr, Any] = {}
 
-    def walk(n: Expr):
+    def walk(n: Expr) -> Any:  # a float, or an mpmath number
         found = memo.get(n)
         if found is not None:
             return found
         kind = type(n)
-        if kind in (Num, Float):
+        if isinstance(n, (Num, Float)):
             value = number(n.value)
-        elif kind is Const:
+        elif type(n) is Const:
             value = +constants[n.name]
-        elif kind is Sym:
+        elif type(n) is Sym:
             if n.name not in bound:
                 raise EvaluationError(f"no value given for {n.name}")
             value = bound[n.name]
@@ -117,14 +136,14 @@ def _evaluate(node: Expr, values: dict, arithmetic):
             value = walk(n.args[0])
             for a in n.args[1:]:
                 value = value * walk(a)
-        elif kind is Pow:
+        elif type(n) is Pow:
             value = arithmetic.power(walk(n.base), walk(n.exp))
-        elif kind is Func:
+        elif type(n) is Func:
             function = table.get((n.name, len(n.arguments)))
             if function is None:
                 raise EvaluationError(f"cannot evaluate the undefined function {n.name}")
             value = function(*[walk(a) for a in n.arguments])
-        elif kind is Derivative:
+        elif type(n) is Derivative:
             raise EvaluationError(f"cannot evaluate a derivative of the undefined function {n.name}")
         else:  # pragma: no cover - every node type is listed above
             raise TypeError(kind)

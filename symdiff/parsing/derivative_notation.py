@@ -8,12 +8,16 @@ start ask for a derivative (a DERIVATIVE token, and the variables on the reader'
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 from lark import Token
 
 from ..core.errors import Notation
 from . import names
 from .token_stream import OPERAND_ENDS, kind_at, new_token, value_at
+
+if TYPE_CHECKING:
+    from .text_builder import TextBuilder
 
 __all__ = ["derivative_prefix", "check_request_words", "check_ratio", "check_differential"]
 
@@ -22,7 +26,7 @@ _TRAILING_DIFFERENTIAL = re.compile(r"d([A-Za-z])\Z")  # x^2 dx, t dt: d and one
 _LEIBNIZ = re.compile(r"d[0-9]*([A-Za-z][A-Za-z_]*)[0-9]*\Z")  # dy, d2y, dx, dx2: the parts of dy/dx, d2y/dx2
 
 
-def derivative_prefix(tokens: list, context) -> list:
+def derivative_prefix(tokens: list[Token], context: TextBuilder) -> list[Token]:
     """`d/dx F`, `d^n/dx^n F` (also with ∂, read as d): a DERIVATIVE token and F."""
     i, order = 1, 1
     if value_at(tokens, 0) != "d":
@@ -48,17 +52,17 @@ def derivative_prefix(tokens: list, context) -> list:
         raise context.error(f"d/d{variable} of what? write d/d{variable} (...)", tokens[i + 1],
                             Notation.DERIVATIVE)
     context.derivative = (variable,) * order
-    return [new_token("DERIVATIVE", "d/d" + variable, tokens[0].start_pos)] + tokens[j:]
+    return [new_token("DERIVATIVE", "d/d" + variable, cast(int, tokens[0].start_pos))] + tokens[j:]
 
 
-def _order(context, token: Token) -> int:
+def _order(context: TextBuilder, token: Token) -> int:
     text = str(token)
     if not text.isdigit() or not 1 <= len(text) <= 4 or int(text) == 0:
         raise context.error("a derivative's order is a whole number from 1", token, Notation.DERIVATIVE)
     return int(text)
 
 
-def check_request_words(tokens: list, context) -> None:
+def check_request_words(tokens: list[Token], context: TextBuilder) -> None:
     """derivative of x^2, x^2 wrt x: words of a request are refused, not multiplied as variables."""
     for token in tokens:
         if token.type == "NAME" and str(token) in names.REQUEST_WORDS:
@@ -67,7 +71,7 @@ def check_request_words(tokens: list, context) -> None:
                                 token, Notation.DERIVATIVE)
 
 
-def check_ratio(tokens: list, i: int, context) -> None:
+def check_ratio(tokens: list[Token], i: int, context: TextBuilder) -> None:
     """dy/dx and d/dx after the start are derivative notation, refused with the way to ask."""
     before, after = value_at(tokens, i - 1), value_at(tokens, i + 1)
     if before is None or after is None or kind_at(tokens, i - 1) != "NAME" or kind_at(tokens, i + 1) != "NAME":
@@ -83,7 +87,7 @@ def check_ratio(tokens: list, i: int, context) -> None:
     if before == "d":
         raise context.error(f"d/d{x} is read only at the start, before the whole expression: d/d{x} (...)",
                             tokens[i - 1], Notation.DERIVATIVE)
-    y = _LEIBNIZ.match(before).group(1)
+    y = cast("re.Match[str]", _LEIBNIZ.match(before)).group(1)  # it matched above
     last = i + 3 if [kind_at(tokens, i + 2), kind_at(tokens, i + 3)] == ["POWER", "NUMBER"] else i + 1
     written = context.text[tokens[first].start_pos:tokens[last].end_pos]
     raise context.error(f"{written} is derivative notation: write the expression {y} stands for, e.g. "
@@ -91,7 +95,7 @@ def check_ratio(tokens: list, i: int, context) -> None:
                         tokens[first], Notation.DERIVATIVE)
 
 
-def check_differential(tokens: list, i: int, previous: str | None, context) -> None:
+def check_differential(tokens: list[Token], i: int, previous: str | None, context: TextBuilder) -> None:
     """x^2 dx: a differential multiplied on at the end is an integral's, not a variable."""
     match = _TRAILING_DIFFERENTIAL.match(str(tokens[i]))
     if match is None or i != len(tokens) - 1 or previous not in OPERAND_ENDS:

@@ -36,7 +36,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -105,14 +107,14 @@ def parse_latex(text: str, budget: _budget.Budget | None = None) -> Expr:
     return tree
 
 
-def _read(body: str, opened: list) -> Expr:
+def _read(body: str, opened: list[int]) -> Expr:
     """Parse; a name used both as a function and as a variable (x(1 - x)) is read again as a variable."""
     parser, builder = _parser_and_builder()
-    variables: frozenset = frozenset()
+    variables: frozenset[str] = frozenset()
     while True:
         builder.reset(body, variables)
         try:
-            tree = done(parser.parse(body))
+            tree = cast(Expr, done(parser.parse(body)))  # what the builder built, not a lark Tree
         except UnexpectedInput as error:
             raise _syntax_error(error, body, opened) from None
         except VisitError as error:  # an error raised inside a builder method
@@ -169,7 +171,7 @@ def _check_code_exponents(text: str) -> None:
 _SPELLED = frozenset(n for n in functions.KNOWN_NAMES | set(Const.NAMES) if len(n) > 1)
 
 
-def _check_spelled_functions(letters: dict, text: str) -> None:
+def _check_spelled_functions(letters: dict[int, str], text: str) -> None:
     """Refuses adjacent single letters that begin with the name of a function or of pi, naming the command
     meant."""
     longest = max(map(len, _SPELLED))
@@ -186,11 +188,13 @@ def _check_spelled_functions(letters: dict, text: str) -> None:
                              f"the {'constant' if spelled in Const.NAMES else 'function'}", text, start)
 
 
-def _syntax_error(error: UnexpectedInput, text: str, opened: list) -> ParseError:
+def _syntax_error(error: UnexpectedInput, text: str, opened: list[int]) -> ParseError:
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream]
+        at = cast(int, error.pos_in_stream)  # set by the lexer (lark types it None)
+        char = text[at]
         hint = ": parse_latex reads one expression, not an equation" if char == "=" else ""
-        return ParseError(f"unexpected character {char!r}{hint}", text, error.pos_in_stream)
+        return ParseError(f"unexpected character {char!r}{hint}", text, at)
+    error = cast("UnexpectedEOF | UnexpectedToken", error)  # the kinds left: each carries a token
     at_end = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
     position = len(text) if at_end else error.token.start_pos
     explained = _explained(None if at_end else error.token, text[:position].rstrip())
@@ -247,7 +251,7 @@ _TERMINAL_NAMES = {
 _OPERAND_STARTS = {"LETTER", "NUMBER", "DIGIT", "LPAR", "LBRACE", "SYMBOL_COMMAND", "OPERATOR"}
 
 
-def _expected(terminals) -> str:
+def _expected(terminals: Iterable[str] | None) -> str:
     terminals = set(terminals or ()) - {"COMMAND", "BAR", "NAMEWORD"}  # offered everywhere: no information
     if {"PLUS", "MINUS"} <= terminals and not terminals & _OPERAND_STARTS:
         # after a complete operand LALR has reduced as far as the next token allowed: of the operators that

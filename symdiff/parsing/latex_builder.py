@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from lark import Token, Transformer
 
@@ -19,6 +21,7 @@ from ..core import budget as _budget
 from ..core.build import add, has_negative_sign, inv, mul, neg, power
 from ..core.errors import BudgetError, ParseError
 from ..core.expr import HALF, NAME_PATTERN, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..functions import FunctionRow
 from .latex_tokens import OPERATORS, TEMPLATES, normal, word_of
 from .pending import Pending, done, extend
 
@@ -52,10 +55,10 @@ class _Name:
         self.text, self.start, self.end, self.letter = text, start, end, letter
 
 
-class _Arguments(list):
+class _Arguments(list[Expr]):
     """The arguments in parentheses after a name or function, with the opening parenthesis's token."""
 
-    def __init__(self, items, opening: Token):
+    def __init__(self, items: Iterable[Expr], opening: Token):
         super().__init__(items)
         self.opening = opening
 
@@ -68,16 +71,17 @@ def _joined(base: str, subscript: str) -> str:
     return f"{base}_{subscript}"
 
 
-class LatexBuilder(Transformer):
+class LatexBuilder(Transformer[Token, Any]):
     """Builds nodes as the parser reduces. Per-parse state: where names were used as variables and as functions
     (a name used as both is read again as a variable), and where single letters were read (`sin x` typed without
-    the backslash is refused)."""
+    the backslash is refused). Each rule's `children` are what the grammar matched: tokens, nodes, pending sums and
+    products, names and argument lists."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.reset("")
 
-    def reset(self, text: str, variables: frozenset = frozenset()) -> None:
+    def reset(self, text: str, variables: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.budget = _budget.current()
         self.variables = variables  # names read as variables even directly before "("
@@ -86,36 +90,36 @@ class LatexBuilder(Transformer):
         self.function_arity: dict[str, int] = {}
         self.letters: dict[int, str] = {}  # position -> a single letter read as a symbol or function
 
-    def error(self, message: str, position: int) -> ParseError:
+    def error(self, message: str, position: int | None) -> ParseError:
         return ParseError(message, self.text, position)
 
     # -- operators --
-    def add(self, children):
+    def add(self, children: list[Any]) -> Pending:
         return extend(add, children[0], done(children[2]))
 
-    def sub(self, children):
+    def sub(self, children: list[Any]) -> Pending:
         return extend(add, children[0], neg(done(children[2])))
 
-    def mul(self, children):
+    def mul(self, children: list[Any]) -> Pending:
         return extend(mul, children[0], done(children[2]))
 
-    def implicit_mul(self, children):
+    def implicit_mul(self, children: list[Any]) -> Pending:
         return extend(mul, children[0], done(children[1]))
 
-    def div(self, children):
+    def div(self, children: list[Any]) -> Pending:
         left, slash, right = children
         try:
             return extend(mul, left, inv(done(right)))
         except ZeroDivisionError:
             raise self.error("division by zero", slash.start_pos) from None
 
-    def neg(self, children):
+    def neg(self, children: list[Any]) -> Expr:
         return neg(done(children[1]))
 
-    def pos(self, children):
+    def pos(self, children: list[Any]) -> Expr:
         return done(children[1])
 
-    def pow(self, children):
+    def pow(self, children: list[Any]) -> Expr | Pending:
         base, caret, exponent = children
         exponent = done(exponent)
         if type(base) is _Spaced:  # x (y + 1)^{2}: the power is the parenthesis's
@@ -126,16 +130,16 @@ class LatexBuilder(Transformer):
             return Func(TEMPLATES[_EXPONENTIAL].name, exponent)
         return self._power(base, exponent, caret)
 
-    def _power(self, base, exponent, caret):
+    def _power(self, base: Expr, exponent: Expr, caret: Token) -> Expr:
         try:
             return power(base, exponent)
         except ZeroDivisionError:  # 0^{-1} is built as 1/0
             raise self.error("division by zero (0 to a negative power)", caret.start_pos) from None
 
-    def group(self, children):
+    def group(self, children: list[Any]) -> Expr:
         return done(children[1])
 
-    def frac(self, children):
+    def frac(self, children: list[Any]) -> Expr:
         bar, numerator, denominator = children
         numerator, denominator = done(numerator), done(denominator)
         variable = _leibniz_variable(numerator, denominator)
@@ -148,22 +152,22 @@ class LatexBuilder(Transformer):
         except ZeroDivisionError:
             raise self.error("division by zero", bar.start_pos) from None
 
-    def sqrt(self, children):
+    def sqrt(self, children: list[Any]) -> Expr:
         return power(done(children[1]), HALF)
 
-    def root(self, children):
+    def root(self, children: list[Any]) -> Expr:
         root, _, index, _, radicand = children
         try:
             return power(done(radicand), inv(done(index)))
         except ZeroDivisionError:
             raise self.error("a root of index 0", root.start_pos) from None
 
-    def bars(self, children):
+    def bars(self, children: list[Any]) -> Expr:
         if _BARS not in TEMPLATES:
             raise self.error("no function of the registry is written |...|", children[0].start_pos)
         return Func(TEMPLATES[_BARS].name, done(children[1]))
 
-    def brackets(self, children):
+    def brackets(self, children: list[Any]) -> Expr:
         """\\lfloor x \rfloor, \\lceil x \rceil: the row whose template has these brackets."""
         row = TEMPLATES.get(_BRACKETS[children[0].type])
         if row is None:
@@ -171,7 +175,7 @@ class LatexBuilder(Transformer):
         return Func(row.name, done(children[1]))
 
     # -- numbers --
-    def number(self, children):
+    def number(self, children: list[Any]) -> Num | Float:
         token = children[0]
         text = str(token)
         if "." in text:
@@ -185,49 +189,49 @@ class LatexBuilder(Transformer):
                               self.text, token.start_pos)
         return Num(int(text.lstrip("0") or "0"))
 
-    def scientific(self, children):
+    def scientific(self, children: list[Any]) -> Float:
         """1.5 \\cdot 10^{-3} is the decimal 1.5e-3, as the printer writes it."""
         token = children[0]
-        mantissa, sign, exponent = _MANTISSA_AND_EXPONENT.match(str(token)).groups()
+        mantissa, sign, exponent = cast("re.Match[str]", _MANTISSA_AND_EXPONENT.match(str(token))).groups()
         value = float(f"{mantissa}e{sign}{exponent}")
         if math.isinf(value):
             raise self.error("number too large for a decimal (over 1.8e308)", token.start_pos)
         return Float(value)
 
-    def digit(self, children):
+    def digit(self, children: list[Any]) -> Num:
         return Num(int(children[0]))
 
     # -- names --
-    def symbol(self, children):
+    def symbol(self, children: list[Any]) -> _Name:
         token = children[0]
         text = word_of(str(token)) if token.type != "LETTER" else str(token)
         return _Name(text, token.start_pos, token.end_pos, token.type == "LETTER")
 
-    def subscripted(self, children):
+    def subscripted(self, children: list[Any]) -> _Name:
         name, _, (subscript, end) = children
         return _Name(_joined(name.text, subscript), name.start, end, False)
 
-    def subscript(self, children):
+    def subscript(self, children: list[Any]) -> tuple[str, int]:
         if len(children) == 1:  # x_1, x_i, x_\alpha
             token = children[0]
             return (str(token) if token.type in ("DIGIT", "LETTER") else word_of(str(token))), token.end_pos
         items = children[1:-1]
         return "".join(item if isinstance(item, str) else item.text for item in items), children[-1].end_pos
 
-    def digits(self, children):
+    def digits(self, children: list[Any]) -> str:
         token = children[0]
         if not str(token).isdigit():
             raise self.error(f"{token} cannot be part of a name", token.start_pos)
         return str(token)
 
-    def subscripted_digits(self, children):
+    def subscripted_digits(self, children: list[Any]) -> str:
         digits, _, (subscript, _) = children
         return _joined(digits, subscript)
 
-    def script_name(self, children):
+    def script_name(self, children: list[Any]) -> Expr:
         return self.name([self.symbol(children)], record_letter=False)
 
-    def name(self, children, record_letter: bool = True):
+    def name(self, children: list[Any], record_letter: bool = True) -> Expr:
         name = children[0]
         text = self._checked(name)
         if record_letter and name.letter:
@@ -245,10 +249,10 @@ class LatexBuilder(Transformer):
         return name.text
 
     # -- functions --
-    def arguments(self, children):
+    def arguments(self, children: list[Any]) -> _Arguments:
         return _Arguments([done(c) for c in children if not isinstance(c, Token)], children[0])
 
-    def applied(self, children):
+    def applied(self, children: list[Any]) -> Expr | Pending:
         """f(x) is a call; x (y + 1), with a space, or x(y + 1) where x is also a variable, is a product."""
         name, arguments = children
         text = self._checked(name)
@@ -264,11 +268,11 @@ class LatexBuilder(Transformer):
         self._undefined_function(text, len(arguments), name.start)
         return Func(text, *arguments)
 
-    def operator_call(self, children):
+    def operator_call(self, children: list[Any]) -> Expr:
         operator, arguments = children
         return self._call(operator, arguments)
 
-    def operator_power_call(self, children):
+    def operator_power_call(self, children: list[Any]) -> Expr:
         operator, caret, exponent, arguments = children
         exponent = done(exponent)
         if has_negative_sign(exponent):
@@ -276,7 +280,7 @@ class LatexBuilder(Transformer):
                              f"inverse's own name, or \\frac{{1}}{{{operator}(x)}}", caret.start_pos)
         return self._power(self._call(operator, arguments), exponent, caret)
 
-    def operator_subscript_call(self, children):
+    def operator_subscript_call(self, children: list[Any]) -> Expr:
         """\\log_{b}(x): the row whose template has this shape (log(x, b))."""
         operator, _, subscript, arguments = children
         arguments = self._argument_list(arguments)
@@ -286,14 +290,15 @@ class LatexBuilder(Transformer):
             raise self.error(f"{operator}_{{...}} is not a function symdiff knows", operator.start_pos)
         return Func(row.name, arguments[0], done(subscript))
 
-    def _call(self, operator, arguments):
+    def _call(self, operator: Token, arguments: _Arguments | Expr | Pending) -> Expr:
         return self._function(OPERATORS[normal(str(operator))], self._argument_list(arguments),
                               operator.start_pos, str(operator))
 
-    def _function(self, name: str, arguments: list, position: int, written: str | None = None):
+    def _function(self, name: str, arguments: list[Expr], position: int | None, written: str | None = None
+                  ) -> Expr:
         """A call of the registry's function `name`, with as many arguments as one of its rows takes."""
         allowed = functions.arities(name)
-        if len(arguments) > 2 and 2 in allowed and functions.lookup(name, 2).associative:
+        if len(arguments) > 2 and 2 in allowed and cast(FunctionRow, functions.lookup(name, 2)).associative:
             nested = arguments[0]  # \max(a, b, c) = max(max(a, b), c)
             for argument in arguments[1:]:
                 nested = Func(name, nested, argument)
@@ -305,31 +310,31 @@ class LatexBuilder(Transformer):
         return Func(name, *arguments)
 
     @staticmethod
-    def _argument_list(arguments) -> list:
+    def _argument_list(arguments: _Arguments | Expr | Pending) -> list[Expr]:
         return arguments if isinstance(arguments, _Arguments) else [done(arguments)]  # \sin x: one, bare
 
     # -- derivatives of undefined functions --
-    def prime_derivative(self, children):
+    def prime_derivative(self, children: list[Any]) -> Expr:
         """f'(x), f''(x), f^{\\prime}(x)."""
         name, primes, arguments = children
         order = str(primes).count("'") + str(primes).count("\\prime")
         return self._derivative(name, arguments, (order,), primes.start_pos)
 
-    def order_derivative(self, children):
+    def order_derivative(self, children: list[Any]) -> Expr:
         """f^{(4)}(x)."""
         name, marks, arguments = children
-        digits = re.search(r"[0-9]+", str(marks)).group().lstrip("0") or "0"
+        digits = cast("re.Match[str]", re.search(r"[0-9]+", str(marks))).group().lstrip("0") or "0"
         if len(digits) > 9:  # before int(): Python refuses to convert more than 4300 digits
             raise BudgetError(f"derivative order {digits[:12]}... is over the limit of {self.budget.max_order}",
                               self.text, marks.start_pos)
         return self._derivative(name, arguments, (int(digits),), marks.start_pos)
 
-    def slot(self, children):
+    def slot(self, children: list[Any]) -> tuple[Expr, int, int]:
         """\\partial_{1}^{2}: (the slot as read, its order)."""
         partial, _, slot, *power = children
         return done(slot), self._order(power[1] if power else None, partial.start_pos), partial.start_pos
 
-    def slot_derivative(self, children):
+    def slot_derivative(self, children: list[Any]) -> Expr:
         """\\partial_{1}^{2}\\partial_{2} g(u, v): orders by argument position (or by a variable's name)."""
         *slots, name, arguments = children
         counts = [0] * len(arguments)
@@ -342,7 +347,7 @@ class LatexBuilder(Transformer):
                 raise self.error(f"\\partial_{{...}} names an argument: 1 to {len(arguments)}", position)
         return self._derivative(name, arguments, tuple(counts), slots[0][2])
 
-    def denominator(self, children):
+    def denominator(self, children: list[Any]) -> list[tuple[_Name, int, int]]:
         """\\partial x^{2} \\partial y: [(variable, order, position)]."""
         found, i = [], 0
         while i < len(children):
@@ -354,7 +359,7 @@ class LatexBuilder(Transformer):
             found.append((name, self._order(order, partial.start_pos), partial.start_pos))
         return found
 
-    def leibniz_derivative(self, children):
+    def leibniz_derivative(self, children: list[Any]) -> Expr:
         """\\frac{\\partial^{2} g}{\\partial x \\partial y}(x, y): orders by the arguments' variables."""
         frac, _, partial, *rest = children
         total = self._order(rest[1] if isinstance(rest[0], Token) and rest[0].type == "SUP" else None,
@@ -382,7 +387,7 @@ class LatexBuilder(Transformer):
             raise self.error(f"\\partial^{{{total}}} above but {sum(counts)} below", partial.start_pos)
         return self._derivative(name, arguments, tuple(counts), frac.start_pos)
 
-    def _derivative(self, name: _Name, arguments, orders: tuple, position: int):
+    def _derivative(self, name: _Name, arguments: Sequence[Expr], orders: tuple[int, ...], position: int) -> Expr:
         """Derivative(name, orders, *arguments) of an undefined function (f^{(0)}(x) is f(x))."""
         text = self._checked(name)
         if text in Const.NAMES:
@@ -396,7 +401,7 @@ class LatexBuilder(Transformer):
         self._undefined_function(text, len(arguments), name.start)
         return Derivative(text, orders, *arguments) if any(orders) else Func(text, *arguments)
 
-    def _order(self, node, position: int) -> int:
+    def _order(self, node: Expr | Pending | None, position: int) -> int:
         """The order of \\partial^{n}: a whole number (1 when there is none)."""
         if node is None:
             return 1
@@ -421,7 +426,7 @@ class LatexBuilder(Transformer):
 def _leibniz_variable(numerator: Expr, denominator: Expr) -> str | None:
     """x when the quotient is d/(d x), d^2/(d x^2) or d y/(d x), as \\frac{d}{dx}, \\frac{d^{2}}{dx^{2}} and
     \\frac{dy}{dx} read; None otherwise."""
-    def differential(node) -> bool:
+    def differential(node: Expr) -> bool:
         return node is _D or (type(node) is Pow and node.base is _D)
 
     top_ok = differential(numerator) or (type(numerator) is Mul and len(numerator.args) == 2

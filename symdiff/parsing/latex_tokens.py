@@ -10,7 +10,10 @@ row's `latex` operator, such as `\\sin` or `\\operatorname{arsinh}`, and `\\name
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from types import MappingProxyType
+
+from lark import Token
 
 from .. import functions
 from ..core.errors import ParseError
@@ -38,8 +41,8 @@ def word_of(command: str) -> str:
     return match.group(1).replace("\\_", "_") if match else command[1:]
 
 
-def _operators() -> MappingProxyType:
-    table = {}
+def _operators() -> MappingProxyType[str, str]:
+    table: dict[str, str] = {}
     for row in functions.rows():
         if not row.latex_is_template:
             table[normal(row.latex)] = row.name
@@ -78,7 +81,7 @@ class LatexTokens:
 
     always_accept = ("COMMAND", "NAMEWORD", "BAR")
 
-    def process(self, stream):
+    def process(self, stream: Iterable[Token]) -> Iterator[Token]:
         open_bars = [0]  # per level of brackets, the bars opened and not yet closed
         subscripts: list[bool] = [False]  # per level of brackets: whether it is in a name's subscript {...}
         previous = subscripted = None  # subscripted: the kind of token before the last _
@@ -108,7 +111,7 @@ class LatexTokens:
             yield token
 
     @staticmethod
-    def _command(token) -> str:
+    def _command(token: Token) -> str:
         text = str(token)
         if text[1:] in GREEK_LETTERS:  # \gamma is a symbol, as printed (the function is \operatorname{Gamma})
             return "SYMBOL_COMMAND"
@@ -122,7 +125,7 @@ class LatexTokens:
         raise ParseError(f"unknown command {text}", None, token.start_pos)
 
     @staticmethod
-    def _nameword(token) -> str:
+    def _nameword(token: Token) -> str:
         text = normal(str(token))
         if text.startswith("\\mathit"):  # italic: a variable's name, as the printer writes rate or sin2
             return "NAMEWORD"

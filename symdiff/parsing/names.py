@@ -14,7 +14,7 @@ import re
 from types import MappingProxyType
 
 from .. import functions
-from ..core.expr import Derivative, Func
+from ..core.expr import Derivative, Expr, Func
 from ..core.traversal import subexpressions
 
 __all__ = ["GREEK_LETTERS", "CONSTANTS", "CONVENTIONAL_FUNCTIONS", "OTHER_SPELLINGS", "REQUEST_WORDS", "constant",
@@ -79,7 +79,7 @@ def is_factor_name(name: str) -> bool:
     return bool(_FACTOR_NAME.match(name))
 
 
-def _function_prefixes() -> tuple:
+def _function_prefixes() -> tuple[str, ...]:
     """Function names that can start a joined name (sinx): the registry's names that are not also variables,
     longest first, so that sinhx is sinh(x), not sin(hx)."""
     names = {name for name in functions.KNOWN_NAMES if name not in functions.SYMBOL_NAMES and len(name) >= 2}
@@ -119,7 +119,7 @@ def embedded_function(name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def undefined_functions(expr) -> frozenset:
+def undefined_functions(expr: Expr) -> frozenset[str]:
     """The names of the undefined functions in an expression (f in f(x) and in f'(x)): what to declare to read
     its printed text back, parse(text(e), functions=undefined_functions(e))."""
     return frozenset(node.name for node in subexpressions(expr)

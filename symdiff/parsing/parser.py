@@ -26,7 +26,10 @@ import sys
 import threading
 import unicodedata
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Literal, TypeAlias, cast, overload
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -68,6 +71,10 @@ LOOKALIKES = {
 SUPERSCRIPTS = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5",
                 "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9", "\u207b": "-"}
 _SQRT = "\u221a"  # √
+# What the grammar's start rules build: an expression, an equation, a derivative asked for, or a list.
+_Tree: TypeAlias = "Expr | EquationAt | DerivativeRequest | list[Expr]"
+# A name or names to read as undefined functions: "y", "y,u" or ["y", "u"].
+Functions: TypeAlias = "str | Iterable[str]"
 _OPERAND = re.compile(r"[A-Za-z][A-Za-z0-9_]*|([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|\u03c0")
 
 
@@ -97,7 +104,7 @@ def _parser_and_builder() -> tuple[Lark, TextBuilder]:
     return found
 
 
-def read(text: str, functions=(), budget: _budget.Budget | None = None) -> Reading:
+def read(text: str, functions: Functions = (), budget: _budget.Budget | None = None) -> Reading:
     """How `text` is read: the expression (or equation, or derivative asked for) and the notes on readings that
     may not be the one meant. `functions`: names to read as undefined functions when applied (y(x)). Raises
     ParseError with the position of the problem, or BudgetError when the text is longer or nests deeper than the
@@ -111,10 +118,19 @@ def read(text: str, functions=(), budget: _budget.Budget | None = None) -> Readi
         return Reading(text, equation.rhs if definition(equation) else None, equation, (), notes)
     if isinstance(tree, DerivativeRequest):
         return Reading(text, tree.expression, None, tree.variables, notes)
-    return Reading(text, tree, None, (), notes)
+    return Reading(text, cast(Expr, tree), None, (), notes)  # the start rule gives no list
 
 
-def parse(text: str, start: str = "start", budget: _budget.Budget | None = None, functions=()) -> Expr:
+@overload
+def parse(text: str, start: Literal["start"] = ..., budget: _budget.Budget | None = ...,
+          functions: Functions = ...) -> Expr: ...
+@overload
+def parse(text: str, start: Literal["expressions"], budget: _budget.Budget | None = ...,
+          functions: Functions = ...) -> list[Expr]: ...
+
+
+def parse(text: str, start: str = "start", budget: _budget.Budget | None = None,
+          functions: Functions = ()) -> Expr | list[Expr]:
     """Parse `text` into an expression: read() for an expression, or the right side of a definition `y = ...`
     (ParseError for any other equation, and for `d/dx ...`, a derivative asked for: symdiff.diff reads that).
     Each note on the reading is issued as a SymdiffWarning."""
@@ -144,7 +160,7 @@ def parse_internal(text: str) -> Expr:
     return expression_of(read(text, budget=_budget.INTERNAL_BUDGET), warn=False)
 
 
-def parse_list(text: str, budget: _budget.Budget | None = None, functions=()) -> list:
+def parse_list(text: str, budget: _budget.Budget | None = None, functions: Functions = ()) -> list[Expr]:
     """Parse a comma-separated list of expressions, "x*y, x + y^2" (a name is a variable or a function
     throughout the list, as within one expression)."""
     if budget is not None:
@@ -155,13 +171,15 @@ def parse_list(text: str, budget: _budget.Budget | None = None, functions=()) ->
     return expressions
 
 
-def read_list(text: str, functions=()) -> tuple[list, tuple]:
+def read_list(text: str, functions: Functions = ()) -> tuple[list[Expr], tuple[Note, ...]]:
     """(the expressions of a comma-separated list, the notes on how they were read)."""
-    return _read(text, "expressions", functions)
+    expressions, notes = _read(text, "expressions", functions)
+    return cast("list[Expr]", expressions), notes
 
 
-def _warn(notes) -> None:
+def _warn(notes: Iterable[Note]) -> None:
     """Each note as a SymdiffWarning, attributed to the caller's line outside symdiff."""
+    frame: FrameType | None
     level, frame = 2, sys._getframe(1)  # stacklevel 2 is the frame of _getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         level, frame = level + 1, frame.f_back
@@ -172,7 +190,7 @@ def _warn(notes) -> None:
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
-def _read(text: str, start: str, declared):
+def _read(text: str, start: str, declared: Functions) -> tuple[_Tree, tuple[Note, ...]]:
     """(the tree, the notes), positions in `text` as given."""
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a string, not {type(text).__name__}")
@@ -196,7 +214,7 @@ def _read(text: str, start: str, declared):
     return tree, notes
 
 
-def _declared(declared) -> frozenset:
+def _declared(declared: Functions) -> frozenset[str]:
     """The names declared as undefined functions, checked: not a known function, a constant or a bad name."""
     if isinstance(declared, str):
         declared = [declared]
@@ -204,7 +222,7 @@ def _declared(declared) -> frozenset:
         items = list(declared)
     except TypeError:
         raise UsageError(f"functions must be names, \"y,u\" or [\"y\", \"u\"], not {declared!r}") from None
-    found = set()
+    found: set[str] = set()
     for item in items:
         if not isinstance(item, str):
             raise UsageError(f"{item!r} is not a function name")
@@ -217,7 +235,7 @@ def _declared(declared) -> frozenset:
     return frozenset(found)
 
 
-def _trees(tree) -> list:
+def _trees(tree: _Tree) -> list[Expr]:
     if isinstance(tree, list):
         return tree
     if isinstance(tree, EquationAt):
@@ -227,11 +245,12 @@ def _trees(tree) -> list:
     return [tree]
 
 
-def _parse_ascii(text: str, start: str, opened: list, declared: frozenset):
+def _parse_ascii(text: str, start: str, opened: list[int],
+                 declared: frozenset[str]) -> tuple[_Tree, Sequence[Note]]:
     parser, builder = _parser_and_builder()
     builder.reset(text, declared)
     try:
-        tree = done(parser.parse(text, start=start))
+        tree = cast(_Tree, done(parser.parse(text, start=start)))  # what the builder built, not a lark Tree
     except UnexpectedInput as error:
         raise _syntax_error(error, text, opened) from None
     except VisitError as error:  # an error raised inside a builder method
@@ -251,7 +270,7 @@ def _parse_ascii(text: str, start: str, opened: list, declared: frozenset):
     return tree, sorted(builder.notes, key=lambda note: note.position or 0)
 
 
-def _ascii(text: str):
+def _ascii(text: str) -> tuple[str, Callable[[int], int]]:
     """(the text with look-alikes replaced, a function mapping its positions back to those of `text`).
     ParseError at the first non-ASCII character that is not a look-alike."""
     if text.isascii():
@@ -259,7 +278,7 @@ def _ascii(text: str):
     pieces: list[str] = []
     origin: list[int] = []  # origin[i]: where the i-th character of the result came from
 
-    def emit(piece: str, position: int):
+    def emit(piece: str, position: int) -> None:
         pieces.append(piece)
         origin.extend([position] * len(piece))
 
@@ -289,7 +308,7 @@ def _ascii(text: str):
     return ascii_text, lambda position: origin[min(position, len(origin) - 1)]
 
 
-def _square_root(text: str, i: int, emit, pieces: list) -> int:
+def _square_root(text: str, i: int, emit: Callable[[str, int], None], pieces: list[str]) -> int:
     """√( ... ) is sqrt( ... ); √x, √2, √π are sqrt(x), sqrt(2), sqrt(pi). Emits it; returns where to go on."""
     j = i + 1
     while j < len(text) and text[j] in " \t":
@@ -309,7 +328,7 @@ def _square_root(text: str, i: int, emit, pieces: list) -> int:
     following = text[after:after + 2]
     joined = end < len(text) and (text[end].isalnum() or text[end] in "_.")  # √2x: the root of 2, or of 2x?
     if joined:
-        word = re.match(r"[A-Za-z0-9_.]*", text[j:]).group()
+        word = cast("re.Match[str]", re.match(r"[A-Za-z0-9_.]*", text[j:])).group()  # * always matches
         raise ParseError(f"ambiguous √: write √({word}) for the root of {word}, or √{match.group()} "
                          f"{word[end - j:]} for a product", text, i, notation=Notation.AMBIGUOUS)
     if following[:1] in ("^", "(", "[") or following[:1] in SUPERSCRIPTS or following == "**":
@@ -331,7 +350,7 @@ def _describe_char(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
-def check_nesting(text: str, max_depth: int, openers: str = "([", closers: str = ")]") -> list:
+def check_nesting(text: str, max_depth: int, openers: str = "([", closers: str = ")]") -> list[int]:
     """BudgetError where brackets nest deeper than max_depth; otherwise the positions of the brackets left
     open at the end (for the message if the text ends too early). Linear, before any parser runs."""
     opened: list[int] = []
@@ -346,12 +365,15 @@ def check_nesting(text: str, max_depth: int, openers: str = "([", closers: str =
     return opened
 
 
-def _syntax_error(error: UnexpectedInput, text: str, opened: list = ()) -> ParseError:
+def _syntax_error(error: UnexpectedInput, text: str, opened: Sequence[int] = ()) -> ParseError:
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream]
+        position = cast(int, error.pos_in_stream)  # set by the lexer (lark types it None)
+        char = text[position]
         described = f" ({_describe_char(char)})" if not char.isprintable() else ""
-        return ParseError(f"unexpected character {char!r}{described}", text, error.pos_in_stream)
-    at = len(text) if isinstance(error, UnexpectedEOF) or error.token.type == "$END" else error.token.start_pos
+        return ParseError(f"unexpected character {char!r}{described}", text, position)
+    error = cast("UnexpectedEOF | UnexpectedToken", error)  # the kinds left: each carries a token
+    at = len(text) if isinstance(error, UnexpectedEOF) or error.token.type == "$END" \
+        else cast(int, error.token.start_pos)
     function = _FUNCTION_BEFORE.search(text, 0, at) if isinstance(error, (UnexpectedEOF, UnexpectedToken)) else None
     if isinstance(error, UnexpectedToken) and text[:at].rstrip().endswith("'") and error.token.type != "LPAR":
         primed = re.search(r"[A-Za-z][A-Za-z0-9_]*'+\s*\Z", text[:at])
@@ -399,7 +421,7 @@ def _describe(token: Token) -> str:
 _OPERAND_STARTS = {"NAME", "NUMBER", "LPAR"}
 
 
-def _expected(terminals) -> str:
+def _expected(terminals: Iterable[str] | None) -> str:
     terminals = set(terminals or ())
     if {"PLUS", "MINUS"} <= terminals and not terminals & _OPERAND_STARTS:
         rest = sorted(_TERMINAL_NAMES.get(t, repr(t))

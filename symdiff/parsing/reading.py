@@ -33,7 +33,7 @@ class DerivativeRequest:
     """`d/dx F` or `d^2/dx^2 F` as read: the expression, and the variable once per order."""
 
     expression: Expr
-    variables: tuple
+    variables: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class Reading:
     text: str
     expression: Expr | None
     equation: Equation | None = None
-    variables: tuple = ()
-    notes: tuple = ()
+    variables: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def defines(self) -> Expr | None:

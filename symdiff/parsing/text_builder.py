@@ -8,6 +8,8 @@ for, and where each name was first used as a variable or as a function (so that 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from lark import Token, Transformer
 
@@ -16,10 +18,10 @@ from ..core import budget as _budget
 from ..core.build import add, inv, mul, neg, power
 from ..core.equation import Equation
 from ..core.errors import BudgetError, Notation, ParseError
-from ..core.expr import Const, Derivative, Float, Func, Num, Sym
+from ..core.expr import Const, Derivative, Expr, Float, Func, Num, Sym
 from ..functions.shorthands import SHORTHANDS
 from . import names
-from .pending import done, extend
+from .pending import Pending, done, extend
 from .reading import DerivativeRequest, Note
 
 __all__ = ["EquationAt", "TextBuilder"]
@@ -34,24 +36,25 @@ class EquationAt:
         self.equation, self.position = equation, position
 
 
-class TextBuilder(Transformer):
-    """Builds nodes as the parser reduces (Lark's inline transformer); holds the per-parse state."""
+class TextBuilder(Transformer[Token, Any]):
+    """Builds nodes as the parser reduces (Lark's inline transformer); holds the per-parse state. Each rule's
+    `children` are what the grammar matched: tokens, nodes and pending sums and products."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.reset("")
 
-    def reset(self, text: str, declared=()) -> None:
+    def reset(self, text: str, declared: Iterable[str] = ()) -> None:
         self.text = text
         self.functions = frozenset(declared)
         self.notes: list[Note] = []
-        self.derivative: tuple = ()
+        self.derivative: tuple[str, ...] = ()
         self.budget = _budget.current()
-        self.symbol_at: dict[str, int] = {}
-        self.function_at: dict[str, int] = {}
+        self.symbol_at: dict[str, int | None] = {}  # positions, as lark types them
+        self.function_at: dict[str, int | None] = {}
         self.function_arity: dict[str, int] = {}
 
-    def error(self, message: str, token: Token, notation: Notation | None = None, suggestions: tuple = ()
+    def error(self, message: str, token: Token, notation: Notation | None = None, suggestions: Iterable[str] = ()
               ) -> ParseError:
         """A ParseError at the token, for the builder and the postlexer's passes to raise."""
         return ParseError(message, self.text, token.start_pos, notation=notation, suggestions=suggestions)
@@ -61,57 +64,57 @@ class TextBuilder(Transformer):
         self.notes.append(Note(kind, message, token.start_pos))
 
     # -- the whole input --
-    def equation(self, children):
+    def equation(self, children: list[Any]) -> EquationAt:
         lhs, sign, rhs = children
         return EquationAt(Equation(done(lhs), done(rhs)), sign.start_pos)
 
-    def derivative_request(self, children):
+    def derivative_request(self, children: list[Any]) -> DerivativeRequest:
         return DerivativeRequest(done(children[1]), self.derivative)
 
-    def expressions(self, children):
+    def expressions(self, children: list[Any]) -> list[Expr]:
         return [done(c) for c in children if not isinstance(c, Token)]  # without the comma tokens, if kept
 
     # -- operators --
-    def add(self, children):
+    def add(self, children: list[Any]) -> Pending:
         return extend(add, children[0], done(children[2]))
 
-    def sub(self, children):
+    def sub(self, children: list[Any]) -> Pending:
         return extend(add, children[0], neg(done(children[2])))
 
-    def mul(self, children):
+    def mul(self, children: list[Any]) -> Pending:
         return extend(mul, children[0], done(children[2]))
 
-    def implicit_mul(self, children):  # no operator token between the factors
+    def implicit_mul(self, children: list[Any]) -> Pending:  # no operator token between the factors
         return extend(mul, children[0], done(children[1]))
 
-    def div(self, children):
+    def div(self, children: list[Any]) -> Pending:
         left, slash, right = children
         try:
             return extend(mul, left, inv(done(right)))
         except ZeroDivisionError:
             raise self.error("division by zero", slash) from None
 
-    def neg(self, children):
+    def neg(self, children: list[Any]) -> Expr:
         return neg(done(children[1]))
 
-    def pos(self, children):
+    def pos(self, children: list[Any]) -> Expr:
         return done(children[1])
 
-    def pow(self, children):
+    def pow(self, children: list[Any]) -> Expr:
         base, caret, exponent = children
         try:
             return power(done(base), done(exponent))
         except ZeroDivisionError:  # 0^-1 is built as 1/0; 0^-2 is left to the canonical form (UndefinedError)
             raise self.error("division by zero (0 to a negative power)", caret) from None
 
-    def group(self, children):
+    def group(self, children: list[Any]) -> Expr:
         return done(children[1])
 
-    def bars(self, children):
+    def bars(self, children: list[Any]) -> Expr:
         return Func("abs", done(children[1]))
 
     # -- atoms --
-    def number(self, children):
+    def number(self, children: list[Any]) -> Num | Float:
         token = children[0]
         text = str(token)
         if any(c in text for c in ".eE"):
@@ -125,7 +128,7 @@ class TextBuilder(Transformer):
                              self.text, token.start_pos)
         return Num(int(text.lstrip("0") or "0"))  # Python refuses to convert over 4300 characters
 
-    def name(self, children):
+    def name(self, children: list[Any]) -> Const | Sym:
         token = children[0]
         text = str(token)
         constant = names.constant(text)
@@ -134,17 +137,17 @@ class TextBuilder(Transformer):
         self.symbol_at.setdefault(text, token.start_pos)
         return Sym(text)
 
-    def arguments(self, children):
+    def arguments(self, children: list[Any]) -> list[Expr]:
         return [done(c) for c in children if not isinstance(c, Token)]
 
     # -- functions --
-    def call(self, children):
+    def call(self, children: list[Any]) -> Expr:
         """f(x, y), sin(x), or sin x (a FUNCTION with a bare argument: the last child is a node, not a list)."""
         token, arguments = children[0], children[-1]
         arguments = arguments if isinstance(arguments, list) else [done(arguments)]
         return self._apply(token, arguments)
 
-    def power_call(self, children):
+    def power_call(self, children: list[Any]) -> Expr:
         """sin^2(x), sin^2 x: the power of the value; sin^-1 x: the inverse function, arcsin."""
         token, (exponent, at), arguments = children[0], children[2], children[-1]
         arguments = arguments if isinstance(arguments, list) else [done(arguments)]
@@ -160,7 +163,7 @@ class TextBuilder(Transformer):
                              f"or the inverse's name (arc{name})", at, Notation.AMBIGUOUS)
         return power(self._apply(token, arguments), Num(exponent))
 
-    def function_exponent(self, children):
+    def function_exponent(self, children: list[Any]) -> tuple[int, Token]:
         tokens = [c for c in children if c.type != "LPAR"]
         number = tokens[-1]
         text = str(number)
@@ -169,7 +172,7 @@ class TextBuilder(Transformer):
                              "parentheses, sin(x)^" + text, number, Notation.AMBIGUOUS)
         return (-int(text) if tokens[0].type == "MINUS" else int(text)), tokens[0]
 
-    def _apply(self, token, arguments: list):
+    def _apply(self, token: Token, arguments: list[Expr]) -> Expr:
         name = functions.ALIASES.get(str(token), str(token))
         if token.type == "CALLNAME":
             self._undefined_function(token, len(arguments))
@@ -191,7 +194,7 @@ class TextBuilder(Transformer):
         return Func(name, *arguments)
 
     # -- derivatives of undefined functions --
-    def prime_derivative(self, children):
+    def prime_derivative(self, children: list[Any]) -> Derivative:
         token, primes, arguments = children[0], children[1], children[-1]
         self._undefined_function(token, len(arguments))
         if len(arguments) != 1:
@@ -199,7 +202,8 @@ class TextBuilder(Transformer):
         self._check_notation_order(len(primes), primes)
         return Derivative(str(token), (len(primes),), *arguments)
 
-    def positional_derivative(self, children):
+    def positional_derivative(self, children: list[Any]) -> Func | Derivative:
+        orders: Sequence[Any]  # the order tokens, then their values
         head, *orders, function, arguments = [c for c in children
                                               if not (isinstance(c, Token) and c.type in ("LPAR", "LSQB", "RSQB"))]
         if str(head) != "D":
@@ -220,12 +224,12 @@ class TextBuilder(Transformer):
             return Func(str(function), *arguments)
         return Derivative(str(function), orders, *arguments)
 
-    def _check_notation_order(self, order: int, token) -> None:
+    def _check_notation_order(self, order: int, token: Token) -> None:
         if order > self.budget.max_order:
             raise BudgetError(f"derivative order {order} is over the limit of {self.budget.max_order}",
                              self.text, token.start_pos)
 
-    def _undefined_function(self, token, arity: int):
+    def _undefined_function(self, token: Token, arity: int) -> None:
         name = str(token)
         if functions.is_known(name) or names.constant(name):
             raise self.error(f"derivative notation is for undefined functions, not {name}", token)
@@ -234,7 +238,7 @@ class TextBuilder(Transformer):
             raise self.error(f"{name} is used with {first_arity} and with {arity} arguments", token)
         self.function_at.setdefault(name, token.start_pos)
 
-    def _check_arity(self, token, name, given, allowed):
+    def _check_arity(self, token: Token, name: str, given: int, allowed: list[int]) -> None:
         if given not in allowed:
             counts = " or ".join(map(str, allowed)) if len(allowed) < 4 else f"{allowed[0]} or more"
             plural = "" if allowed == [1] else "s"

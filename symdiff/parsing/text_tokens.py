@@ -20,14 +20,20 @@ Notes and errors are given positions in the text the lexer read; the reader maps
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, cast
 
 from lark import Token
 
-from ..core.errors import Notation
+from ..core.errors import Notation, ParseError
+from ..functions import SYMBOL_NAMES
 from . import names
 from .conventions import BareArguments, check_division, check_fraction_exponent, exponent_products, factor_before_e
 from .derivative_notation import check_differential, check_ratio, check_request_words, derivative_prefix
 from .token_stream import OPERAND_ENDS, kind_at, new_token, value_at
+
+if TYPE_CHECKING:
+    from .text_builder import TextBuilder
 
 __all__ = ["TextTokens"]
 
@@ -45,16 +51,16 @@ class TextTokens:
 
     always_accept = ("NAME", "BAR")
 
-    def __init__(self, context):
+    def __init__(self, context: TextBuilder):
         self.context = context
 
-    def _error(self, message: str, token: Token, notation: Notation, suggestions: tuple = ()):
+    def _error(self, message: str, token: Token, notation: Notation, suggestions: Iterable[str] = ()) -> ParseError:
         return self.context.error(message, token, notation, suggestions)
 
     def _note(self, kind: Notation, message: str, token: Token) -> None:
         self.context.note(kind, message, token)
 
-    def process(self, stream):
+    def process(self, stream: Iterable[Token]) -> Iterator[Token]:
         tokens = list(stream)  # the basic lexer does not depend on the parser's state, so reading ahead is safe
         tokens = self._braced_subscripts(tokens)
         tokens = self._brackets_as_parentheses(tokens)
@@ -66,27 +72,27 @@ class TextTokens:
         yield from self._classify(tokens)
 
     @staticmethod
-    def _braced_subscripts(tokens: list) -> list:
+    def _braced_subscripts(tokens: list[Token]) -> list[Token]:
         """x_{1}, x_{max}: a subscript in braces, as LaTeX writes it, is part of the name (x_1, x_max)."""
-        out: list = []
+        out: list[Token] = []
         i = 0
         while i < len(tokens):
             token = tokens[i]
             if token.type == "NAME" and str(token).endswith("_") and kind_at(tokens, i + 1) == "LBRACE" and \
                     kind_at(tokens, i + 2) in ("NAME", "NUMBER") and kind_at(tokens, i + 3) == "RBRACE" and \
                     str(tokens[i + 2]).isalnum():
-                out.append(new_token("NAME", str(token) + str(tokens[i + 2]), token.start_pos))
+                out.append(new_token("NAME", str(token) + str(tokens[i + 2]), cast(int, token.start_pos)))
                 i += 4
                 continue
             out.append(token)
             i += 1
         return out
 
-    def _brackets_as_parentheses(self, tokens: list) -> list:
+    def _brackets_as_parentheses(self, tokens: list[Token]) -> list[Token]:
         """[x + 1]^2 and e^{2x}: square brackets and braces group as parentheses do, each closed by its own
         kind; the brackets of D[1,0](f) stay brackets. Mismatched ones are left for the parser to report."""
         closer = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
-        opened: list = []  # (token, whether it groups as a parenthesis)
+        opened: list[tuple[Token, bool]] = []  # (token, whether it groups as a parenthesis)
         for i, token in enumerate(tokens):
             if token.type == "LSQB" and kind_at(tokens, i - 1) == "NAME" and value_at(tokens, i - 1) != "D":
                 raise self._error(f"{tokens[i - 1]}[...]: brackets after a name are not an index; to multiply write "
@@ -100,10 +106,12 @@ class TextTokens:
         return tokens
 
     @staticmethod
-    def _parentheses(tokens: list) -> tuple[dict, set]:
+    def _parentheses(tokens: list[Token]) -> tuple[dict[int, int], set[int]]:
         """In one pass: the index of the ")" closing each "(" (by index), and the "(" holding a comma at their
         own level, so that what follows a parenthesis is known in constant time."""
-        closing, with_comma, opened = {}, set(), []
+        closing: dict[int, int] = {}
+        with_comma: set[int] = set()
+        opened: list[int] = []
         for i, token in enumerate(tokens):
             if token.type == "LPAR":
                 opened.append(i)
@@ -114,10 +122,10 @@ class TextTokens:
         return closing, with_comma
 
     # -- names and bars --
-    def _classify(self, tokens: list):
+    def _classify(self, tokens: list[Token]) -> Iterator[Token]:
         open_bars = [0]  # per level of brackets, the bars opened and not yet closed
         bare = BareArguments(self.context)
-        previous = None
+        previous: str | None = None
         for i, token in enumerate(tokens):
             kind = token.type
             if kind == "NAME":
@@ -147,14 +155,14 @@ class TextTokens:
                               "absolute value", self._last_open_bar(tokens), Notation.AMBIGUOUS)
 
     @staticmethod
-    def _last_open_bar(tokens: list) -> Token:
+    def _last_open_bar(tokens: list[Token]) -> Token:
         return next(token for token in reversed(tokens) if token.type == "LBAR")
 
-    def _name(self, tokens: list, i: int, previous: str | None) -> list:
+    def _name(self, tokens: list[Token], i: int, previous: str | None) -> list[Token]:
         token = tokens[i]
         name = str(token)
         applied = kind_at(tokens, i + 1) == "LPAR"
-        if names.is_function(name) and (applied or name not in names.functions.SYMBOL_NAMES):
+        if names.is_function(name) and (applied or name not in SYMBOL_NAMES):
             token.type = "FUNCTION"
             return [token]
         if kind_at(tokens, i + 1) in _ARGUMENT_STARTS and name not in self.context.functions and \
@@ -198,7 +206,7 @@ class TextTokens:
             raise self._error(f"unknown function {name}: did you mean {meant}(...)?", token,
                               Notation.UNKNOWN_FUNCTION, (meant,))
 
-    def _applied(self, tokens: list, i: int) -> Token:
+    def _applied(self, tokens: list[Token], i: int) -> Token:
         """A name before "(": an undefined function's (CALLNAME), a factor's (NAME), or an error."""
         token = tokens[i]
         name = str(token)
@@ -226,11 +234,11 @@ class TextTokens:
                       f"functions=[\"{name}\"]); to multiply, write {name}*(...)")
         raise self._error(f"unknown function {name}: {advice}", token, Notation.UNKNOWN_FUNCTION, tuple(found))
 
-    def _has_comma(self, tokens: list, i: int) -> bool:
+    def _has_comma(self, tokens: list[Token], i: int) -> bool:
         """Whether the parenthesis opening at token i holds a comma at its own level."""
         return i in self._with_comma
 
-    def _defined(self, tokens: list, i: int) -> bool:
+    def _defined(self, tokens: list[Token], i: int) -> bool:
         """`y(x) = ...` or `u(x, t) = ...` at the start: the name is the function being defined."""
         close = self._closing.get(1)
         return i == 0 and close is not None and kind_at(tokens, close + 1) == "EQUALS" and \

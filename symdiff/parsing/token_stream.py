@@ -15,9 +15,9 @@ def new_token(kind: str, value: str, position: int) -> Token:
     return Token(kind, value, start_pos=position, end_pos=position + len(value))
 
 
-def kind_at(tokens: list, i: int) -> str | None:
+def kind_at(tokens: list[Token], i: int) -> str | None:
     return tokens[i].type if 0 <= i < len(tokens) else None
 
 
-def value_at(tokens: list, i: int) -> str | None:
+def value_at(tokens: list[Token], i: int) -> str | None:
     return str(tokens[i]) if 0 <= i < len(tokens) else None

@@ -4,6 +4,7 @@ around tall content such as a fraction."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fractions import Fraction
 
 from ..core import budget
@@ -74,7 +75,7 @@ class LatexPrinter(TextPrinter):
                 text += (" " if text else "") + item
         return text
 
-    def factors(self, factors: list, alone_needs_parens: bool) -> str:
+    def factors(self, factors: Sequence[Expr], alone_needs_parens: bool) -> str:
         """Factors side by side; a lone factor inside \\frac{}{} needs no parentheses."""
         if not factors:
             return "1"
@@ -111,7 +112,7 @@ class LatexPrinter(TextPrinter):
             else self(base)
         return f"{base_text}^{{{self(exponent)}}}"
 
-    def arguments(self, arguments) -> str:
+    def arguments(self, arguments: Sequence[Expr]) -> str:
         return self.parens(", ".join(map(self, arguments)))
 
     def func(self, node: Func) -> str:

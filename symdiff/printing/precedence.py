@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 from ..core.build import inv, is_denominator, is_number
 from ..core.expr import HALF, Add, Expr, Float, Mul, Num, Pow
@@ -15,16 +16,15 @@ ADD, MUL, POW, ATOM = 10, 20, 30, 40
 def precedence(node: Expr) -> int:
     """How tightly the printed form of `node` binds: a child printed inside an operator of higher
     precedence needs parentheses."""
-    kind = type(node)
-    if kind is Add:
+    if type(node) is Add:
         return ADD
-    if kind is Mul:
+    if type(node) is Mul:
         return MUL
-    if kind is Num:
+    if type(node) is Num:
         return MUL if node.value < 0 or isinstance(node.value, Fraction) else ATOM
-    if kind is Float:
+    if type(node) is Float:
         return MUL if node.value < 0 else ATOM
-    if kind is Pow:
+    if type(node) is Pow:
         if is_denominator(node):
             return MUL  # printed as 1/...
         return ATOM if node.exp is HALF else POW
@@ -37,15 +37,15 @@ class Product:
     denominator's factors already inverted (y^-2 -> y^2)."""
     negative: bool
     coefficient: Expr | None
-    numerator: list
-    denominator: list
+    numerator: list[Expr]
+    denominator: list[Expr]
 
 
 def split_product(node: Expr) -> Product:
-    factors = list(node.args) if type(node) is Mul else [node]
+    factors: list[Expr] = list(node.args) if type(node) is Mul else [node]
     negative, coefficient = False, None
     if factors and is_number(factors[0]):
-        value = factors.pop(0).value
+        value = cast("Num | Float", factors.pop(0)).value
         negative = value < 0
         magnitude = -value if negative else value
         if magnitude != 1 or isinstance(magnitude, float):

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import keyword
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from .. import functions
 from ..core import budget
 from ..core.build import is_number
-from ..core.expr import Add, Const, Derivative, Expr, Func, Mul, Num, Pow, Sym
+from ..core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
+from ..functions import FunctionRow
 from .text import TextPrinter
 
 
@@ -43,7 +45,7 @@ class SymPyPrinter(TextPrinter):
             return f"Rational({value.numerator}, {value.denominator})"
         return f"Integer({value})" if self.exact_numbers else str(value)
 
-    def float(self, node) -> str:
+    def float(self, node: Float) -> str:
         return f"Float({node.value!r})" if self.exact_numbers else repr(node.value)
 
     def sym(self, node: Sym) -> str:
@@ -59,7 +61,7 @@ class SymPyPrinter(TextPrinter):
         name = rule.sympy if rule else f"Function({node.name!r})"
         return self.func_call(name, node.arguments)
 
-    def formula(self, rule, arguments) -> str:
+    def formula(self, rule: FunctionRow, arguments: Sequence[Expr]) -> str:
         """A function SymPy does not have, as its row's formula in the arguments (sigmoid(x) as
         (Integer(1)/(Integer(1) + exp(-x)))): the formula, in symdiff's syntax, read as Python (^ is **) and
         rewritten node by node: integers exact, u and v the arguments' code, calls SymPy's names. In parentheses,
@@ -69,16 +71,17 @@ class SymPyPrinter(TextPrinter):
         printer = self
 
         class Rewrite(ast.NodeTransformer):
-            def visit_Constant(self, node):
+            def visit_Constant(self, node: ast.Constant) -> ast.expr:
                 return ast.Call(ast.Name("Integer", ast.Load()), [node], []) if type(node.value) is int else node
 
-            def visit_Name(self, node):
+            def visit_Name(self, node: ast.Name) -> ast.expr:
                 if node.id in slots:
                     return slots[node.id]
                 return ast.Name(printer.const(Const(node.id)) if node.id in Const.NAMES else node.id, ast.Load())
 
-            def visit_Call(self, node):
+            def visit_Call(self, node: ast.Call) -> ast.Call:
                 node.args = [self.visit(a) for a in node.args]
+                assert isinstance(node.func, ast.Name)  # a formula calls functions by name
                 if node.func.id == "sqrt":  # u^(1/2), SymPy's sqrt too
                     return node
                 row = functions.lookup(node.func.id, len(node.args))
@@ -133,7 +136,7 @@ def to_sympy_code(node: Expr, standalone: bool = False) -> str:
     return standalone_snippet(code, node.free_symbols) if standalone else code
 
 
-def standalone_snippet(code: str, free_symbols) -> str:
+def standalone_snippet(code: str, free_symbols: Iterable[str]) -> str:
     """`expr = code` after the import and the symbols' definitions."""
     names = sorted(n for n in free_symbols if is_plain_name(n))
     lines = ["from sympy import *"]

@@ -6,6 +6,9 @@ SymPyPrinter (sympy_code.py) overrides the few methods where SymPy's Python synt
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from ..core import budget
 from ..core.build import has_negative_sign, inv, is_denominator, neg
 from ..core.expr import HALF, Add, Const, Derivative, Diff, Expr, Float, Func, Mul, Num, Pow, Sym
@@ -15,10 +18,10 @@ from .precedence import ADD, ATOM, MUL, POW, precedence, split_product
 class TextPrinter:
     power_operator = "^"
 
-    def __init__(self):
-        self._methods = {Num: self.num, Float: self.float, Sym: self.sym, Const: self.const, Add: self.add,
-                         Mul: self.mul, Pow: self.pow, Func: self.func, Derivative: self.derivative,
-                         Diff: self.pending_derivative}
+    def __init__(self) -> None:
+        self._methods: dict[type[Expr], Callable[[Any], str]] = {
+            Num: self.num, Float: self.float, Sym: self.sym, Const: self.const, Add: self.add, Mul: self.mul,
+            Pow: self.pow, Func: self.func, Derivative: self.derivative, Diff: self.pending_derivative}
 
     def __call__(self, node: Expr) -> str:
         return self._methods[type(node)](node)
@@ -81,7 +84,7 @@ class TextPrinter:
     def func(self, node: Func) -> str:
         return self.func_call(node.name, node.arguments)
 
-    def func_call(self, name: str, arguments) -> str:
+    def func_call(self, name: str, arguments: Iterable[Expr]) -> str:
         return f"{name}({', '.join(map(self, arguments))})"
 
     def derivative(self, node: Derivative) -> str:
@@ -97,9 +100,9 @@ class TextPrinter:
 class MemoisedTextPrinter(TextPrinter):
     """Prints each node once: for measuring many expressions that share parts (the simplifier's cost)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.memo: dict = {}
+        self.memo: dict[Expr, str] = {}
 
     def __call__(self, node: Expr) -> str:
         found = self.memo.get(node)

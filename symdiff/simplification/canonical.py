@@ -12,11 +12,13 @@ Every rewrite is valid wherever the input is defined, on principal branches: x^a
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from typing import cast
 
 from ..core.budget import Clock
 from ..core.budget import current as current_budget
-from ..core.build import has_negative_sign, multiply, number, plus
+from ..core.build import Number, has_negative_sign, multiply, number, plus
 from ..core.errors import Reason, UndefinedError
 from ..core.expr import E, HALF, NEG_ONE, ONE, PI, ZERO, Add, Derivative, Expr, Float, Func, Mul, Num, Pow
 from ..core.order import factor_key, term_key
@@ -38,7 +40,7 @@ def canonical(node: Expr) -> Expr:
 
 
 class Canonicalizer:
-    def __init__(self):
+    def __init__(self) -> None:
         self.memo: dict[Expr, Expr] = {}
         self.clock = Clock()
 
@@ -46,16 +48,15 @@ class Canonicalizer:
         result = self.memo.get(node)
         if result is None:
             self.clock.check()
-            kind = type(node)
-            if kind is Add:
+            if type(node) is Add:
                 result = canonical_add([self(t) for t in node.args])
-            elif kind is Mul:
+            elif type(node) is Mul:
                 result = canonical_mul([self(f) for f in node.args])
-            elif kind is Pow:
+            elif type(node) is Pow:
                 result = canonical_pow(self(node.base), self(node.exp))
-            elif kind is Func:
+            elif type(node) is Func:
                 result = canonical_function(node.name, [self(a) for a in node.arguments])
-            elif kind is Derivative:
+            elif type(node) is Derivative:
                 result = Derivative(node.name, node.orders, *(self(a) for a in node.arguments))
             else:
                 result = node
@@ -66,30 +67,29 @@ class Canonicalizer:
 
 # ---- sums ---------------------------------------------------------------------------------------------
 
-def split_coefficient(term: Expr):
+def split_coefficient(term: Expr) -> tuple[Number, Expr | None]:
     """(numeric coefficient, rest): 3*x*y -> (3, x*y), x -> (1, x), 5 -> (5, None)."""
-    kind = type(term)
-    if kind in NUMBERS:
+    if isinstance(term, NUMBERS):
         return term.value, None
-    if kind is Mul and type(term.args[0]) in NUMBERS:
+    if type(term) is Mul and type(term.args[0]) in NUMBERS:
         rest = term.args[1] if len(term.args) == 2 else Mul(*term.args[1:])
         return term.args[0].value, rest
     return 1, term
 
 
-def with_coefficient(coefficient, rest: Expr) -> Expr:
+def with_coefficient(coefficient: Number, rest: Expr) -> Expr:
     if coefficient == 1 and not isinstance(coefficient, float):
         return rest
     factors = rest.args if type(rest) is Mul else (rest,)
     return Mul(number(coefficient), *factors)
 
 
-def canonical_add(terms: list) -> Expr:
-    flat = []
+def canonical_add(terms: Iterable[Expr]) -> Expr:
+    flat: list[Expr] = []
     for term in terms:
         flat.extend(term.args if type(term) is Add else (term,))
-    constant = 0
-    collected: dict = {}
+    constant: Number = 0
+    collected: dict[Expr, Number] = {}
     for coefficient, rest in map(split_coefficient, flat):
         if rest is None:
             constant = plus(constant, coefficient)
@@ -110,15 +110,15 @@ def canonical_add(terms: list) -> Expr:
 
 # ---- products -----------------------------------------------------------------------------------------
 
-def canonical_mul(factors: list) -> Expr:
-    coefficient = 1
+def canonical_mul(factors: Iterable[Expr]) -> Expr:
+    coefficient: Number = 1
     pending = list(factors)
-    out: list = []
+    out: list[Expr] = []
     for _ in range(8):  # a merged power can split into factors (sqrt(x*y)*sqrt(x*y) -> x*y): merge again
-        bases: dict = {}
+        bases: dict[Expr, list[Expr]] = {}
         for factor in pending:
             for f in (factor.args if type(factor) is Mul else (factor,)):
-                if type(f) in NUMBERS:
+                if isinstance(f, NUMBERS):
                     coefficient = multiply(coefficient, f.value)
                 elif type(f) is Pow:
                     bases.setdefault(f.base, []).append(f.exp)
@@ -130,10 +130,9 @@ def canonical_mul(factors: list) -> Expr:
                 combined = base if exponents[0] is ONE else Pow(base, exponents[0])
             else:
                 combined = canonical_pow(base, canonical_add(exponents))
-            kind = type(combined)
-            if kind in NUMBERS:
+            if isinstance(combined, NUMBERS):
                 coefficient = multiply(coefficient, combined.value)
-            elif kind is Mul and len(exponents) > 1:
+            elif type(combined) is Mul and len(exponents) > 1:
                 pending.append(combined)
             else:
                 out.append(combined)
@@ -165,27 +164,26 @@ def canonical_pow(base: Expr, exponent: Expr) -> Expr:
         return base
     if base is E:
         return canonical_function("exp", [exponent])
-    if base is ZERO and type(exponent) in NUMBERS:
+    if base is ZERO and isinstance(exponent, NUMBERS):
         if exponent.value > 0:
             return ZERO
         raise UndefinedError("division by zero: the expression divides by something that is identically 0",
                              reason=Reason.DIVISION_BY_ZERO)
-    if type(base) in NUMBERS and type(exponent) in NUMBERS:
+    if isinstance(base, NUMBERS) and isinstance(exponent, NUMBERS):
         folded = fold_numeric_power(base, exponent)
         if folded is not None:
             return folded
     if _is_integer(exponent):
-        kind = type(base)
-        if kind is Pow:  # (u^a)^n = u^(a*n) for integer n
+        if type(base) is Pow:  # (u^a)^n = u^(a*n) for integer n
             return canonical_pow(base.base, canonical_mul([base.exp, exponent]))
-        if kind is Mul:  # (u*v)^n = u^n * v^n for integer n
+        if type(base) is Mul:  # (u*v)^n = u^n * v^n for integer n
             return canonical_mul([canonical_pow(f, exponent) for f in base.args])
-        if kind is Func and base.name == "exp":  # exp(u)^n = exp(n*u) for integer n
+        if type(base) is Func and base.name == "exp":  # exp(u)^n = exp(n*u) for integer n
             return canonical_function("exp", [canonical_mul([exponent, base.arguments[0]])])
     return Pow(base, exponent)
 
 
-def _exact_root(n: int, q: int):
+def _exact_root(n: int, q: int) -> int | None:
     """The integer q-th root of n >= 0 when it is exact, else None."""
     if n.bit_length() > _max_power_bits():
         return None
@@ -200,7 +198,7 @@ def _exact_root(n: int, q: int):
     return None
 
 
-def fold_numeric_power(base: Expr, exponent: Expr):
+def fold_numeric_power(base: Num | Float, exponent: Num | Float) -> Expr | None:
     """A number to a numeric power, as far as it stays exact and small; None to leave it as a power."""
     b, e = base.value, exponent.value
     if isinstance(b, float) or isinstance(e, float):
@@ -241,7 +239,7 @@ def fold_numeric_power(base: Expr, exponent: Expr):
 _SMALL_PRIMES = [n for n in range(2, 1000) if all(n % d for d in range(2, int(n ** 0.5) + 1))]
 
 
-def _split_perfect_power(n: int, q: int):
+def _split_perfect_power(n: int, q: int) -> tuple[int, int]:
     """(k, m) with n = k^q * m, taking out the q-th powers of primes below 1000 (bounded work for any n)."""
     outside = 1
     if q >= n.bit_length():  # no prime's q-th power divides n: do not compute 2^q for a huge q
@@ -267,7 +265,7 @@ _SIN_TABLE = {Fraction(0): (0, 1), Fraction(1, 6): (1, 1), Fraction(1, 4): (1, 2
               Fraction(1, 2): (2, 1)}  # sin = numerator*sqrt(root)/2
 
 
-def _pi_multiple(u: Expr):
+def _pi_multiple(u: Expr) -> Fraction | None:
     """q for u = q*pi with a rational q (pi itself: 1), else None."""
     if u is PI:
         return Fraction(1)
@@ -276,7 +274,7 @@ def _pi_multiple(u: Expr):
     return None
 
 
-def _exact_sin(q: Fraction):
+def _exact_sin(q: Fraction) -> Expr | None:
     """sin(q*pi) exactly when q is a multiple of 1/4 or 1/6 (reduced by symmetry to [0, 1/2]), else None."""
     q = q % 2
     sign = 1
@@ -291,7 +289,7 @@ def _exact_sin(q: Fraction):
     return canonical_mul([Num(Fraction(sign * numerator, 2)), canonical_pow(Num(root), HALF)])
 
 
-def trig_value(name: str, u: Expr):
+def trig_value(name: str, u: Expr) -> Expr | None:
     """The exact value of sin, cos, tan, cot, sec or csc at a multiple of pi/4 or pi/6 (pi/3 -> sqrt(3)/2),
     None when there is none; UndefinedError at a pole (tan(pi/2))."""
     row = lookup(name, 1)
@@ -307,7 +305,7 @@ def trig_value(name: str, u: Expr):
     return canonical_mul([top, canonical_pow(bottom, NEG_ONE)])
 
 
-def canonical_function(name: str, arguments: list) -> Expr:
+def canonical_function(name: str, arguments: Sequence[Expr]) -> Expr:
     row = lookup(name, len(arguments))
     if len(arguments) == 1 and row is not None:
         u = arguments[0]
@@ -332,18 +330,18 @@ def canonical_function(name: str, arguments: list) -> Expr:
             return u.arguments[0]  # exp(log(u)) = u wherever log(u) is defined
         if has_negative_sign(u) and row.parity is not None:
             positive = canonical_mul([NEG_ONE, u])
-            value = canonical_function(name, [positive])
-            return value if row.parity == "even" else canonical_mul([NEG_ONE, value])
+            at_positive = canonical_function(name, [positive])
+            return at_positive if row.parity == "even" else canonical_mul([NEG_ONE, at_positive])
     if len(arguments) > 1 and row is not None and all(type(a) in NUMBERS for a in arguments):
         if any(type(a) is Float for a in arguments):  # floats are contagious, as for one argument
             try:
-                value = row.real(*(a.value for a in arguments))
+                value = row.real(*(cast("Num | Float", a).value for a in arguments))
                 if math.isfinite(value):
                     return Float(value)
             except (ValueError, ZeroDivisionError, OverflowError):
                 pass  # undefined over the reals here, or too large for a float: leave it be
         elif row.rational is not None:
-            return Num(row.rational(*(a.value for a in arguments)))  # max(1/2, 1/3) = 1/2
+            return Num(row.rational(*(cast("Num | Float", a).value for a in arguments)))  # max(1/2, 1/3) = 1/2
     if len(arguments) == 2 and row is not None and row.is_pole(tuple(arguments)):
         raise UndefinedError(f"{name}({', '.join(map(str, arguments))}) is undefined (a pole)", reason=Reason.POLE)
     if name == "log" and len(arguments) == 2:

@@ -11,8 +11,10 @@ the denominator factored. Every step is exact and holds wherever the input is de
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from math import gcd
 from fractions import Fraction
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from ..core.budget import Clock
 from ..core.errors import TooLarge
@@ -20,6 +22,14 @@ from ..core.expr import ONE, Add, Const, Derivative, Expr, Float, Func, Mul, Num
 from ..core.order import sort_key
 from ..functions import rows
 from .canonical import canonical_add, canonical_mul, canonical_pow
+
+if TYPE_CHECKING:
+    from flint import fmpq, fmpq_mpoly
+
+# (name, k, a) for sin(k*a), cos(k*a), sinh(k*a), cosh(k*a); see _angle.
+_Angle: TypeAlias = "tuple[str, int, Expr]"
+# (integer coefficient, {base: exponent}); see _monomial.
+_Monomial: TypeAlias = "tuple[int, dict[Expr, int]]"
 
 # Polynomials with more terms than this are not factored (multivariate factoring is the costly step).
 MAX_FACTOR_TERMS = 60
@@ -45,13 +55,13 @@ _ADDITION = {row.name: row.addition for row in rows() if row.addition is not Non
 _FAMILY = {name: odd for odd, (even, _) in _ADDITION.items() for name in (odd, even)}
 
 
-def _integer_exponent(node: Expr):
+def _integer_exponent(node: Expr) -> int | None:
     if type(node) is Pow and type(node.exp) is Num and isinstance(node.exp.value, int):
         return node.exp.value
     return None
 
 
-def generators_of(node: Expr, found: dict) -> None:
+def generators_of(node: Expr, found: dict[Expr, None]) -> None:
     """Collect the generators of `node` (as keys of `found`, in first-seen order), iteratively."""
     stack = [node]
     while stack:
@@ -59,7 +69,7 @@ def generators_of(node: Expr, found: dict) -> None:
         kind = type(n)
         if kind in (Add, Mul):
             stack.extend(n.args)
-        elif kind is Pow:
+        elif type(n) is Pow:
             exponent = n.exp
             if _integer_exponent(n) is not None:
                 stack.append(n.base)
@@ -76,7 +86,7 @@ def generators_of(node: Expr, found: dict) -> None:
 class RationalForm:
     """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
 
-    def __init__(self, generators: list, multiples: dict | None = None):
+    def __init__(self, generators: list[Expr], multiples: Mapping[Expr, _Angle] | None = None):
         import flint  # FLINT (C) is loaded on the first rational step, not at start-up
         self.flint = flint
         self.generators = generators
@@ -92,7 +102,7 @@ class RationalForm:
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
 
-    def times(self, a, b):
+    def times(self, a: fmpq_mpoly, b: fmpq_mpoly) -> fmpq_mpoly:
         """a*b, refused before it is computed when the expansion could pass the term limit."""
         products = len(a) * len(b)
         if products > self.term_limit and len(a) > 1 and len(b) > 1:
@@ -100,7 +110,7 @@ class RationalForm:
         self.clock.check(products * SECONDS_PER_PRODUCT)
         return a * b
 
-    def power(self, a, n: int):
+    def power(self, a: fmpq_mpoly, n: int) -> fmpq_mpoly:
         """a^n, refused before it is computed when the expansion could pass the term limit, or the power is
         too high to be worth expanding (2^(10^10) stays a power, as the canonical form leaves it)."""
         if n > MAX_EXPONENT or len(a) > 1 and math.comb(len(a) + n - 1, n) > self.term_limit:
@@ -108,7 +118,7 @@ class RationalForm:
         self.clock.check()
         return a ** n
 
-    def _multiple_angle(self, name: str, k: int, base: Expr):
+    def _multiple_angle(self, name: str, k: int, base: Expr) -> fmpq_mpoly:
         """sin(k*a) or cos(k*a) (or sinh, cosh) by the addition theorem, as a polynomial in sin(a), cos(a)."""
         odd = _FAMILY[name]
         even, sign = _ADDITION[odd]
@@ -120,20 +130,20 @@ class RationalForm:
             sin_k = -sin_k
         return sin_k if name == odd else cos_k
 
-    def constant(self, value) -> object:
+    def constant(self, value: int | Fraction) -> fmpq_mpoly:
         return self.one * self.flint.fmpq(value.numerator, value.denominator) if isinstance(value, Fraction) \
             else self.one * value
 
-    def quotient(self, node: Expr, memo: dict):
+    def quotient(self, node: Expr,
+                 memo: dict[Expr, tuple[fmpq_mpoly, fmpq_mpoly]]) -> tuple[fmpq_mpoly, fmpq_mpoly]:
         """(P, Q) with node = P/Q."""
         found = memo.get(node)
         if found is not None:
             return found
         self.clock.check()
-        kind = type(node)
-        if kind is Num:
+        if type(node) is Num:
             result = (self.constant(node.value), self.one)
-        elif kind is Add:
+        elif type(node) is Add:
             numerator, denominator = self.zero, self.one
             for term in node.args:
                 p, q = self.quotient(term, memo)
@@ -143,22 +153,22 @@ class RationalForm:
                 if len(numerator) > self.term_limit:
                     raise TooLarge("the common numerator grows past any use")
             result = (numerator, denominator)
-        elif kind is Mul:
+        elif type(node) is Mul:
             numerator, denominator = self.one, self.one
             for factor in node.args:
                 p, q = self.quotient(factor, memo)
                 numerator, denominator = self.times(numerator, p), self.times(denominator, q)
             result = (numerator, denominator)
-        elif kind is Pow and _integer_exponent(node) is not None:
-            n = _integer_exponent(node)
+        elif type(node) is Pow and _integer_exponent(node) is not None:
+            n = cast(int, _integer_exponent(node))
             p, q = self.quotient(node.base, memo)
             if n < 0:
                 p, q, n = q, p, -n
             result = (self.power(p, n), self.power(q, n))
-        elif kind is Pow and type(node.exp) is Num:  # x^(p/q) = (x^(1/q))^p
+        elif type(node) is Pow and type(node.exp) is Num:  # x^(n/q) = (x^(1/q))^n
             root = self.variables[self.index[Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))]]
-            p = node.exp.value.numerator
-            result = (root ** p, self.one) if p > 0 else (self.one, root ** -p)
+            n = node.exp.value.numerator
+            result = (root ** n, self.one) if n > 0 else (self.one, root ** -n)
         elif node in self.expansions:
             result = (self.expansions[node], self.one)
         else:
@@ -166,7 +176,7 @@ class RationalForm:
         memo[node] = result
         return result
 
-    def pythagorean_reduced(self, polynomial):
+    def pythagorean_reduced(self, polynomial: fmpq_mpoly) -> fmpq_mpoly:
         """`polynomial` with every cos(a)^k (k >= 2) written cos(a)^(k mod 2)*(1 - sin(a)^2)^(k div 2), and
         cosh(a)^k likewise with 1 + sinh(a)^2, for each a whose sin and cos (sinh and cosh) are both
         generators: an exact identity that collects what sin(a)^2 + cos(a)^2 = 1 would cancel."""
@@ -189,17 +199,17 @@ class RationalForm:
                 polynomial = result
         return polynomial
 
-    def to_expr(self, polynomial) -> Expr:
+    def to_expr(self, polynomial: fmpq_mpoly) -> Expr:
         """A polynomial written back as an expanded sum (canonical)."""
         terms = []
         for exponents, coefficient in polynomial.terms():
             self.clock.check()
-            factors = [Num(Fraction(int(coefficient.p), int(coefficient.q)))]
+            factors: list[Expr] = [Num(Fraction(int(coefficient.p), int(coefficient.q)))]
             factors += [canonical_pow(self.generators[i], Num(int(k))) for i, k in enumerate(exponents) if k]
             terms.append(canonical_mul(factors))
         return canonical_add(terms) if terms else Num(0)
 
-    def factored(self, polynomial, squarefree: bool = False) -> list:
+    def factored(self, polynomial: fmpq_mpoly, squarefree: bool = False) -> list[Expr]:
         """A polynomial as factors: its content and irreducible factors (when it is small enough to factor),
         or with `squarefree` its square-free factors only ((x^2 - 1)^2 stays so, not (x - 1)^2*(x + 1)^2).
         Factors, not their product, so that the caller multiplies everything at once (a content of 1/2
@@ -214,13 +224,14 @@ class RationalForm:
         parts = [Num(Fraction(int(content.p), int(content.q)))]
         return parts + [canonical_pow(self.to_expr(f), Num(int(k))) for f, k in factors]
 
-    def common_factor(self, polynomial) -> tuple:
+    def common_factor(self, polynomial: fmpq_mpoly) -> tuple[int | Fraction, fmpq_mpoly]:
         """(content, monomial) dividing every term: for x^2*exp(x) + 2*x*exp(x), (1, x*exp(x))."""
         terms = list(polynomial.terms())
         lowest = tuple(int(min(e[i] for e, _ in terms)) for i in range(len(terms[0][0])))
         return _rational_content(c for _, c in terms), self.context.from_dict({lowest: 1})
 
-    def common_factored(self, polynomial, factor: tuple | None = None) -> list:
+    def common_factored(self, polynomial: fmpq_mpoly,
+                        factor: tuple[int | Fraction, fmpq_mpoly] | None = None) -> list[Expr]:
         """Only the common monomial and content taken out: x^2*exp(x) + 2*x*exp(x) -> x, exp(x), x + 2.
         `factor`: the polynomial's common_factor, when the caller has it already."""
         if len(polynomial) < 2:
@@ -230,18 +241,18 @@ class RationalForm:
         return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
 
 
-def _rational_content(coefficients) -> Fraction:
+def _rational_content(coefficients: Iterable[fmpq]) -> Fraction:
     """gcd of the numerators over lcm of the denominators, with the sign of the first coefficient."""
-    coefficients = [Fraction(int(c.p), int(c.q)) for c in coefficients]
+    fractions = [Fraction(int(c.p), int(c.q)) for c in coefficients]
     numerator, denominator = 0, 1
-    for c in coefficients:
+    for c in fractions:
         numerator = gcd(numerator, c.numerator)
         denominator = denominator * c.denominator // gcd(denominator, c.denominator)
     content = Fraction(numerator, denominator)
-    return -content if coefficients and coefficients[0] < 0 else content
+    return -content if fractions and fractions[0] < 0 else content
 
 
-def _angle(node: Expr):
+def _angle(node: Expr) -> _Angle | None:
     """(name, k, a) for sin(k*a), cos(k*a), sinh(k*a), cosh(k*a) with a whole k (k = 1 for sin(a)), else None."""
     if type(node) is not Func or len(node.arguments) != 1:
         return None
@@ -253,16 +264,16 @@ def _angle(node: Expr):
     return node.name, 1, argument
 
 
-def multiple_angles(generators: dict) -> dict:
+def multiple_angles(generators: dict[Expr, None]) -> dict[Expr, _Angle]:
     """The generators to expand, {sin(k*a): (name, k, a)}: those of an angle a that occurs with two or more
     multiples (k*a and a, or 2*a and 3*a) of at most MAX_MULTIPLE; sin(a) and cos(a) are added to
     `generators` as the polynomials' variables."""
-    by_base: dict = {}
+    by_base: dict[tuple[str, Expr], list[tuple[Expr, _Angle]]] = {}
     for g in generators:
         spec = _angle(g)
         if spec is not None and 0 < abs(spec[1]) <= MAX_MULTIPLE:
             by_base.setdefault((_FAMILY[spec[0]], spec[2]), []).append((g, spec))
-    expanded = {}
+    expanded: dict[Expr, _Angle] = {}
     for (odd, base), found in by_base.items():
         if len({abs(spec[1]) for _, spec in found}) < 2:
             continue
@@ -274,17 +285,18 @@ def multiple_angles(generators: dict) -> dict:
     return expanded
 
 
-def _shortest_text(polynomial) -> int:
+def _shortest_text(polynomial: fmpq_mpoly) -> int:
     """A lower bound on the printed length of a polynomial written out: each term takes a character at least,
     and each ' + ' between terms three."""
     return 4 * len(polynomial) - 3
 
 
-def _monomial(term: Expr):
+def _monomial(term: Expr) -> _Monomial | None:
     """(integer coefficient, {base: exponent}) for a term that is an integer times symbols and constants to
     positive whole powers (3*x^2*y: (3, {x: 2, y: 1})), else None."""
     factors = term.args if type(term) is Mul else (term,)
-    coefficient, powers = 1, {}
+    coefficient = 1
+    powers: dict[Expr, int] = {}
     for factor in factors:
         base, exponent = (factor.base, factor.exp) if type(factor) is Pow else (factor, ONE)
         if type(base) is Num and factor is base and type(base.value) is int:
@@ -297,16 +309,17 @@ def _monomial(term: Expr):
     return coefficient, powers
 
 
-def binomial_candidates(node: Expr):
+def binomial_candidates(node: Expr) -> list[Expr] | None:
     """The candidates of a sum of two monomials in symbols (6*x - 4, 3*x^2 - 4*x), found without FLINT, or
     None for any other node. Such a sum is its own expansion, has nothing to cancel, and a binomial is not
     factored (see rational_candidates), so the only other form is its common factor taken out: x*(3*x - 4),
     with either sign. (Loading FLINT is a quarter of the command line's start-up time.)"""
     if type(node) is not Add or len(node.args) != 2:
         return None
-    monomials = [_monomial(t) for t in node.args]
-    if None in monomials:
+    found = [_monomial(t) for t in node.args]
+    if None in found:
         return None
+    monomials = cast("list[_Monomial]", found)
     (a, x), (b, y) = monomials
     common = {base: min(x[base], y[base]) for base in x.keys() & y.keys()}
     content = math.gcd(a, b)
@@ -321,14 +334,14 @@ def binomial_candidates(node: Expr):
             for sign in (1, -1)]
 
 
-def rational_candidates(node: Expr, budget: int | None = None) -> list:
+def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
     """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
     when it is not worth trying (no sum) or too large. With a `budget` (the text length to beat), forms that
     cannot be shorter are not built: writing out a long expansion is most of the cost of simplifying."""
     found = binomial_candidates(node)
     if found is not None:
         return found
-    generators: dict = {}
+    generators: dict[Expr, None] = {}
     try:
         generators_of(node, generators)
     except TooLarge:
@@ -358,7 +371,7 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list:
     bottom_length = 0 if denominator == form.one else _shortest_text(denominator)
     if budget is not None and bottom_length >= budget:
         return []
-    tops = []
+    tops: list[list[Expr]] = []
     if budget is None or _shortest_text(numerator) + bottom_length < budget:
         tops.append([form.to_expr(numerator)])
         # (a single term has no common factor to take out; nor has a sum whose content and monomial are 1)

@@ -9,11 +9,12 @@ is not the engine's job: the simplifier keeps it only when the cost function say
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeAlias, cast
 
-from ..core.build import add, mul, number, substitute
+from ..core.build import Number, add, mul, number, substitute
 from ..core.expr import Add, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import subexpressions
 from ..parsing.parser import parse_internal
@@ -22,21 +23,26 @@ VARIABLES = frozenset("abc")
 NUMBER_VARIABLES = frozenset("nm")
 NUMBERS = (Num, Float)
 
+# What a match binds: pattern variable -> expression.
+Bindings: TypeAlias = "dict[str, Expr]"
+# A match of some terms (factors) of a sum (product): the bindings, the ratio of the coefficients, the rest.
+PartMatch: TypeAlias = "tuple[Bindings, Fraction | float, list[Expr]]"
+
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     pattern: Expr
     replacement: Expr
-    guard: Callable[[dict], bool] | None = None
-    functions: frozenset = frozenset()  # the functions the pattern names: a node without them cannot match
+    guard: Callable[[Bindings], bool] | None = None
+    functions: frozenset[str] = frozenset()  # the functions the pattern names: a node without them cannot match
 
 
-def _variables(node: Expr) -> set:
+def _variables(node: Expr) -> set[str]:
     return {name for name in node.free_symbols if name in VARIABLES | NUMBER_VARIABLES}
 
 
-def make_rule(name: str, text: str, guard: Callable[[dict], bool] | None = None) -> Rule:
+def make_rule(name: str, text: str, guard: Callable[[Bindings], bool] | None = None) -> Rule:
     left, right = (part.strip() for part in text.split("=>"))
     pattern, replacement = parse_internal(left), parse_internal(right)
     unbound = _variables(replacement) - _variables(pattern)
@@ -45,27 +51,27 @@ def make_rule(name: str, text: str, guard: Callable[[dict], bool] | None = None)
     return Rule(name, pattern, replacement, guard, function_names(pattern))
 
 
-def function_names(node: Expr) -> frozenset:
+def function_names(node: Expr) -> frozenset[str]:
     """The names of the functions applied anywhere in `node`."""
     return frozenset(n.name for n in subexpressions(node) if type(n) is Func)
 
 
 # ---- matching -----------------------------------------------------------------------------------------
 
-def _split(node: Expr):
+def _split(node: Expr) -> tuple[Number, Expr | None]:
     """(numeric coefficient, rest) of a term; rest is None for a number."""
-    if type(node) in NUMBERS:
+    if isinstance(node, NUMBERS):
         return node.value, None
     if type(node) is Mul and type(node.args[0]) in NUMBERS:
         return node.args[0].value, (node.args[1] if len(node.args) == 2 else Mul(*node.args[1:]))
     return 1, node
 
 
-def match(pattern: Expr, target: Expr, bindings: dict) -> Iterator[dict]:
+def match(pattern: Expr, target: Expr, bindings: Bindings) -> Iterator[Bindings]:
     """Every way `target` matches `pattern` extending `bindings` (structural; sums and products must match
     whole here: the search over their parts is in match_sum and match_product)."""
     kind = type(pattern)
-    if kind is Sym and pattern.name in VARIABLES | NUMBER_VARIABLES:
+    if type(pattern) is Sym and pattern.name in VARIABLES | NUMBER_VARIABLES:
         if pattern.name in NUMBER_VARIABLES and type(target) not in NUMBERS:
             return
         bound = bindings.get(pattern.name)
@@ -84,7 +90,7 @@ def match(pattern: Expr, target: Expr, bindings: dict) -> Iterator[dict]:
         if len(pattern.args) == len(target.args):
             yield from _match_sequence(pattern.args, target.args, bindings, commutative=True)
         return
-    if kind is Func and (pattern.name != target.name or len(pattern.args) != len(target.args)):
+    if type(pattern) is Func and (pattern.name != cast(Func, target).name or len(pattern.args) != len(target.args)):
         return
     if kind in (Func, Pow):
         children = pattern.args[1:] if kind is Func else pattern.args
@@ -95,7 +101,8 @@ def match(pattern: Expr, target: Expr, bindings: dict) -> Iterator[dict]:
         yield bindings
 
 
-def _match_sequence(patterns, targets, bindings, commutative: bool):
+def _match_sequence(patterns: tuple[Expr, ...], targets: tuple[Expr, ...], bindings: Bindings,
+                    commutative: bool) -> Iterator[Bindings]:
     if not patterns:
         yield bindings
         return
@@ -106,21 +113,23 @@ def _match_sequence(patterns, targets, bindings, commutative: bool):
             yield from _match_sequence(rest, targets[:i] + targets[i + 1:], extended, commutative)
 
 
-def _ratio(target_coefficient, pattern_coefficient):
+def _ratio(target_coefficient: Number, pattern_coefficient: Number) -> Fraction | float:
     if isinstance(target_coefficient, float):
         return target_coefficient / float(pattern_coefficient)
     return Fraction(target_coefficient) / Fraction(pattern_coefficient)
 
 
-def match_sum(pattern: Add, target: Add):
+def match_sum(pattern: Add, target: Add) -> Iterator[PartMatch]:
     """(bindings, ratio, unused terms) for each way some terms of `target` are `ratio` times the terms of
     `pattern`: 3*sin(x)^2 + 3*cos(x)^2 + y matches sin(a)^2 + cos(a)^2 with ratio 3 and y unused.
     A backtracking search: pattern terms with variables first, so that numbers only confirm the ratio."""
     pieces = sorted(map(_split, pattern.args), key=lambda piece: piece[1] is None)
     terms = [_split(t) for t in target.args]
 
-    def search(i, bindings, ratio, used):
+    def search(i: int, bindings: Bindings, ratio: Fraction | float | None,
+               used: frozenset[int]) -> Iterator[PartMatch]:
         if i == len(pieces):
+            assert ratio is not None  # a pattern has terms, each setting the ratio
             yield bindings, ratio, [target.args[j] for j in range(len(terms)) if j not in used]
             return
         pc, prest = pieces[i]
@@ -130,14 +139,14 @@ def match_sum(pattern: Add, target: Add):
             r = _ratio(tc, pc)
             if ratio is not None and r != ratio:
                 continue
-            for extended in ([bindings] if prest is None else match(prest, trest, bindings)):
+            for extended in ([bindings] if prest is None else match(prest, cast(Expr, trest), bindings)):
                 yield from search(i + 1, extended, r, used | {j})
 
     if len(pieces) <= len(terms):
         yield from search(0, {}, None, frozenset())
 
 
-def match_product(pattern: Mul, target: Mul):
+def match_product(pattern: Mul, target: Mul) -> Iterator[PartMatch]:
     """(bindings, ratio, unused factors) for each way some factors of `target` match the factors of `pattern`,
     the numeric coefficients giving the ratio (6*sin(x)*cos(x)*y matches 2*sin(a)*cos(a): ratio 3, y unused)."""
     pc, prest = _split(pattern)
@@ -148,7 +157,7 @@ def match_product(pattern: Mul, target: Mul):
     tfactors = trest.args if type(trest) is Mul else (trest,)
     ratio = _ratio(tc, pc)
 
-    def search(i, bindings, used):
+    def search(i: int, bindings: Bindings, used: frozenset[int]) -> Iterator[PartMatch]:
         if i == len(pfactors):
             yield bindings, ratio, [tfactors[j] for j in range(len(tfactors)) if j not in used]
             return
@@ -161,7 +170,7 @@ def match_product(pattern: Mul, target: Mul):
         yield from search(0, {}, frozenset())
 
 
-def instantiate(replacement: Expr, bindings: dict) -> Expr:
+def instantiate(replacement: Expr, bindings: Mapping[str, Expr]) -> Expr:
     return substitute(replacement, {Sym(name): value for name, value in bindings.items()})
 
 

@@ -8,16 +8,20 @@ each at random points). The simplifier applies a rule only where the result is s
 
 from __future__ import annotations
 
+from typing import cast
+
+from ..core.expr import Float, Num
+from .rewrite import Bindings
 from .rewrite import make_rule as rule
 
 
-def _even_integer(bindings) -> bool:
+def _even_integer(bindings: Bindings) -> bool:
     """n is an even whole number, exact or a float such as 2.0."""
-    value = bindings["n"].value
+    value = cast("Num | Float", bindings["n"]).value
     return value == int(value) and int(value) % 2 == 0
 
 
-def _not_even_integer(bindings) -> bool:
+def _not_even_integer(bindings: Bindings) -> bool:
     return not _even_integer(bindings)
 
 

@@ -16,6 +16,8 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from ..core.build import has_negative_sign, rebuild, substitute
 from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
 from ..core.traversal import children, parents_first
@@ -23,7 +25,7 @@ from ..printing.text import MemoisedTextPrinter, to_text
 from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
 from .cse import cse
 from .rational import rational_candidates
-from .rewrite import rewrites
+from .rewrite import Rule, rewrites
 from .rules import REWRITE_RULES
 
 LEVELS = ("basic", "full")
@@ -47,7 +49,7 @@ def simplify(node: Expr, level: str = "full") -> Expr:
     return Simplifier()(form)
 
 
-def simplify_all(nodes, level: str = "full") -> list:
+def simplify_all(nodes: Sequence[Expr], level: str = "full") -> list[Expr]:
     """simplify() of each node, with one memo; and a large part shared between them (a gradient's
     components share the adjoints of backpropagation, each containing the network's whole output) is
     simplified once, standing for itself as a symbol while the rest is simplified, so that the cost stays
@@ -61,15 +63,15 @@ def simplify_all(nodes, level: str = "full") -> list:
     found = cse(nodes, prefix="shared__", worth=lambda n: sizes[n] >= MIN_SHARED_SIZE)
     simplifier = Simplifier()
     simplifier.canonical = canonicalizer
-    expanded: dict = {}
+    expanded: dict[Expr, Expr] = {}
     for symbol, definition in found.replacements:  # each uses only the symbols before it
         expanded[symbol] = canonicalizer(substitute(simplifier(canonicalizer(definition)), expanded))
     return [canonicalizer(substitute(simplifier(canonicalizer(n)), expanded)) for n in found.exprs]
 
 
-def _tree_sizes(roots) -> dict:
+def _tree_sizes(roots: Iterable[Expr]) -> dict[Expr, int]:
     """Tree size of every node under `roots` (a shared part counted each time), children before parents."""
-    sizes: dict = {}
+    sizes: dict[Expr, int] = {}
     for node in reversed(parents_first(list(roots))):
         sizes[node] = 1 + sum(sizes[c] for c in children(node))
     return sizes
@@ -83,7 +85,7 @@ def cost(node: Expr) -> int:
 def _is_rational_part(node: Expr) -> bool:
     """Sums, products and integer powers: the operations of a rational function."""
     kind = type(node)
-    return kind in (Add, Mul) or kind is Pow and type(node.exp) is Num and isinstance(node.exp.value, int)
+    return kind in (Add, Mul) or type(node) is Pow and type(node.exp) is Num and isinstance(node.exp.value, int)
 
 
 def _has_sum_to_combine(node: Expr) -> bool:
@@ -96,7 +98,7 @@ def _has_sum_to_combine(node: Expr) -> bool:
     return False
 
 
-def _sign_absorbed(node: Expr):
+def _sign_absorbed(node: Expr) -> Expr | None:
     """-a*(x - 1) as a*(1 - x): a product's minus sign taken into one of its sums (None if it has none)."""
     if type(node) is not Mul or not has_negative_sign(node):
         return None
@@ -112,19 +114,19 @@ def _sign_absorbed(node: Expr):
 class Simplifier:
     """Steps 2 and 3 on a canonical expression, memoised per node."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.memo: dict[Expr, Expr] = {}
-        self.active: set = set()                # nodes being simplified, to break cycles between forms
+        self.active: set[Expr] = set()                # nodes being simplified, to break cycles between forms
         self.rewritten: dict[Expr, Expr] = {}   # rewrite_everywhere's results, shared by all candidates
         self.canonical = Canonicalizer()        # one memo for every canonical form taken here
         self.text = MemoisedTextPrinter()
         self.costs: dict[Expr, int] = {}
-        self.names: dict[Expr, frozenset] = {}  # function names under each node
+        self.names: dict[Expr, frozenset[str]] = {}  # function names under each node
         self.clock = self.canonical.clock      # the time budget, checked at every node simplified and every rewrite
-        self.rules_by_head: dict = {}
+        self.rules_by_head: dict[type[Expr] | tuple[type[Expr], str], list[Rule]] = {}
         for rule in REWRITE_RULES:
             head = type(rule.pattern)
-            key = (head, rule.pattern.name) if head is Func else head
+            key = (head, rule.pattern.name) if type(rule.pattern) is Func else head
             self.rules_by_head.setdefault(key, []).append(rule)
 
     def __call__(self, node: Expr) -> Expr:
@@ -145,13 +147,12 @@ class Simplifier:
         return result
 
     def _simplify(self, node: Expr) -> Expr:
-        kind = type(node)
-        if kind is Func:
+        if type(node) is Func:
             node = canonical_function(node.name, [self(a) for a in node.arguments])
             return self.rewrite(node)
-        if kind is Derivative:
+        if type(node) is Derivative:
             return Derivative(node.name, node.orders, *(self(a) for a in node.arguments))
-        if kind is Pow and not _is_rational_part(node):
+        if type(node) is Pow and not _is_rational_part(node):
             return self.rewrite(canonical_pow(self(node.base), self(node.exp)))
         if not _is_rational_part(node):
             return node  # a leaf
@@ -170,7 +171,7 @@ class Simplifier:
             return self(best)  # a new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product
         return best
 
-    def best_rewritten(self, candidates: list) -> Expr:
+    def best_rewritten(self, candidates: list[Expr]) -> Expr:
         """The shortest of the candidates after rewriting, shortest first; a candidate REWRITE_REACH times as
         long as the best found so far is not rewritten (a rule rarely shrinks a form that much, and rewriting
         every term of a long expansion is the simplifier's costliest step)."""
@@ -181,6 +182,7 @@ class Simplifier:
             rewritten = self.rewrite_everywhere(candidate)
             if best is None or self.cost(rewritten) < self.cost(best):
                 best = rewritten
+        assert best is not None  # there is always a candidate
         return best
 
     def _map_parts(self, node: Expr) -> Expr:
@@ -196,7 +198,7 @@ class Simplifier:
             found = self.costs[node] = len(self.text(node))
         return found
 
-    def function_names(self, node: Expr) -> frozenset:
+    def function_names(self, node: Expr) -> frozenset[str]:
         found = self.names.get(node)
         if found is None:
             found = frozenset().union(*(self.function_names(c) for c in children(node)))
@@ -205,7 +207,7 @@ class Simplifier:
             self.names[node] = found
         return found
 
-    def rules_for(self, node: Expr) -> list:
+    def rules_for(self, node: Expr) -> list[Rule]:
         key = (Func, node.name) if type(node) is Func else type(node)
         names = self.function_names(node)
         return [rule for rule in self.rules_by_head.get(key, ()) if rule.functions <= names]
