@@ -61,7 +61,10 @@ def test_jacobian_matches_sympy_matrix_jacobian(f, g):
     ours = jacobian([f, g], XYZ)
     reference = sympy.Matrix([theirs(f), theirs(g)]).jacobian(SYMBOLS)
     assert ours.shape == reference.shape == (2, 3)
-    for i in range(2):
+    for i, row in enumerate([f, g]):
+        # a row with no real value anywhere (abs(x + sqrt(-1))) has no real derivative to compare, as above
+        if not any(value_or_none(row, point) is not None for point in random_points(XYZ, 20, 0)):
+            continue
         for j in range(3):
             assert_matches_sympy(ours[i, j], reference[i, j])
 

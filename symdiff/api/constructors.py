@@ -27,9 +27,10 @@ from fractions import Fraction
 from ..core import budget as _budget
 from ..core.build import add, div, is_number, mul, neg, number, power, sub, substitute
 from ..core.errors import BudgetError, EvaluationError, Reason, UndefinedError, UsageError
-from ..core.expr import PI, ZERO, Expr, Func, Num, Sym, size_as_tree
+from ..core.expr import PI, ZERO, Expr, Num, Sym, size_as_tree
 from ..core.expr import E as _E
 from ..functions import ALIASES, KNOWN_NAMES, arities, lookup
+from ..functions.application import apply_function
 from ..functions.shorthands import SHORTHANDS
 from ..numeric.values import numeric_value
 from ..parsing.inputs import as_expr, as_operand, variable_name
@@ -150,38 +151,11 @@ def Integer(n) -> Num:
 
 # ---- functions of the registry ---------------------------------------------------------------------------------
 
-def _apply(name: str, arguments: list) -> Expr:
-    """`name` applied to `arguments` as the parser applies it: an alias read as its function, a shorthand
-    (sqrt, root, softmax) as its formula, an associative function of more than two arguments nested
-    (max(x, y, z) = max(max(x, y), z)), the number of arguments checked."""
-    function = ALIASES.get(name, name)
-    shorthand = SHORTHANDS.get(function)
-    if shorthand is not None:
-        _check_arity(name, len(arguments), list(shorthand.arities))
-        return shorthand.build(*arguments)
-    allowed = arities(function)
-    pair = lookup(function, 2)
-    if len(arguments) > 2 and pair is not None and pair.associative:
-        nested = arguments[0]
-        for argument in arguments[1:]:
-            nested = Func(function, nested, argument)
-        return nested
-    _check_arity(name, len(arguments), allowed)
-    return Func(function, *arguments)
-
-
-def _check_arity(name: str, given: int, allowed: list) -> None:
-    if given not in allowed:
-        counts = " or ".join(map(str, allowed)) if len(allowed) < 4 else f"{allowed[0]} or more"
-        plural = "" if allowed == [1] else "s"
-        raise UsageError(f"{name} takes {counts} argument{plural}, not {given}")
-
-
 def _constructor(name: str):
     def construct(*arguments):
         converted = [_argument(a, name) for a in arguments]
         try:
-            return _checked(_apply(name, converted))
+            return _checked(apply_function(name, converted))
         except ZeroDivisionError:  # root(x, 0)
             raise UndefinedError(f"division by zero in {name}", reason=Reason.DIVISION_BY_ZERO) from None
 

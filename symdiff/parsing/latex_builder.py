@@ -19,9 +19,9 @@ from lark import Token, Transformer
 from .. import functions
 from ..core import budget as _budget
 from ..core.build import add, has_negative_sign, inv, mul, neg, power
-from ..core.errors import BudgetError, ParseError
+from ..core.errors import BudgetError, ParseError, UsageError
 from ..core.expr import HALF, NAME_PATTERN, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
-from ..functions import FunctionRow
+from ..functions.application import apply_function
 from .latex_tokens import OPERATORS, TEMPLATES, normal, word_of
 from .pending import Pending, done, extend
 
@@ -296,18 +296,12 @@ class LatexBuilder(Transformer[Token, Any]):
 
     def _function(self, name: str, arguments: list[Expr], position: int | None, written: str | None = None
                   ) -> Expr:
-        """A call of the registry's function `name`, with as many arguments as one of its rows takes."""
-        allowed = functions.arities(name)
-        if len(arguments) > 2 and 2 in allowed and cast(FunctionRow, functions.lookup(name, 2)).associative:
-            nested = arguments[0]  # \max(a, b, c) = max(max(a, b), c)
-            for argument in arguments[1:]:
-                nested = Func(name, nested, argument)
-            return nested
-        if len(arguments) not in allowed:
-            counts = " or ".join(map(str, allowed))
-            raise self.error(f"{written or name} takes {counts} argument{'' if allowed == [1] else 's'}, not "
-                             f"{len(arguments)}", position)
-        return Func(name, *arguments)
+        """A call of the registry's function `name` (symdiff.functions.application: associative functions take
+        any number of arguments), with as many arguments as one of its rows takes."""
+        try:
+            return apply_function(name, arguments)
+        except UsageError as error:
+            raise self.error(error.message.replace(name, written or name, 1), position) from None
 
     @staticmethod
     def _argument_list(arguments: _Arguments | Expr | Pending) -> list[Expr]:

@@ -17,9 +17,9 @@ from .. import functions
 from ..core import budget as _budget
 from ..core.build import add, inv, mul, neg, power
 from ..core.equation import Equation
-from ..core.errors import BudgetError, Notation, ParseError
+from ..core.errors import BudgetError, Notation, ParseError, UsageError
 from ..core.expr import Const, Derivative, Expr, Float, Func, Num, Sym
-from ..functions.shorthands import SHORTHANDS
+from ..functions.application import apply_function
 from . import names
 from .pending import Pending, done, extend
 from .reading import DerivativeRequest, Note
@@ -173,25 +173,15 @@ class TextBuilder(Transformer[Token, Any]):
         return (-int(text) if tokens[0].type == "MINUS" else int(text)), tokens[0]
 
     def _apply(self, token: Token, arguments: list[Expr]) -> Expr:
-        name = functions.ALIASES.get(str(token), str(token))
         if token.type == "CALLNAME":
             self._undefined_function(token, len(arguments))
-            return Func(name, *arguments)
-        shorthand = SHORTHANDS.get(name)
-        if shorthand is not None:
-            self._check_arity(token, name, len(arguments), list(shorthand.arities))
-            try:
-                return shorthand.build(*arguments)
-            except ZeroDivisionError:
-                raise self.error(f"division by zero in {name}", token) from None
-        allowed = functions.arities(name)
-        if len(arguments) > 2 and 2 in allowed and getattr(functions.lookup(name, 2), "associative", False):
-            nested = arguments[0]  # f(a, b, c) = f(f(a, b), c)
-            for argument in arguments[1:]:
-                nested = Func(name, nested, argument)
-            return nested
-        self._check_arity(token, name, len(arguments), allowed)
-        return Func(name, *arguments)
+            return Func(str(token), *arguments)
+        try:
+            return apply_function(str(token), arguments)
+        except UsageError as error:  # the number of arguments
+            raise self.error(error.message, token) from None
+        except ZeroDivisionError:  # root(x, 0)
+            raise self.error(f"division by zero in {token}", token) from None
 
     # -- derivatives of undefined functions --
     def prime_derivative(self, children: list[Any]) -> Derivative:
