@@ -18,12 +18,12 @@ from lark import Token, Transformer
 
 from .. import functions
 from ..core import budget as _budget
-from ..core.build import add, has_negative_sign, inv, mul, neg, power
+from ..core.build import has_negative_sign, inv, mul, power
 from ..core.errors import BudgetError, ParseError, UsageError
 from ..core.expr import HALF, NAME_PATTERN, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..functions.application import apply_function
 from .latex_tokens import OPERATORS, TEMPLATES, normal, word_of
-from .pending import Pending, done, extend
+from .pending import Pending, SumsAndProducts, done, extend
 
 __all__ = ["LatexBuilder", "done"]
 
@@ -71,7 +71,7 @@ def _joined(base: str, subscript: str) -> str:
     return f"{base}_{subscript}"
 
 
-class LatexBuilder(Transformer[Token, Any]):
+class LatexBuilder(SumsAndProducts, Transformer[Token, Any]):
     """Builds nodes as the parser reduces. Per-parse state: where names were used as variables and as functions
     (a name used as both is read again as a variable), and where single letters were read (`sin x` typed without
     the backslash is refused). Each rule's `children` are what the grammar matched: tokens, nodes, pending sums and
@@ -94,30 +94,12 @@ class LatexBuilder(Transformer[Token, Any]):
         return ParseError(message, self.text, position)
 
     # -- operators --
-    def add(self, children: list[Any]) -> Pending:
-        return extend(add, children[0], done(children[2]))
-
-    def sub(self, children: list[Any]) -> Pending:
-        return extend(add, children[0], neg(done(children[2])))
-
-    def mul(self, children: list[Any]) -> Pending:
-        return extend(mul, children[0], done(children[2]))
-
-    def implicit_mul(self, children: list[Any]) -> Pending:
-        return extend(mul, children[0], done(children[1]))
-
     def div(self, children: list[Any]) -> Pending:
         left, slash, right = children
         try:
             return extend(mul, left, inv(done(right)))
         except ZeroDivisionError:
             raise self.error("division by zero", slash.start_pos) from None
-
-    def neg(self, children: list[Any]) -> Expr:
-        return neg(done(children[1]))
-
-    def pos(self, children: list[Any]) -> Expr:
-        return done(children[1])
 
     def pow(self, children: list[Any]) -> Expr | Pending:
         base, caret, exponent = children

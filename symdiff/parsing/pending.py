@@ -8,8 +8,9 @@ used.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from ..core.build import add, mul, neg
 from ..core.expr import Expr
 
 _T = TypeVar("_T")
@@ -38,3 +39,28 @@ def extend(build: Callable[..., Expr], left: Expr | Pending, right: Expr) -> Pen
         left.items.append(right)
         return left
     return Pending(build, [done(left), right])
+
+
+class SumsAndProducts:
+    """The rules both grammars share, for their node builders (Lark Transformers) to inherit: sums and products
+    collected as Pending, negation and unary plus. Division and powers stay with each builder (their errors
+    point into their own text)."""
+
+    def add(self, children: list[Any]) -> Pending:
+        return extend(add, children[0], done(children[2]))
+
+    def sub(self, children: list[Any]) -> Pending:
+        return extend(add, children[0], neg(done(children[2])))
+
+    def mul(self, children: list[Any]) -> Pending:
+        return extend(mul, children[0], done(children[2]))
+
+    def implicit_mul(self, children: list[Any]) -> Pending:  # no operator token between the factors
+        return extend(mul, children[0], done(children[1]))
+
+    def neg(self, children: list[Any]) -> Any:
+        return neg(done(children[1]))
+
+    def pos(self, children: list[Any]) -> Any:
+        return done(children[1])
+

@@ -15,13 +15,13 @@ from lark import Token, Transformer
 
 from .. import functions
 from ..core import budget as _budget
-from ..core.build import add, inv, mul, neg, power
+from ..core.build import inv, mul, power
 from ..core.equation import Equation
 from ..core.errors import BudgetError, Notation, ParseError, UsageError
 from ..core.expr import Const, Derivative, Expr, Float, Func, Num, Sym
 from ..functions.application import apply_function
 from . import names
-from .pending import Pending, done, extend
+from .pending import Pending, SumsAndProducts, done, extend
 from .reading import DerivativeRequest, Note
 
 __all__ = ["EquationAt", "TextBuilder"]
@@ -36,7 +36,7 @@ class EquationAt:
         self.equation, self.position = equation, position
 
 
-class TextBuilder(Transformer[Token, Any]):
+class TextBuilder(SumsAndProducts, Transformer[Token, Any]):
     """Builds nodes as the parser reduces (Lark's inline transformer); holds the per-parse state. Each rule's
     `children` are what the grammar matched: tokens, nodes and pending sums and products."""
 
@@ -75,30 +75,12 @@ class TextBuilder(Transformer[Token, Any]):
         return [done(c) for c in children if not isinstance(c, Token)]  # without the comma tokens, if kept
 
     # -- operators --
-    def add(self, children: list[Any]) -> Pending:
-        return extend(add, children[0], done(children[2]))
-
-    def sub(self, children: list[Any]) -> Pending:
-        return extend(add, children[0], neg(done(children[2])))
-
-    def mul(self, children: list[Any]) -> Pending:
-        return extend(mul, children[0], done(children[2]))
-
-    def implicit_mul(self, children: list[Any]) -> Pending:  # no operator token between the factors
-        return extend(mul, children[0], done(children[1]))
-
     def div(self, children: list[Any]) -> Pending:
         left, slash, right = children
         try:
             return extend(mul, left, inv(done(right)))
         except ZeroDivisionError:
             raise self.error("division by zero", slash) from None
-
-    def neg(self, children: list[Any]) -> Expr:
-        return neg(done(children[1]))
-
-    def pos(self, children: list[Any]) -> Expr:
-        return done(children[1])
 
     def pow(self, children: list[Any]) -> Expr:
         base, caret, exponent = children
