@@ -199,3 +199,17 @@ def test_cli_check_reports_a_wrong_entry_and_exits_3(capsys, monkeypatch):
                         lambda f, variables, simplify: Vector([symdiff.parse("2*x*y"), symdiff.parse("x^2 + 1")]))
     status, out, _ = call(capsys, "x^2*y", "--grad", "--check")
     assert status == 3 and "DISAGREE at d/dy of x^2*y" in out
+
+
+def test_cse_of_a_hessian_or_gradient_takes_their_entries_row_by_row():
+    import symdiff as sd
+    hessian = sd.hessian("sin(x*y)")
+    found = sd.cse(hessian)
+    entries = [entry for row in hessian for entry in row]
+    assert len(found.exprs) == len(entries) == 4
+    assert [str(s) for s, _ in found.replacements] == ["t1", "t2"]
+    for reduced, entry in zip(found.exprs, entries):  # substituting the names back gives each entry
+        for symbol, definition in reversed(found.replacements):
+            reduced = sd.subs(reduced, {symbol: definition})
+        assert sd.simplify(reduced) is sd.simplify(entry)
+    assert len(sd.cse(sd.gradient("sin(x*y)^2")).exprs) == 2

@@ -49,5 +49,10 @@ def hessian(f, variables=None, simplify: bool | str = True) -> Matrix:
 
 @guard
 def cse(exprs, prefix: str = "t") -> CommonSubexpressions:
-    """Common subexpressions of an expression or a list of them: (replacements, reduced expressions)."""
+    """Common subexpressions of an expression or a list of them, or of the entries of a Vector or Matrix (row by
+    row): (replacements, reduced expressions)."""
+    if isinstance(exprs, Matrix):
+        exprs = [entry for row in exprs for entry in row]
+    elif isinstance(exprs, Vector):
+        exprs = list(exprs)
     return eliminate(as_expressions(exprs), prefix)
