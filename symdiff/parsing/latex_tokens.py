@@ -18,6 +18,7 @@ from lark import Token
 from .. import functions
 from ..core.errors import ParseError
 from .names import GREEK_LETTERS  # the Greek letters read as symbols (\alpha), shared with the text reader
+from .token_stream import Bars
 
 __all__ = ["GREEK_LETTERS", "OPERATORS", "TEMPLATES", "LatexTokens", "normal", "shape", "word_of"]
 
@@ -82,7 +83,7 @@ class LatexTokens:
     always_accept = ("COMMAND", "NAMEWORD", "BAR")
 
     def process(self, stream: Iterable[Token]) -> Iterator[Token]:
-        open_bars = [0]  # per level of brackets, the bars opened and not yet closed
+        bars = Bars(_OPERAND_ENDS)
         subscripts: list[bool] = [False]  # per level of brackets: whether it is in a name's subscript {...}
         previous = subscripted = None  # subscripted: the kind of token before the last _
         for token in stream:
@@ -96,14 +97,11 @@ class LatexTokens:
             elif kind == "NAMEWORD":
                 token.type = self._nameword(token)
             elif kind == "BAR":
-                closes = open_bars[-1] > 0 and previous in _OPERAND_ENDS
-                open_bars[-1] += -1 if closes else 1
-                token.type = "RBAR" if closes else "LBAR"
+                bars.face(token, previous)
             elif kind in _OPENERS:
-                open_bars.append(0)
+                bars.enter()
                 subscripts.append(kind == "LBRACE" and name_subscript or subscripts[-1])
-            elif kind in _CLOSERS and len(open_bars) > 1:
-                open_bars.pop()
+            elif kind in _CLOSERS and bars.leave():
                 subscripts.pop()
             if token.type == "SUB":
                 subscripted = previous

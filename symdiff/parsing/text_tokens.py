@@ -30,7 +30,7 @@ from ..functions import SYMBOL_NAMES
 from . import names
 from .conventions import BareArguments, check_division, check_fraction_exponent, exponent_products, factor_before_e
 from .derivative_notation import check_differential, check_ratio, check_request_words, derivative_prefix
-from .token_stream import OPERAND_ENDS, kind_at, new_token, value_at
+from .token_stream import OPERAND_ENDS, Bars, kind_at, new_token, value_at
 
 if TYPE_CHECKING:
     from .text_builder import TextBuilder
@@ -123,7 +123,7 @@ class TextTokens:
 
     # -- names and bars --
     def _classify(self, tokens: list[Token]) -> Iterator[Token]:
-        open_bars = [0]  # per level of brackets, the bars opened and not yet closed
+        bars = Bars(OPERAND_ENDS)
         bare = BareArguments(self.context)
         previous: str | None = None
         for i, token in enumerate(tokens):
@@ -136,13 +136,11 @@ class TextTokens:
                 continue
             bare.follow(token, tokens, i)
             if kind == "BAR":
-                closes = open_bars[-1] > 0 and previous in OPERAND_ENDS
-                open_bars[-1] += -1 if closes else 1
-                token.type = "RBAR" if closes else "LBAR"
+                bars.face(token, previous)
             elif kind in _OPENERS:
-                open_bars.append(0)
-            elif kind in _CLOSERS and len(open_bars) > 1:
-                open_bars.pop()
+                bars.enter()
+            elif kind in _CLOSERS:
+                bars.leave()
             elif kind == "DIVIDE":
                 check_ratio(tokens, i, self.context)
                 check_division(tokens, i, self.context, self._closing)
@@ -150,7 +148,7 @@ class TextTokens:
                 check_fraction_exponent(tokens, i, self.context)
             previous = token.type
             yield token
-        if open_bars[0] > 0:  # before the parser meets the end: say which bar is open
+        if bars.unclosed:  # before the parser meets the end: say which bar is open
             raise self._error("a bar | is not closed: bars nest ambiguously here, so write abs(...) for each "
                               "absolute value", self._last_open_bar(tokens), Notation.AMBIGUOUS)
 
