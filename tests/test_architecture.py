@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import symdiff
+from threads import build_in_threads
 from symdiff import functions
 
 # The source tree beside these tests (CI installs the package into a virtual environment: the same files, but
@@ -117,27 +118,13 @@ def test_interning_from_eight_threads_gives_one_object_per_structure():
     every memo and `is` test relies on). Switching threads as often as possible makes a race likely if there is
     one (before the lock, 8 threads gave equal nodes as distinct objects)."""
     from symdiff.core.expr import Add, Func, Mul, Num, Pow, Sym
-    threads_count, rounds = 8, 300
-    barrier = threading.Barrier(threads_count)
-    results = [[] for _ in range(threads_count)]
+    rounds = 300
 
-    def build(slot):
-        for r in range(rounds):
-            barrier.wait()
-            x = Sym(f"v{r}")
-            node = Add(Mul(Num(r + 7), Pow(x, Num(2))), Func("sin", x), Func(f"g{r}", x, Sym(f"w{r}")))
-            results[slot].append(node)
+    def make(r):
+        x = Sym(f"v{r}")
+        return Add(Mul(Num(r + 7), Pow(x, Num(2))), Func("sin", x), Func(f"g{r}", x, Sym(f"w{r}")))
 
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        workers = [threading.Thread(target=build, args=(i,)) for i in range(threads_count)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-    finally:
-        sys.setswitchinterval(previous)
+    results = build_in_threads(make, 8, rounds)
     for r in range(rounds):
         first = results[0][r]
         for other in results[1:]:

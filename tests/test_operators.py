@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import sys
 import threading
 import time
 from fractions import Fraction
@@ -23,6 +22,7 @@ from hypothesis import strategies as st
 import symdiff as sd
 from oracle import numeric_mismatch
 from strategies import expressions
+from threads import build_in_threads
 from symdiff import functions
 from symdiff.core.build import add, div, mul, neg, number, power, sub
 from symdiff.core.expr import Const, Float, Func, Num, Sym
@@ -482,33 +482,13 @@ def test_evaluate_takes_a_dict_with_symbols():
 # ---- threads ---------------------------------------------------------------------------------------------------
 
 def test_building_with_operators_from_eight_threads_gives_one_object_per_structure():
-    threads_count, rounds = 8, 150
-    barrier = threading.Barrier(threads_count)
-    results = [[] for _ in range(threads_count)]
-    errors = []
+    rounds = 150
 
-    def build(slot):
-        try:
-            for r in range(rounds):
-                barrier.wait()
-                v, w = sd.symbols(f"v{r} w{r}")
-                node = (r + 7) * v**2 + sd.sin(v) / (w - r) - sd.max(v, w, r) ** sd.Rational(1, r + 2)
-                results[slot].append(node)
-        except Exception as error:  # noqa: BLE001 - any error in a thread is reported below
-            errors.append(error)
-            barrier.abort()
+    def make(r):
+        v, w = sd.symbols(f"v{r} w{r}")
+        return (r + 7) * v**2 + sd.sin(v) / (w - r) - sd.max(v, w, r) ** sd.Rational(1, r + 2)
 
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        workers = [threading.Thread(target=build, args=(i,)) for i in range(threads_count)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-    finally:
-        sys.setswitchinterval(previous)
-    assert not errors, errors
+    results = build_in_threads(make, 8, rounds)
     for r in range(rounds):
         first = results[0][r]
         assert first is sd.parse(f"{r + 7}*v{r}^2 + sin(v{r})/(w{r} - {r}) - max(max(v{r}, w{r}), {r})^(1/{r + 2})")
