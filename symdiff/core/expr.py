@@ -18,6 +18,7 @@ import threading
 import weakref
 from fractions import Fraction
 from numbers import Rational
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence, TypeVar
 
 from .errors import Reason, UsageError
 
@@ -27,11 +28,12 @@ __all__ = [
 ]
 
 _set = object.__setattr__
+_Node = TypeVar("_Node", bound="Expr")
 
 # What the grammar accepts as a name (grammar/symdiff.lark, NAME).
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_interned: "weakref.WeakValueDictionary[tuple, Expr]" = weakref.WeakValueDictionary()
-_interned_refs = _interned.data  # key -> weak reference
+_interned: "weakref.WeakValueDictionary[tuple[Any, ...], Expr]" = weakref.WeakValueDictionary()
+_interned_refs: dict[tuple[Any, ...], Callable[[], Expr | None]] = _interned.data  # type: ignore[attr-defined]  # key -> weak reference
 # Interning must give one object per structure even when threads build the same node at once: every memo and
 # every `is` test relies on it. Only inserting takes the lock; a node found is returned without it.
 _intern_lock = threading.Lock()
@@ -60,8 +62,12 @@ class Expr:
     """
 
     __slots__ = ("args", "_free", "_key", "_size", "__weakref__")
+    args: tuple[Any, ...]
+    _free: frozenset[str]
+    _key: Any  # symdiff.core.order's sort key, computed when first needed
+    _size: int  # size_as_tree, cached when first measured
 
-    def __new__(cls, *args):
+    def __new__(cls: type[_Node], *args: Any) -> _Node:
         key = (cls, args)
         # The weak table's own dict, read directly: WeakValueDictionary.get is Python code, and this lookup
         # is the hottest line of symdiff (every node built goes through it). Reading needs no lock.
@@ -69,7 +75,7 @@ class Expr:
         if ref is not None:
             node = ref()
             if node is not None:
-                return node
+                return node  # type: ignore[return-value]
         node = object.__new__(cls)
         _set(node, "args", args)
         _set(node, "_free", _union_free(args))
@@ -79,31 +85,31 @@ class Expr:
             if ref is not None:
                 existing = ref()
                 if existing is not None:
-                    return existing
+                    return existing  # type: ignore[return-value]
             _interned[key] = node
         return node
 
     # Interning makes the default identity-based __eq__ and __hash__ structural.
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("symdiff expressions are immutable")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Expr], tuple[Any, ...]]:
         return (type(self), self.args)
 
     @property
-    def free_symbols(self) -> frozenset:
+    def free_symbols(self) -> frozenset[str]:
         """Names of the symbols this expression depends on (computed when the node is built, without recursion,
         so that deep expressions need no deep walk). A frozenset of str, not of symbols (unlike SymPy's)."""
         return self._free
 
     @property
-    def operands(self) -> tuple:
+    def operands(self) -> tuple[Expr, ...]:
         """The child expressions, as SymPy's `.args`: the terms of a sum, the factors of a product, base and
         exponent, a function's arguments; () for a number, symbol or constant."""
         return ()
 
-    def has(self, name) -> bool:
+    def has(self, name: str | Sym) -> bool:
         """Whether the expression depends on the symbol `name` (a name or a Sym)."""
         return (name.name if isinstance(name, Sym) else name) in self.free_symbols
 
@@ -111,7 +117,7 @@ class Expr:
     # the layers), so the API hands itself to `connect_api` when symdiff is imported; every such method goes
     # through `_api()`. See docs/architecture.md.
 
-    def diff(self, *variables, order: int = 1, simplify: bool | str = True) -> "Expr":
+    def diff(self, *variables: Any, order: int = 1, simplify: bool | str = True) -> "Expr":
         """The derivative (symdiff.diff)."""
         return _api().diff(self, *variables, order=order, simplify=simplify)
 
@@ -119,24 +125,24 @@ class Expr:
         """The simplified form (symdiff.simplify)."""
         return _api().simplify(self, level)
 
-    def evaluate(self, values: dict | None = None, /, exact: bool | None = None, **named):
+    def evaluate(self, values: dict[Any, Any] | None = None, /, exact: bool | None = None, **named: Any) -> Any:
         """The value at a point, e.g. f.evaluate(x=1), f.evaluate({x: 1}) or f.evaluate(x="sqrt(2)/2"): exact
         where the inputs are, a float where one is or with exact=False (symdiff.evaluate)."""
         return _api().evaluate(self, {**(values or {}), **named}, exact=exact)
 
-    def subs(self, mapping, value=None, /) -> "Expr":
+    def subs(self, mapping: Any, value: Any = None, /) -> "Expr":
         """The expression with symbols replaced, all at once: e.subs({x: 1, "y": z}) or e.subs(x, 1); see
         symdiff.subs."""
         if value is None:
             return _api().subs(self, mapping)
         return _api().subs(self, mapping, value)
 
-    def equals(self, other) -> bool:
+    def equals(self, other: Any) -> bool:
         """Mathematical equality (symdiff.equals): simplify(self - other) is 0, else the values agree at random
         points. `==` is structural identity."""
         return _api().equals(self, other)
 
-    def compile(self, *variables, backend: str = "auto"):
+    def compile(self, *variables: Any, backend: str = "auto") -> Callable[..., Any]:
         """A fast Python function of `variables` (default: the free symbols, alphabetically); see
         symdiff.lambdify."""
         return _api().lambdify(self, variables or None, backend=backend)
@@ -147,7 +153,7 @@ class Expr:
     def _repr_latex_(self) -> str:
         return "$\\displaystyle " + self.latex() + "$"
 
-    def _sympy_(self):
+    def _sympy_(self) -> Any:
         """The SymPy expression (symdiff.to_sympy), for sympy.sympify(e) and SymPy's operators."""
         return _api().to_sympy(self)
 
@@ -160,45 +166,45 @@ class Expr:
     # by the builders and checked against the budget. NotImplemented for an operand that is no number or
     # expression, so that Python tries the other operand's method and then raises TypeError.
 
-    def __add__(self, other):
+    def __add__(self, other: Any) -> Any:
         return _api().arithmetic("+", self, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: Any) -> Any:
         return _api().arithmetic("+", other, self)
 
-    def __sub__(self, other):
+    def __sub__(self, other: Any) -> Any:
         return _api().arithmetic("-", self, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Any) -> Any:
         return _api().arithmetic("-", other, self)
 
-    def __mul__(self, other):
+    def __mul__(self, other: Any) -> Any:
         return _api().arithmetic("*", self, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Any) -> Any:
         return _api().arithmetic("*", other, self)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Any) -> Any:
         return _api().arithmetic("/", self, other)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Any) -> Any:
         return _api().arithmetic("/", other, self)
 
-    def __pow__(self, other, modulo=None):
+    def __pow__(self, other: Any, modulo: None = None) -> Any:
         if modulo is not None:
             return NotImplemented
         return _api().arithmetic("**", self, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: Any) -> Any:
         return _api().arithmetic("**", other, self)
 
-    def __neg__(self):
-        return _api().arithmetic("neg", self)
+    def __neg__(self) -> Expr:
+        return _api().arithmetic("neg", self)  # type: ignore[no-any-return]
 
-    def __pos__(self):
+    def __pos__(self) -> Expr:
         return self
 
-    def __abs__(self):
+    def __abs__(self) -> Expr:
         return _api().abs(self)
 
 
@@ -207,7 +213,7 @@ class Num(Expr):
 
     __slots__ = ()
 
-    def __new__(cls, value):
+    def __new__(cls, value: int | Fraction | Rational) -> Num:
         kind = type(value)
         if kind is not int:  # the common case first: the checks below are slow (Rational is an ABC)
             if kind is bool or not isinstance(value, Rational):
@@ -219,8 +225,8 @@ class Num(Expr):
         return Expr.__new__(cls, value)
 
     @property
-    def value(self):
-        return self.args[0]
+    def value(self) -> int | Fraction:
+        return self.args[0]  # type: ignore[no-any-return]
 
 
 class Float(Expr):
@@ -228,7 +234,7 @@ class Float(Expr):
 
     __slots__ = ()
 
-    def __new__(cls, value):
+    def __new__(cls, value: float | str) -> Float:
         value = float(value)
         if not math.isfinite(value):  # nan and inf are no numbers symdiff can compute with (nan != nan, too)
             raise UsageError(f"{value} is not a finite number",
@@ -237,7 +243,7 @@ class Float(Expr):
 
     @property
     def value(self) -> float:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
 
 class Sym(Expr):
@@ -245,7 +251,7 @@ class Sym(Expr):
 
     __slots__ = ()
 
-    def __new__(cls, name: str):
+    def __new__(cls, name: str) -> Sym:
         node = Expr.__new__(cls, name)
         if not node._free:
             _set(node, "_free", frozenset((name,)))
@@ -253,7 +259,7 @@ class Sym(Expr):
 
     @property
     def name(self) -> str:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
 
 class Const(Expr):
@@ -262,23 +268,23 @@ class Const(Expr):
     __slots__ = ()
     NAMES = ("pi", "e")
 
-    def __new__(cls, name: str):
+    def __new__(cls, name: str) -> Const:
         if name not in cls.NAMES:
             raise ValueError(f"unknown constant {name!r}")
         return Expr.__new__(cls, name)
 
     @property
     def name(self) -> str:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
 
 class Add(Expr):
     """A sum of two or more terms. Nested sums are flattened; subtraction is a term times -1."""
 
     __slots__ = ()
-    operands = Expr.args
+    operands = Expr.args  # type: ignore[misc]  # the slot itself: read faster than a property
 
-    def __new__(cls, *terms):
+    def __new__(cls, *terms: Expr) -> Add:
         return Expr.__new__(cls, *_flatten(cls, terms))
 
 
@@ -286,9 +292,9 @@ class Mul(Expr):
     """A product of two or more factors. Nested products are flattened; division is a power -1."""
 
     __slots__ = ()
-    operands = Expr.args
+    operands = Expr.args  # type: ignore[misc]  # the slot itself: read faster than a property
 
-    def __new__(cls, *factors):
+    def __new__(cls, *factors: Expr) -> Mul:
         return Expr.__new__(cls, *_flatten(cls, factors))
 
 
@@ -296,18 +302,18 @@ class Pow(Expr):
     """base ^ exponent. Square roots are Pow(u, 1/2)."""
 
     __slots__ = ()
-    operands = Expr.args
+    operands = Expr.args  # type: ignore[misc]  # the slot itself: read faster than a property
 
-    def __new__(cls, base: Expr, exponent: Expr):
+    def __new__(cls, base: Expr, exponent: Expr) -> Pow:
         return Expr.__new__(cls, _check(base), _check(exponent))
 
     @property
     def base(self) -> Expr:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
     @property
     def exp(self) -> Expr:
-        return self.args[1]
+        return self.args[1]  # type: ignore[no-any-return]
 
 
 class Func(Expr):
@@ -316,17 +322,17 @@ class Func(Expr):
 
     __slots__ = ()
 
-    def __new__(cls, name: str, *arguments):
+    def __new__(cls, name: str, *arguments: Expr) -> Func:
         if not arguments:
             raise ValueError("a function needs at least one argument")
         return Expr.__new__(cls, name, *map(_check, arguments))
 
     @property
     def name(self) -> str:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
     @property
-    def arguments(self) -> tuple:
+    def arguments(self) -> tuple[Expr, ...]:
         return self.args[1:]
 
     operands = arguments
@@ -339,7 +345,7 @@ class Derivative(Expr):
 
     __slots__ = ()
 
-    def __new__(cls, name: str, orders: tuple, *arguments):
+    def __new__(cls, name: str, orders: Sequence[int], *arguments: Expr) -> Derivative:
         orders = tuple(orders)
         if len(orders) != len(arguments) or not arguments or any(n < 0 for n in orders) or not any(orders):
             raise ValueError("Derivative needs one non-negative order per argument, not all zero")
@@ -347,14 +353,14 @@ class Derivative(Expr):
 
     @property
     def name(self) -> str:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
     @property
-    def orders(self) -> tuple:
-        return self.args[1]
+    def orders(self) -> tuple[int, ...]:
+        return self.args[1]  # type: ignore[no-any-return]
 
     @property
-    def arguments(self) -> tuple:
+    def arguments(self) -> tuple[Expr, ...]:
         return self.args[2:]
 
     operands = arguments
@@ -366,26 +372,26 @@ class Diff(Expr):
 
     __slots__ = ()
 
-    def __new__(cls, expr: Expr, variable: str):
+    def __new__(cls, expr: Expr, variable: str) -> Diff:
         return Expr.__new__(cls, _check(expr), variable)
 
     @property
     def expr(self) -> Expr:
-        return self.args[0]
+        return self.args[0]  # type: ignore[no-any-return]
 
     @property
     def variable(self) -> str:
-        return self.args[1]
+        return self.args[1]  # type: ignore[no-any-return]
 
     @property
-    def operands(self) -> tuple:
+    def operands(self) -> tuple[Expr, ...]:
         return self.args[:1]
 
 
-_NO_SYMBOLS: frozenset = frozenset()
+_NO_SYMBOLS: frozenset[str] = frozenset()
 
 
-def _union_free(args: tuple) -> frozenset:
+def _union_free(args: tuple[Any, ...]) -> frozenset[str]:
     """The free symbols of a node from those of its children; a Sym's are its own name."""
     free = _NO_SYMBOLS
     for a in args:
@@ -396,13 +402,13 @@ def _union_free(args: tuple) -> frozenset:
     return free
 
 
-def _check(node):
+def _check(node: object) -> Expr:
     if not isinstance(node, Expr):
         raise TypeError(f"expected an expression node, got {node!r}")
     return node
 
 
-def _flatten(cls, items):
+def _flatten(cls: type[Expr], items: tuple[Expr, ...]) -> Sequence[Expr]:
     if len(items) < 2:
         raise ValueError(f"{cls.__name__} needs at least two operands")
     for item in items:  # the common case, nothing nested: the operands as they are
@@ -410,7 +416,7 @@ def _flatten(cls, items):
             break
     else:
         return items
-    out = []
+    out: list[Expr] = []
     for item in items:
         if type(item) is cls:
             out.extend(item.args)
@@ -419,20 +425,37 @@ def _flatten(cls, items):
     return out
 
 
+class ExpressionApi(Protocol):
+    """What the methods of Expr call in the API (symdiff.api, handed over by `connect_api`): its functions of the
+    same names."""
+
+    def diff(self, expr: Expr, *variables: Any, order: int = 1, simplify: bool | str = True) -> Expr: ...
+    def simplify(self, expr: Expr, level: str = "full") -> Expr: ...
+    def evaluate(self, expr: Expr, values: dict[Any, Any] | None = None, exact: bool | None = None) -> Any: ...
+    def subs(self, expr: Expr, mapping: Any, value: Any = None) -> Expr: ...
+    def equals(self, a: Any, b: Any) -> bool: ...
+    def lambdify(self, exprs: Any, variables: Any = None, backend: str = "auto") -> Callable[..., Any]: ...
+    def latex(self, expr: Expr) -> str: ...
+    def text(self, expr: Expr) -> str: ...
+    def to_sympy(self, expr: Expr, real: bool = False) -> Any: ...
+    def arithmetic(self, operation: str, left: Any, right: Any = None) -> Any: ...
+    def abs(self, argument: Any) -> Expr: ...
+
+
 class _Unconnected:
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         raise RuntimeError("symdiff's API is not loaded: import symdiff before using expression methods")
 
 
-_connected_api = [_Unconnected()]
+_connected_api: list[ExpressionApi] = [_Unconnected()]
 
 
-def connect_api(api) -> None:
+def connect_api(api: ExpressionApi) -> None:
     """Called once, by symdiff.api as it is imported: the object whose functions the methods of Expr call."""
     _connected_api[0] = api
 
 
-def _api():
+def _api() -> ExpressionApi:
     return _connected_api[0]
 
 
@@ -450,8 +473,8 @@ def size_as_tree(node: Expr) -> int:
     operators check each result against budget.max_size in time proportional to what they built."""
     size = getattr(node, "_size", None)
     if size is not None:
-        return size
-    stack = [node]
+        return size  # type: ignore[no-any-return]
+    stack: list[Expr] = [node]
     while stack:
         top = stack[-1]
         if getattr(top, "_size", None) is not None:
@@ -467,7 +490,7 @@ def size_as_tree(node: Expr) -> int:
     return node._size
 
 
-def srepr(node) -> str:
+def srepr(node: object) -> str:
     """The tree as constructor calls, e.g. Add(Mul(Num(6), Sym('x')), Num(-4)): for debugging and tests."""
     if isinstance(node, Expr):
         return f"{type(node).__name__}({', '.join(srepr(a) for a in node.args)})"
