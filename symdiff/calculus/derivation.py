@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from ..core.build import has_negative_sign, neg, substitute
-from ..core.expr import ONE, ZERO, Add, Diff, Expr, Mul, Sym
+from ..core.expr import ONE, ZERO, Add, Diff, Expr, Func, Mul, Pow, Sym
 from ..core.traversal import children
 from ..functions import lookup
 from ..parsing.inputs import as_expr, default_variable, variable_name
@@ -56,19 +57,19 @@ class _OneLevel(Differentiator):
         return _display_name(applied[-1], node, self.variable), result
 
 
-def _inner_parts(rule: str, node: Expr) -> tuple:
+def _inner_parts(rule: str, node: Expr) -> tuple[Expr, ...]:
     """The parts a rule's chain factor differentiates: a function's arguments, a power's base (power rule) or
     exponent (exponential rule)."""
     if rule == "power":
-        return (node.base,)
+        return (cast(Pow, node).base,)
     if rule == "exponential":
-        return (node.exp,)
+        return (cast(Pow, node).exp,)
     return getattr(node, "arguments", ())
 
 
 def _english(rule: str, node: Expr) -> str:
     """A function rule's name in English, from the registry (sine for sin)."""
-    row = lookup(rule, len(node.arguments)) if rule == getattr(node, "name", None) else None
+    row = lookup(rule, len(cast(Func, node).arguments)) if rule == getattr(node, "name", None) else None
     return row.english if row is not None else rule
 
 
@@ -82,9 +83,9 @@ def _display_name(rule: str, node: Expr, variable: str) -> str:
 
 @dataclass(repr=False)
 class Step:
-    rule: str                 # textbook name, e.g. "product rule"
-    rewrites: list            # [(sub-expression rewritten, its result)], each a pair of expressions
-    expression: Expr          # the whole expression after the step
+    rule: str                          # textbook name, e.g. "product rule"
+    rewrites: list[tuple[Expr, Expr]]  # [(sub-expression rewritten, its result)]
+    expression: Expr                   # the whole expression after the step
 
     def __str__(self) -> str:
         """The step's line of a derivation's text, unpadded: `  = expression    rule`."""
@@ -103,7 +104,7 @@ class Derivation:
     expression: Expr
     variable: str
     start: Expr               # d/dx [expression], as a Diff node
-    steps: list = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
     @property
     def result(self) -> Expr:
@@ -125,7 +126,7 @@ class Derivation:
                 for i, step in enumerate(self.steps)] or [start]
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         text, tex = TextPrinter(), LatexPrinter()
         return {
             "expression": text(self.expression),
@@ -158,9 +159,11 @@ def _shortened(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
-def pending_derivatives(node: Expr) -> list:
+def pending_derivatives(node: Expr) -> list[Diff]:
     """The Diff nodes of `node`, left to right, each once."""
-    found, seen, stack = [], set(), [node]
+    found: list[Diff] = []
+    seen: set[Expr] = set()
+    stack = [node]
     while stack:
         n = stack.pop()
         if n in seen:
@@ -173,7 +176,7 @@ def pending_derivatives(node: Expr) -> list:
     return found
 
 
-def derive_steps(expr: Expr | str, variable=None, simplify: bool | str = True) -> Derivation:
+def derive_steps(expr: Expr | str, variable: object = None, simplify: bool | str = True) -> Derivation:
     """The derivation of d/d(variable) expr, one rule per step; the last step's expression is
     symdiff.diff(expr, variable, simplify=simplify). The derivation starts from the expression's canonical
     form (as written, up to order and arithmetic), not from its full simplification."""
@@ -185,7 +188,7 @@ def derive_steps(expr: Expr | str, variable=None, simplify: bool | str = True) -
     whole: Expr = derivation.start if name in start_expr.free_symbols else ZERO
     if whole is ZERO:
         derivation.steps.append(Step("constant rule", [(derivation.start, ZERO)], ZERO))
-    expansions: dict = {}
+    expansions: dict[Diff, tuple[str, Expr]] = {}
     while True:
         pending = pending_derivatives(whole)
         if not pending:
@@ -194,7 +197,7 @@ def derive_steps(expr: Expr | str, variable=None, simplify: bool | str = True) -
             if d not in expansions:
                 expansions[d] = engine.expand(d.expr)
         rule = expansions[pending[0]][0]
-        chosen = [(d, expansions[d][1]) for d in pending if expansions[d][0] == rule]
+        chosen: list[tuple[Expr, Expr]] = [(d, expansions[d][1]) for d in pending if expansions[d][0] == rule]
         mapping = dict(chosen)
         whole = substitute(whole, mapping)
         while any(d in mapping for d in pending_derivatives(whole)):  # a result that needs the same derivative

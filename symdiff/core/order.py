@@ -16,7 +16,7 @@ _RANK = {Num: 0, Float: 0, Const: 1, Sym: 2, Pow: 3, Func: 4, Derivative: 5, Add
 
 def sort_key(node: Expr) -> tuple[Any, ...]:
     """A total order on nodes (cached on the node). Equal ranks have keys of the same shape."""
-    key = node._key
+    key: tuple[Any, ...] | None = node._key
     if key is None:
         kind = type(node)
         rank = _RANK[kind]

@@ -9,7 +9,9 @@ compound argument u. SymPy is imported here only, so that plain differentiation 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any, NoReturn, cast
 
 import sympy
 
@@ -20,24 +22,26 @@ from ..core.build import add, mul, power, substitute
 from ..core.errors import ConversionError, Reason
 from ..core.expr import NAME_PATTERN, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.traversal import subexpressions
+from ..functions import FunctionRow
 from ..parsing.names import constant
 from ..parsing.parser import parse_internal
 
 
 
-def sympy_function(row):
+def sympy_function(row: FunctionRow) -> Callable[..., Any]:
     """SymPy's function for a registry row: the SymPy function it names, or for a function SymPy does not have
     (sigmoid), a Python function that builds the row's formula (`row.sympy`, parsed once) in its SymPy
     arguments."""
     if not row.sympy_is_formula:
-        return getattr(sympy, row.sympy)
+        function: Callable[..., Any] = getattr(sympy, row.sympy)
+        return function
     found = _TO_SYMPY_FUNCTION.get((row.name, row.arity))
     if found is not None:
         return found
     formula = to_sympy(parse_internal(row.sympy))
     slots = [sympy.Symbol(name) for name in functions.ARGUMENT_NAMES[:row.arity]]
 
-    def build(*arguments):
+    def build(*arguments: Any) -> Any:
         return formula.xreplace(dict(zip(slots, arguments)))
 
     build.__name__ = row.name
@@ -45,52 +49,51 @@ def sympy_function(row):
 
 
 # (name, arity) -> SymPy's function, filled at the end of this module (a formula row's is built by to_sympy).
-_TO_SYMPY_FUNCTION: dict = {}
+_TO_SYMPY_FUNCTION: dict[tuple[str, int], Callable[..., Any]] = {}
 # SymPy's function class -> the row's name, for the rows that name one (a one-argument row's first: log). Nothing
 # maps back to a row given by a formula: SymPy's 1/(1 + exp(-x)) stays that, not sigmoid(x).
-_FROM_SYMPY_FUNCTION: dict = {}
+_FROM_SYMPY_FUNCTION: dict[Any, str] = {}
 
 
-def to_sympy(node: Expr, real: bool = False):
+def to_sympy(node: Expr, real: bool = False) -> Any:
     """The SymPy expression for `node`; with `real`, symbols are declared real (as for checking |x|' = sign(x))."""
     assumptions = {"real": True} if real else {}
-    memo: dict = {}
+    memo: dict[Expr, Any] = {}
 
-    def convert(n: Expr):
+    def convert(n: Expr) -> Any:
         found = memo.get(n)
         if found is not None:
             return found
-        kind = type(n)
-        if kind is Num:
+        if type(n) is Num:
             value = n.value
             result = sympy.Integer(value) if isinstance(value, int) else sympy.Rational(value.numerator,
                                                                                          value.denominator)
-        elif kind is Float:
+        elif type(n) is Float:
             result = sympy.Float(n.value)
-        elif kind is Sym:
+        elif type(n) is Sym:
             result = sympy.Symbol(n.name, **assumptions)
-        elif kind is Const:
+        elif type(n) is Const:
             result = sympy.pi if n.name == "pi" else sympy.E
-        elif kind is Add:
+        elif type(n) is Add:
             result = sympy.Add(*map(convert, n.args))
-        elif kind is Mul:
+        elif type(n) is Mul:
             result = sympy.Mul(*map(convert, n.args))
-        elif kind is Pow:
+        elif type(n) is Pow:
             result = sympy.Pow(convert(n.base), convert(n.exp))
-        elif kind is Func:
+        elif type(n) is Func:
             function = _TO_SYMPY_FUNCTION.get((n.name, len(n.arguments))) or sympy.Function(n.name)
             result = function(*map(convert, n.arguments))
-        elif kind is Derivative:
+        elif type(n) is Derivative:
             result = _derivative_to_sympy(n, list(map(convert, n.arguments)))
         else:  # pragma: no cover
-            raise ConversionError(f"cannot convert {kind.__name__} to SymPy")
+            raise ConversionError(f"cannot convert {type(n).__name__} to SymPy")
         memo[n] = result
         return result
 
     return convert(node)
 
 
-def _derivative_to_sympy(node: Derivative, arguments: list):
+def _derivative_to_sympy(node: Derivative, arguments: list[Any]) -> Any:
     function = sympy.Function(node.name)
     if all(a.is_Symbol for a in arguments) and len(set(arguments)) == len(arguments):
         counts = [(a, k) for a, k in zip(arguments, node.orders) if k]
@@ -100,7 +103,7 @@ def _derivative_to_sympy(node: Derivative, arguments: list):
     return sympy.Subs(sympy.Derivative(function(*slots), *counts), slots, arguments)
 
 
-def from_sympy(obj) -> Expr:
+def from_sympy(obj: Any) -> Expr:
     """The symdiff expression for a SymPy expression. ConversionError for what has no symdiff equivalent
     (the imaginary unit, infinities, integrals, special functions, a decimal beyond float range, ...) and for
     names symdiff's syntax reads as something else (a symbol called pi, e or sin; a name used for a symbol and
@@ -108,17 +111,17 @@ def from_sympy(obj) -> Expr:
     budget in force: a derivative's total order (of derivatives nested in one another) is at most max_order,
     exact numbers have at most max_result_digits digits, and what is built, a derivative after every order and
     the result, at most max_size nodes as a tree (BudgetError)."""
-    memo: dict = {}
-    orders: dict = {}
+    memo: dict[Any, Expr] = {}
+    orders: dict[Any, int] = {}
 
-    def convert(o) -> Expr:
+    def convert(o: Any) -> Expr:
         found = memo.get(o)
         if found is None:
             found = _convert(o, convert, nested_order)
             memo[o] = found
         return found
 
-    def nested_order(o) -> int:
+    def nested_order(o: Any) -> int:
         """The total order of the derivatives in `o`, one inside another (a sum of two adds nothing)."""
         found = orders.get(o)
         if found is None:
@@ -146,7 +149,7 @@ def _check_names(node: Expr) -> None:
     or a function (sin, sqrt, ln), no bound variable of a Subs left free, and no name used both as a symbol and
     as a function or as a function of two different numbers of arguments (text(node) would not parse).
     The error's `name` is the name."""
-    def refuse(message: str, name: str):
+    def refuse(message: str, name: str) -> NoReturn:
         raise ConversionError(message, name=name)
 
     for name in sorted(node.free_symbols):
@@ -157,7 +160,7 @@ def _check_names(node: Expr) -> None:
             refuse(f"the symbol name {name!r} is symdiff's constant {constant(name)}: rename the symbol", name)
         if functions.is_function_only(name):
             refuse(f"the symbol name {name!r} is the name of a function in symdiff: rename the symbol", name)
-    arities: dict = {}
+    arities: dict[str, int] = {}
     for part in subexpressions(node):
         if type(part) is Derivative or (type(part) is Func and functions.lookup(part.name, len(part.arguments))
                                         is None):
@@ -169,7 +172,7 @@ def _check_names(node: Expr) -> None:
                        f"{max(arity, arities[name])} arguments: rename one of them", name)
 
 
-def _convert(o, convert, nested_order) -> Expr:
+def _convert(o: Any, convert: Callable[[Any], Expr], nested_order: Callable[[Any], int]) -> Expr:
     if o.is_Integer:
         return Num(budget.check_number(int(o)))  # at most max_result_digits digits
     if o.is_Rational:
@@ -211,7 +214,7 @@ def _convert(o, convert, nested_order) -> Expr:
         row = functions.lookup(name, 2)
         if row is not None and row.associative and len(o.args) > 2:  # Max(x, y, z) is max(max(x, y), z)
             arguments = list(map(convert, o.args))
-            result = Func(name, *arguments[:2])
+            result: Expr = Func(name, *arguments[:2])
             for argument in arguments[2:]:
                 result = Func(name, result, argument)
             return result
@@ -221,7 +224,7 @@ def _convert(o, convert, nested_order) -> Expr:
         for variable, count in o.variable_count:
             if not variable.is_Symbol:
                 raise ConversionError(f"cannot convert a derivative with respect to {variable}")
-            result = _differentiate(result, convert(variable).name, int(count))
+            result = _differentiate(result, cast(Sym, convert(variable)).name, int(count))
         return result
     if isinstance(o, sympy.Subs):
         mapping = {convert(v): convert(p) for v, p in zip(o.variables, o.point)}
@@ -234,7 +237,7 @@ def _differentiate(node: Expr, name: str, order: int) -> Expr:
     estimated before it is built (as symdiff.diff does)."""
     done = [0]
 
-    def between(result):
+    def between(result: Expr) -> Expr:
         budget.check_expression(result, depth=False)
         done[0] += 1
         if done[0] < order:

@@ -12,7 +12,9 @@ import random
 import re
 import signal
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sympy
 
@@ -24,19 +26,21 @@ from ..printing.latex import latex
 from ..printing.text import to_text
 from .sympy_bridge import to_sympy
 
+if TYPE_CHECKING:
+    from types import FrameType
+
 
 @contextlib.contextmanager
-def time_limit(seconds: float | None):
+def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise SympyTimeout if the block runs longer than `seconds` (main thread on Unix; elsewhere no cap).
     The alarm repeats every 0.25 s, so that an `except Exception` inside SymPy that swallows the first one
     cannot make the cap void."""
-    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not (seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
         yield
         return
     active = [True]
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: FrameType | None) -> None:
         if active[0]:
             raise SympyTimeout(f"over {seconds:g} s")
 
@@ -101,7 +105,7 @@ def values_agree(a: complex, b: complex, tolerance: float = 1e-9) -> bool:
     return abs(a - b) <= tolerance * max(1.0, abs(a), abs(b))
 
 
-def sympy_value(expression, point: dict, digits: int = 30):
+def sympy_value(expression: Any, point: dict[Any, Any], digits: int = 30) -> complex | None:
     """The complex value of a SymPy expression at a point, or None where it is not a finite number."""
     try:
         value = complex(sympy.N(expression.subs(point), digits))
@@ -112,8 +116,8 @@ def sympy_value(expression, point: dict, digits: int = 30):
     return value
 
 
-def compare_numerically(ours, theirs, symbols, points: int = 6, seed: int = 0, low: float = 0.2,
-                        high: float = 1.5, attempts: int = 40):
+def compare_numerically(ours: Any, theirs: Any, symbols: Sequence[Any], points: int = 6, seed: int = 0,
+                        low: float = 0.2, high: float = 1.5, attempts: int = 40) -> tuple[bool | None, str]:
     """(agree, detail): compare two SymPy expressions at random points where both are finite."""
     rng = random.Random(seed)
     tested, worst = 0, 0.0
@@ -134,7 +138,7 @@ def compare_numerically(ours, theirs, symbols, points: int = 6, seed: int = 0, l
     return True, f"equal at {tested} random points, largest difference {worst:.1e}"
 
 
-def check(expr, *variables, order: int = 1, ours: Expr | None = None, simplify_seconds: float = 5.0,
+def check(expr: object, *variables: object, order: int = 1, ours: Expr | None = None, simplify_seconds: float = 5.0,
           points: int = 6, seed: int = 0) -> CheckResult:
     """Differentiate `expr` with symdiff (or take `ours`) and with SymPy, and compare."""
     expr = as_expr(expr)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from ..calculus.derivatives import derivative
 from ..core.build import div, sub
@@ -46,7 +47,7 @@ class LimitTable:
     derivative: Expr
     exact: Expr
     value: float
-    rows: tuple
+    rows: tuple[tuple[float, float], ...]
 
     def text(self) -> str:
         """Rows `h=0.1      (f(x+h)-f(x))/h = 2.3`, then `exact f'(1) = 2`."""
@@ -127,8 +128,8 @@ def _is_literal(node: Expr) -> bool:
     return type(node) in (Num, Float)
 
 
-def limit_table(expr: Expr | str, variable: str | None = None, at=0, steps: int = 5,
-                values: dict | None = None) -> LimitTable:
+def limit_table(expr: Expr | str, variable: str | None = None, at: object = 0, steps: int = 5,
+                values: dict[Any, Any] | None = None) -> LimitTable:
     """The difference quotients of `expr` in `variable` at `at` (a number or its text, e.g. 1, "1/2", "pi/4")
     for h = 10^-1 ... 10^-steps, and the exact derivative there. `values` gives the other symbols (exact), so
     that every quotient is a number."""
@@ -161,10 +162,13 @@ def limit_table(expr: Expr | str, variable: str | None = None, at=0, steps: int 
         if exact_point:
             h = Num(Fraction(1, 10 ** k))
             moved = value_at(expr, {**others, variable: _plus(point, h)})
-            quotient = _high_precision(_quotient(moved, base, h))
+            # base is exact here; moved is a float when expr holds a decimal (0.5*x^2), and _quotient a TypeError
+            quotient = _high_precision(_quotient(moved, base, h))  # type: ignore[arg-type]
         else:
             h_value = 10.0 ** -k
-            moved = value_at(expr, {**others, variable: point.value + h_value}, exact=False)
+            # point is a Num or Float here unless a value is a decimal and the point is not a number (pi)
+            moved = value_at(expr, {**others, variable: point.value + h_value},  # type: ignore[attr-defined]
+                             exact=False)
             quotient = (moved - base) / h_value
         rows.append((10.0 ** -k, quotient))
     return LimitTable(expr, variable, point, slope_function, slope_expr, _high_precision(slope_expr), tuple(rows))

@@ -16,7 +16,9 @@ import math
 import numbers
 import operator
 import re
+from collections.abc import Iterable
 from fractions import Fraction
+from typing import Any, Callable, NoReturn
 
 from ..core import budget
 from ..core.build import number
@@ -32,20 +34,20 @@ __all__ = ["as_expr", "as_expressions", "variable_name", "variable_names", "defa
 
 # ---- SymPy objects, recognised without importing SymPy ---------------------------------------------------------
 
-def _not_connected(obj):
+def _not_connected(obj: object) -> NoReturn:
     raise UsageError("a SymPy object needs symdiff's API to convert it: import symdiff first")
 
 
-_sympy_converter = [_not_connected]
+_sympy_converter: list[Callable[[Any], Expr]] = [_not_connected]
 
 
-def connect_sympy(convert) -> None:
+def connect_sympy(convert: Callable[[Any], Expr]) -> None:
     """Called once, by symdiff.api as it is imported: the function that turns a SymPy object into an expression
     (symdiff.from_sympy)."""
     _sympy_converter[0] = convert
 
 
-def is_sympy(obj) -> bool:
+def is_sympy(obj: object) -> bool:
     """Whether `obj` is a SymPy object (its type, or a base of it, comes from a sympy module: an undefined
     function's class f is made at run time, outside SymPy) or converts itself to one (`_sympy_`), other than
     symdiff's own expressions. SymPy is not imported."""
@@ -55,23 +57,23 @@ def is_sympy(obj) -> bool:
     return hasattr(kind, "_sympy_") or any(_from_sympy_module(c) for c in kind.__mro__)
 
 
-def _from_sympy_module(kind) -> bool:
+def _from_sympy_module(kind: type) -> bool:
     module = getattr(kind, "__module__", None) or ""
     return module == "sympy" or module.startswith("sympy.")
 
 
-def from_sympy_object(obj) -> Expr:
+def from_sympy_object(obj: object) -> Expr:
     """symdiff.from_sympy(obj): ConversionError for what has no symdiff equivalent."""
     return _sympy_converter[0](obj)
 
 
-def _is_sympy_matrix(obj) -> bool:
+def _is_sympy_matrix(obj: object) -> bool:
     return is_sympy(obj) and getattr(obj, "is_Matrix", False) is True
 
 
 # ---- numbers and operands --------------------------------------------------------------------------------------
 
-def as_number(value) -> Expr | None:
+def as_number(value: Any) -> Expr | None:  # Any: NumPy scalars, Decimals, ... are recognised by what they do
     """A number node for a Python number, or None for what is no number. Integers (int, NumPy's, anything with
     `__index__`) and rationals (Fraction) are exact; reals (float, NumPy's, Decimal: anything with `__float__`)
     are a Float, and must be finite. Booleans are no numbers here (None); a complex number, nan or inf is a
@@ -105,14 +107,14 @@ def as_number(value) -> Expr | None:
     return None
 
 
-def _finite(converted: float, value) -> Expr:
+def _finite(converted: float, value: object) -> Expr:
     if not math.isfinite(converted):
         raise UsageError(f"{value!r} is not a finite number",
                          reason=Reason.NOT_REAL if math.isnan(converted) else Reason.OVERFLOW)
     return Float(converted)
 
 
-def as_operand(value) -> Expr | None:
+def as_operand(value: object) -> Expr | None:
     """An operand of an operator or constructor as an expression: an expression itself, a SymPy object
     (converted), or a number (as_number); None for anything else (text included: an operator never parses)."""
     if isinstance(value, Expr):
@@ -126,7 +128,7 @@ def as_operand(value) -> Expr | None:
 
 # ---- expressions -----------------------------------------------------------------------------------------------
 
-def as_expr(expr, check: bool = False) -> Expr:
+def as_expr(expr: object, check: bool = False) -> Expr:
     """An expression from an Expr, from text (parsed within the budget in force), from a SymPy expression
     (converted, within the budget) or from a number. With `check`, an Expr given as such is checked against
     max_size too (not max_depth: a result may nest a little deeper than its input; recursion far deeper than
@@ -145,7 +147,7 @@ def as_expr(expr, check: bool = False) -> Expr:
     return found
 
 
-def as_expressions(exprs, check: bool = False) -> list:
+def as_expressions(exprs: Expr | str | Iterable[object], check: bool = False) -> list[Expr]:
     """A list of expressions from a list (of expressions, texts or SymPy expressions), a SymPy Matrix (its
     entries, row by row) or comma-separated text; `check` as for as_expr."""
     if isinstance(exprs, str):
@@ -155,7 +157,7 @@ def as_expressions(exprs, check: bool = False) -> list:
     return [as_expr(e, check=check) for e in exprs]
 
 
-def variable_name(variable) -> str:
+def variable_name(variable: object) -> str:
     """The name of a variable given as text or as a symbol (symdiff's or SymPy's); UsageError for anything
     else."""
     if is_sympy(variable):
@@ -183,7 +185,7 @@ def default_variable(expr: Expr) -> str:
                      "differentiate in")
 
 
-def variable_names(variables, exprs) -> list:
+def variable_names(variables: str | Sym | Iterable[object] | None, exprs: Iterable[Expr]) -> list[str]:
     """Variable names from names, symbols or comma-separated text ("x,y"), each once; with None, every free
     symbol of `exprs` in sorted order."""
     if variables is None:
@@ -198,7 +200,7 @@ def variable_names(variables, exprs) -> list:
 
 # ---- points ------------------------------------------------------------------------------------------------
 
-def _as_value(name: str, value) -> Expr:
+def _as_value(name: str, value: object) -> Expr:
     """A value as an expression: integers (NumPy's too) and Fractions exact, floats (NumPy's, Decimal) a Float,
     text parsed (never eval'd), an expression checked against max_size, a SymPy expression converted. A float
     must be finite: nan and inf (Decimal('nan'), numpy.float64('inf')) are UsageErrors."""
@@ -215,7 +217,7 @@ def _as_value(name: str, value) -> Expr:
     return found
 
 
-def as_point(values: dict) -> dict:
+def as_point(values: dict[Any, Any]) -> dict[str, Expr]:
     """{name: Expr} from the user's values; names are checked like variable names (not pi, not sin)."""
     if not isinstance(values, dict):
         raise UsageError("values must be a dict such as {'x': 1}")
@@ -225,17 +227,18 @@ def as_point(values: dict) -> dict:
 _ASSIGNMENT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=")
 
 
-def parse_point(text: str) -> dict:
+def parse_point(text: str) -> dict[str, Expr]:
     """{name: Expr} from the command line's "x=1, y=sqrt(2)/2". A value may hold commas (log(8, 2)): a new
     assignment starts only at a comma followed by `name =`. Errors point into `text` with a caret."""
     starts = [m for m in re.finditer(r"(?:^|,)(?=\s*[A-Za-z][A-Za-z0-9_]*\s*=)", text)]
     if not text.strip() or not starts or starts[0].start() != 0:
         raise UsageError("expected a point such as x=1 or x=1,y=1/2", text, 0)
-    point = {}
+    point: dict[str, Expr | None] = {}
     for i, start in enumerate(starts):
         begin = start.end()
         end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
         assignment = _ASSIGNMENT.match(text, begin)
+        assert assignment is not None  # `starts` found a name and = there
         name, value_at = assignment.group(1), assignment.end()
         if name in point:
             raise UsageError(f"{name} is given twice", text, assignment.start(1))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 from typing import NamedTuple
 
@@ -38,8 +39,8 @@ from ..printing.text import to_text
 class CommonSubexpressions(NamedTuple):
     """`replacements`: (symbol, definition) pairs in the order they can be computed, each using only the
     ones before it; `exprs`: the given expressions written with those symbols. Unpacks like SymPy's cse."""
-    replacements: list
-    exprs: list
+    replacements: list[tuple[Sym, Expr]]
+    exprs: list[Expr]
 
     def text(self, result: str | None = None) -> str:
         """One `t1 = ...` line per replacement, then `result` (default: the expressions, comma-separated)."""
@@ -95,7 +96,7 @@ def worth_naming(node: Expr) -> bool:
     return any(not _is_leaf(c) and not (type(node) is Mul and is_number(c)) for c in children(node))
 
 
-def _names(prefix: str, taken: set):
+def _names(prefix: str, taken: set[str]) -> Iterator[Sym]:
     """prefix1, prefix2, ... skipping names the expressions use already."""
     for i in itertools.count(1):
         name = f"{prefix}{i}"
@@ -103,7 +104,8 @@ def _names(prefix: str, taken: set):
             yield Sym(name)
 
 
-def cse(exprs, prefix: str = "t", worth=worth_naming) -> CommonSubexpressions:
+def cse(exprs: Expr | Iterable[Expr], prefix: str = "t",
+        worth: Callable[[Expr], bool] = worth_naming) -> CommonSubexpressions:
     """Name the parts of `exprs` (a list of expressions, or one) that occur more than once and are `worth`
     a name: prefix1, prefix2, ... `prefix` must start a name symdiff reads (a letter, then letters, digits and
     _), so that the names print and parse back: UsageError otherwise."""
@@ -112,7 +114,8 @@ def cse(exprs, prefix: str = "t", worth=worth_naming) -> CommonSubexpressions:
     return name_shared(exprs, prefix, worth)
 
 
-def name_shared(exprs, prefix: str, worth=worth_naming) -> CommonSubexpressions:
+def name_shared(exprs: Expr | Iterable[Expr], prefix: str,
+                worth: Callable[[Expr], bool] = worth_naming) -> CommonSubexpressions:
     """cse with any prefix, unchecked: for names symdiff gives in code it generates, which no symbol written in
     symdiff's syntax can have (symdiff.numeric.compile's _t1, _t2, ...)."""
     roots = [exprs] if isinstance(exprs, Expr) else list(exprs)
@@ -122,7 +125,7 @@ def name_shared(exprs, prefix: str, worth=worth_naming) -> CommonSubexpressions:
     occurrences = dict.fromkeys(order, 0)
     for root in roots:
         occurrences[root] += 1
-    named = set()
+    named: set[Expr] = set()
     for node in order:
         if occurrences[node] > 1 and worth(node):
             named.add(node)
@@ -130,11 +133,12 @@ def name_shared(exprs, prefix: str, worth=worth_naming) -> CommonSubexpressions:
         for child in children(node):
             occurrences[child] += uses
 
-    taken = set().union(*(r.free_symbols for r in roots)) if roots else set()
-    taken |= {node.name for node in order if type(node) in (Func, Derivative)}  # f1(x) and a symbol f1 would clash
+    taken: set[str] = set().union(*(r.free_symbols for r in roots)) if roots else set()
+    taken |= {node.name for node in order
+              if type(node) is Func or type(node) is Derivative}  # f1(x) and a symbol f1 would clash
     symbols = _names(prefix, taken)
     written: dict[Expr, Expr] = {}  # node -> the node written with the symbols named so far
-    replacements = []
+    replacements: list[tuple[Sym, Expr]] = []
     for node in reversed(order):  # children first: a definition uses only earlier symbols
         kids = children(node)
         form = rebuild(node, [written[k] for k in kids]) if kids else node
@@ -157,11 +161,11 @@ def shared_products(found: CommonSubexpressions, prefix: str = "t") -> CommonSub
 
     replacements, exprs = list(found.replacements), list(found.exprs)
     everything = [d for _, d in replacements] + exprs
-    taken = set().union(*(e.free_symbols for e in everything)) if everything else set()
+    taken: set[str] = set().union(*(e.free_symbols for e in everything)) if everything else set()
     symbols = _names(prefix, taken)
     for _ in range(MAX_SHARED_PRODUCTS):
         products = {n for e in [d for _, d in replacements] + exprs for n in subexpressions(e) if type(n) is Mul}
-        counts: Counter = Counter()
+        counts: Counter[tuple[Expr, Expr]] = Counter()
         for product in products:
             factors = sorted({f for f in product.args if not is_number(f)}, key=sort_key)
             counts.update(combinations(factors, 2))
@@ -171,7 +175,7 @@ def shared_products(found: CommonSubexpressions, prefix: str = "t") -> CommonSub
         if uses < 2:
             break
         symbol = next(symbols)
-        mapping = {}
+        mapping: dict[Expr, Expr] = {}
         for product in products:
             if pair[0] in product.args and pair[1] in product.args:
                 rest = list(product.args)
@@ -183,12 +187,13 @@ def shared_products(found: CommonSubexpressions, prefix: str = "t") -> CommonSub
     return CommonSubexpressions(_in_dependency_order(replacements), exprs)
 
 
-def _in_dependency_order(replacements: list) -> list:
+def _in_dependency_order(replacements: list[tuple[Sym, Expr]]) -> list[tuple[Sym, Expr]]:
     """The replacements ordered so that each comes after those it uses (a depth-first topological sort)."""
     definitions = dict(replacements)
-    ordered, done = [], set()
+    ordered: list[tuple[Sym, Expr]] = []
+    done: set[Sym] = set()
 
-    def visit(symbol):
+    def visit(symbol: Sym) -> None:
         stack = [(symbol, False)]
         while stack:
             current, expanded = stack.pop()
