@@ -89,3 +89,12 @@ def test_no_table_where_there_is_no_derivative(text, at, message):
 def test_usage_errors(call, message):
     with pytest.raises(sd.UsageError, match=message):
         call()
+
+
+def test_a_decimal_in_the_expression_or_a_value_gives_float_quotients():
+    """Found by typing the module: a decimal in the expression made the exact branch divide a float, and a
+    decimal value beside a closed-form point asked the point for a `.value` it has not."""
+    decimal = sd.limit_table("0.5*x^2", "x", 1)
+    assert decimal.rows[0][1] == pytest.approx(1.05) and decimal.value == 1.0
+    mixed = sd.limit_table("x*y", "x", "pi", values={"y": 0.5})
+    assert [q for _, q in mixed.rows] == pytest.approx([0.5] * 5, rel=1e-9)

@@ -20,9 +20,10 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from ..core import budget as _budget
 from ..core.errors import BudgetError, ParseError, SymdiffError, UsageError
@@ -34,9 +35,36 @@ from .batch_reading import TooLong, Undecodable, looks_like_json, open_input, wi
 from .batch_workers import available_cores, records_in_order
 from .expressions import diff, latex, text
 
+if TYPE_CHECKING:
+    from .batch_reading import BatchSource, Line
+
 __all__ = ["run_batch", "BatchSummary", "process_line", "format_record"]
 
 FORMATS = ("text", "json")
+
+
+class _ErrorKeys(TypedDict):
+    type: str  # the error's class name, or InternalError
+    message: str
+
+
+class RecordError(_ErrorKeys, total=False):
+    position: int  # 0-based, in the expression
+
+
+class _RecordKeys(TypedDict):
+    line: int  # 1-based
+
+
+class Record(_RecordKeys, total=False):
+    """An input line's output record (what its JSON output line holds): a result, or an error."""
+    expr: str
+    notes: list[str]
+    wrt: list[str]
+    result: str
+    latex: str
+    warning: str
+    error: RecordError
 
 
 @dataclass
@@ -46,7 +74,7 @@ class BatchSummary:
     lines: int = 0
     succeeded: int = 0
     failed: int = 0
-    failed_lines: list = field(default_factory=list)
+    failed_lines: list[int] = field(default_factory=list)
     skipped: int = 0
 
     @property
@@ -59,9 +87,11 @@ class BatchSummary:
         return self.skipped + self.lines
 
 
-def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", output_format: str | None = None,
-              progress: bool | None = None, budget: _budget.Budget | None = None, start: int = 0,
-              progress_stream=None, jobs: int | None = 1, resume: bool = False) -> BatchSummary:
+def run_batch(source: BatchSource, output: str | os.PathLike[str] | TextIO | None = None,
+              wrt: str | Sequence[str] | None = None, order: int = 1, simplify: bool | str = "full",
+              output_format: str | None = None, progress: bool | None = None, budget: _budget.Budget | None = None,
+              start: int = 0, progress_stream: TextIO | None = None, jobs: int | None = 1,
+              resume: bool = False) -> BatchSummary:
     """Differentiate every line of `source` and write one line per input line to `output`, in input order.
 
     source: a path (str or os.PathLike; a regular file, a pipe, a FIFO, /dev/stdin), a binary stream (such as
@@ -102,18 +132,21 @@ def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", ou
 
     lines = open_input(source, line_budget.max_input_length)
     owns_output = isinstance(output, (str, os.PathLike))
-    stream, done = (output if output is not None else sys.stdout), 0
-    if owns_output:
+    stream: TextIO
+    if isinstance(output, (str, os.PathLike)):
         try:
             stream, done = open_output(output, resume)
         except BaseException:
             lines.close()
             raise
+    else:
+        stream, done = (output if output is not None else sys.stdout), 0
     summary = BatchSummary(skipped=max(start, done))
     bar = _Progress(progress_stream, lines.total(), summary.skipped) if show_progress else None
     choice = _FormatChoice(output_format)
     numbered = _lines_to_do(lines, summary.skipped, choice)
     work = partial(process_line, default_wrt=default_wrt, order=order, simplify=simplify, budget=line_budget)
+    records: Generator[Record, None, None]
     if jobs == 1:
         records = (work(number, line) for number, line in numbered)
     else:  # the workers' reading thread closes the input once it has started
@@ -124,7 +157,7 @@ def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", ou
             _write_in_order(records, choice, stream, summary, ctrl_c, bar)
         except KeyboardInterrupt as interrupt:
             ctrl_c.stopping()
-            interrupt.batch_summary = summary
+            interrupt.batch_summary = summary  # type: ignore[attr-defined]  # this instance's own attribute
             raise
         finally:
             ctrl_c.stopping()
@@ -139,7 +172,7 @@ def run_batch(source, output=None, wrt=None, order: int = 1, simplify="full", ou
     return summary
 
 
-def _lines_to_do(lines, start: int, choice) -> Iterator[tuple[int, object]]:
+def _lines_to_do(lines: Iterable[Line], start: int, choice: _FormatChoice) -> Iterator[tuple[int, Line]]:
     """(number, line) for each line after the first `start`; every line, done or not, is shown to `choice`."""
     for number, line in enumerate(lines, 1):
         choice.see(line)
@@ -154,14 +187,15 @@ class _FormatChoice:
     def __init__(self, output_format: str | None):
         self.format = output_format
 
-    def see(self, line) -> None:
+    def see(self, line: Line) -> None:
         if self.format is None and not (isinstance(line, str) and not line.strip()):
             self.format = "json" if looks_like_json(line) else "text"
 
 
-def _write_in_order(records, choice: _FormatChoice, stream, summary: BatchSummary, ctrl_c: CtrlC, bar) -> None:
+def _write_in_order(records: Iterable[Record], choice: _FormatChoice, stream: TextIO, summary: BatchSummary,
+                    ctrl_c: CtrlC, bar: _Progress | None) -> None:
     """Each record (they come in input order) as an output line, once the output format is settled."""
-    held: list = []  # records waiting for the output format (blank lines before the first other line)
+    held: list[Record] = []  # records waiting for the output format (blank lines before the first other line)
     for record in records:
         ctrl_c.check()  # Ctrl-C during this line, and swallowed there: the line is not done
         held.append(record)
@@ -174,7 +208,8 @@ def _write_in_order(records, choice: _FormatChoice, stream, summary: BatchSummar
     stream.flush()
 
 
-def _write(record: dict, output_format: str, stream, summary: BatchSummary, ctrl_c: CtrlC, bar) -> None:
+def _write(record: Record, output_format: str, stream: TextIO, summary: BatchSummary, ctrl_c: CtrlC,
+           bar: _Progress | None) -> None:
     """One output line, whole (Ctrl-C waits for it) and flushed, counted in the summary."""
     with ctrl_c.writing():
         stream.write(format_record(record, output_format) + "\n")
@@ -191,12 +226,12 @@ def _write(record: dict, output_format: str, stream, summary: BatchSummary, ctrl
 
 # ---- one line -------------------------------------------------------------------------------------------
 
-def process_line(number: int, line, default_wrt: list, order: int, simplify, budget: _budget.Budget | None = None
-                 ) -> dict:
+def process_line(number: int, line: Line, default_wrt: list[str], order: int, simplify: bool | str,
+                 budget: _budget.Budget | None = None) -> Record:
     """The output record for one input line (without its line ending, or with one "\\n" or "\\r\\n"), under
     `budget` if given (its max_seconds: this line's time budget), else the budget in force. Never raises
     (except KeyboardInterrupt and the like)."""
-    record: dict = {"line": number}
+    record: Record = {"line": number}
     try:
         with _budget.use(budget) as in_force:
             if isinstance(line, TooLong):
@@ -236,18 +271,20 @@ def process_line(number: int, line, default_wrt: list, order: int, simplify, bud
     return record
 
 
-def _lost_line_record(number: int, line, error_type: str, message: str, default_wrt: list, order: int) -> dict:
+def _lost_line_record(number: int, line: Line, error_type: str, message: str, default_wrt: list[str], order: int
+                      ) -> Record:
     """The record of a line whose worker process was stopped (past its time budget) or died."""
-    record: dict = {"line": number}
+    record: Record = {"line": number}
     try:
-        record["expr"] = _request(without_line_ending(line), default_wrt, order)[0]
-    except (SymdiffError, TypeError, AttributeError):  # no expression to name (not JSON, TooLong, ...)
+        if isinstance(line, str):  # a TooLong or Undecodable line has no expression to name
+            record["expr"] = _request(without_line_ending(line), default_wrt, order)[0]
+    except (SymdiffError, TypeError, AttributeError):  # none to name (not JSON, ...)
         pass
     record["error"] = {"type": error_type, "message": message}
     return record
 
 
-def _request(line: str, default_wrt: list, order: int):
+def _request(line: str, default_wrt: list[str], order: int) -> tuple[str, list[str], int]:
     """(expression, variables, order) that a line asks for: itself, or what its JSON object says."""
     if not line.lstrip().startswith("{"):
         return line, default_wrt, order
@@ -270,14 +307,14 @@ def _request(line: str, default_wrt: list, order: int):
     return request["expr"], variables, line_order
 
 
-def _variables(wrt) -> list:
+def _variables(wrt: str | Sequence[str]) -> list[str]:
     parts = [wrt] if isinstance(wrt, str) else wrt
     if not isinstance(parts, (list, tuple)) or not all(isinstance(p, str) for p in parts):
         raise UsageError(f'"wrt" must be a name, "x,y" or a list of names, not {wrt!r}')
     return [variable_name(name) for part in parts for name in part.split(",")]
 
 
-def format_record(record: dict, output_format: str) -> str:
+def format_record(record: Record, output_format: str) -> str:
     """One output line, without its "\\n": JSON, or the result or `error: ...` (a message never breaks the line:
     any line break in it, "\\r" included, is a space)."""
     if output_format == "json":
@@ -291,14 +328,14 @@ def format_record(record: dict, output_format: str) -> str:
 
 # ---- progress ---------------------------------------------------------------------------------------------
 
-def _is_terminal(stream) -> bool:
+def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
 
 
-def _columns(stream) -> int | None:
+def _columns(stream: TextIO) -> int | None:
     """The width of the terminal `stream` writes to, None where it has none to ask."""
     try:
         return os.get_terminal_size(stream.fileno()).columns
@@ -312,7 +349,7 @@ class _Progress:
     lines/s]`; redrawn at most ten times a second, and cleared at the end. Lines done by an earlier run (resume)
     count as done."""
 
-    def __init__(self, stream, total: int | None, done: int = 0):
+    def __init__(self, stream: TextIO, total: int | None, done: int = 0) -> None:
         from tqdm import tqdm  # only when the line is shown: importing tqdm costs a batch about 20 ms
         # tqdm fits the line to the terminal's width, as it changes; a terminal that reports none (a pseudo-
         # terminal whose size was never set says 0 columns) would get an empty line: 80 columns there.

@@ -13,30 +13,38 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = ["CtrlC"]
+
+# What signal.signal takes and gives back: a function, SIG_DFL or SIG_IGN, or None (a handler not set from Python)
+_Handler: TypeAlias = "Callable[[int, FrameType | None], object] | int | signal.Handlers | None"
 
 
 class CtrlC:
     """`with CtrlC() as ctrl_c:` around a batch; `with ctrl_c.writing():` around writing a line; `ctrl_c.check()`
     between lines; `ctrl_c.stopping()` once the batch is stopping."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.pressed = False
         self._writing = self._stopping = False
-        self._previous = None
+        self._previous: _Handler = None
 
-    def __enter__(self):
+    def __enter__(self) -> CtrlC:
         if (threading.current_thread() is threading.main_thread()
                 and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
             self._previous = signal.signal(signal.SIGINT, self._handle)
         return self
 
-    def __exit__(self, *exception) -> None:
+    def __exit__(self, *exception: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
 
-    def _handle(self, signal_number, frame) -> None:
+    def _handle(self, signal_number: int, frame: FrameType | None) -> None:
         if self._stopping:
             return
         self.pressed = True
@@ -44,7 +52,7 @@ class CtrlC:
             raise KeyboardInterrupt
 
     @contextlib.contextmanager
-    def writing(self):
+    def writing(self) -> Iterator[None]:
         self._writing = True
         try:
             yield

@@ -8,10 +8,13 @@ appends from input line N+1: no line is repeated or skipped.
 
 from __future__ import annotations
 
+import os
+from typing import IO, TextIO
+
 __all__ = ["open_output"]
 
 
-def open_output(path, resume: bool):
+def open_output(path: str | os.PathLike[str], resume: bool) -> tuple[TextIO, int]:
     """(the file at `path` opened for writing results, the number of input lines it already holds): a new file
     (0), or with `resume` the file as it was, less a partial last line, opened to append (created if missing)."""
     done = 0
@@ -25,7 +28,7 @@ def open_output(path, resume: bool):
     return stream, done
 
 
-def _complete_lines(file) -> tuple[int, int]:
+def _complete_lines(file: IO[bytes]) -> tuple[int, int]:
     """(the number of lines that end with "\\n", the size in bytes of the file up to the last of them)."""
     count = offset = complete = 0
     while block := file.read(1 << 20):

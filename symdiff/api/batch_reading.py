@@ -11,13 +11,21 @@ from __future__ import annotations
 import io
 import os
 import stat
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, TypeAlias, cast
+
+if TYPE_CHECKING:
+    from _typeshed import StrOrBytesPath
 
 __all__ = ["TooLong", "Undecodable", "BatchInput", "open_input", "without_line_ending", "looks_like_json"]
 
 # UTF-8 takes at most 4 bytes a character: a line of more bytes than this has more characters than the limit.
 BYTES_PER_CHARACTER = 4
 LINE_ENDING_ROOM = 2  # "\r\n"
+
+# What open_input reads: a path, a binary or text stream, or an iterable of lines
+BatchSource: TypeAlias = "StrOrBytesPath | IO[bytes] | IO[str] | Iterable[str | bytes]"
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,10 @@ class Undecodable:
     json: bool
 
 
+# A line as read: its text (without its ending), or TooLong or Undecodable
+Line: TypeAlias = "str | TooLong | Undecodable"
+
+
 def without_line_ending(line: str) -> str:
     """The line without one "\\n" or "\\r\\n" at its end."""
     if line.endswith("\n"):
@@ -44,7 +56,7 @@ def without_line_ending(line: str) -> str:
     return line
 
 
-def looks_like_json(line) -> bool:
+def looks_like_json(line: Line) -> bool:
     """Whether a line (text or a TooLong or Undecodable) starts as a JSON object does."""
     return line.json if isinstance(line, (TooLong, Undecodable)) else line.lstrip().startswith("{")
 
@@ -53,10 +65,11 @@ class BatchInput:
     """The lines of a batch's input (str without their ending, or TooLong or Undecodable), read as they are
     iterated; `total()` is their number where it is known without reading the input; `close()`."""
 
-    def __init__(self, lines, total=None, stream=None, owned: bool = False):
+    def __init__(self, lines: Iterator[Line], total: int | None = None, stream: IO[bytes] | None = None,
+                 owned: bool = False) -> None:
         self._lines, self._total, self._stream, self._owned = lines, total, stream, owned
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Line]:
         return self._lines
 
     def total(self) -> int | None:
@@ -68,25 +81,26 @@ class BatchInput:
         close = getattr(self._lines, "close", None)
         if close is not None:
             close()
-        if self._owned:
+        if self._owned and self._stream is not None:  # owned: always a stream
             self._stream.close()
 
 
-def open_input(source, max_length: int) -> BatchInput:
+def open_input(source: BatchSource, max_length: int) -> BatchInput:
     """The lines of `source`: a path (str, bytes or os.PathLike), a binary or text stream, or an iterable of
     lines (str or bytes)."""
     if isinstance(source, (str, bytes, os.PathLike)):
         stream = open(source, "rb")  # one open, read once: a pipe or FIFO gives its lines only once
         return BatchInput(_binary_lines(stream, max_length), stream=stream, owned=True)
     if hasattr(source, "readline"):
-        if isinstance(source.readline(0), bytes):  # reads nothing: only tells bytes from text
-            return BatchInput(_binary_lines(source, max_length), stream=source)
-        return BatchInput(_text_lines(source, max_length))
-    total = len(source) if hasattr(source, "__len__") else None
+        readable = cast("IO[Any]", source)  # bytes or text: not told by its type, but by what readline gives
+        if isinstance(readable.readline(0), bytes):  # reads nothing: only tells bytes from text
+            return BatchInput(_binary_lines(readable, max_length), stream=readable)
+        return BatchInput(_text_lines(readable, max_length))
+    total = len(cast(Sized, source)) if hasattr(source, "__len__") else None
     return BatchInput((_listed_line(item, max_length) for item in source), total=total)
 
 
-def _binary_lines(stream, max_length: int):
+def _binary_lines(stream: IO[bytes], max_length: int) -> Iterator[Line]:
     """Each line of a binary stream: decoded, or TooLong or Undecodable. A line is read at most `limit` bytes at
     a time, so a longer one is skipped to its end without being held."""
     limit = BYTES_PER_CHARACTER * max_length + LINE_ENDING_ROOM
@@ -106,7 +120,7 @@ def _binary_lines(stream, max_length: int):
         yield TooLong(len(text), looks_like_json(text)) if len(text) > max_length else text
 
 
-def _skip_to_line_end(stream, length: int) -> int:
+def _skip_to_line_end(stream: IO[bytes], length: int) -> int:
     """Read on to the end of the line (or input) without keeping it; returns the line's length."""
     while True:
         part = stream.readline(1 << 16)
@@ -115,7 +129,7 @@ def _skip_to_line_end(stream, length: int) -> int:
             return length
 
 
-def _text_lines(stream, max_length: int):
+def _text_lines(stream: IO[str], max_length: int) -> Iterator[Line]:
     """Each line of a text stream. readline() may stop at the limit, or at a lone "\\r" (a stream opened with
     newline=""): the pieces are joined up to "\\n"."""
     limit = max_length + LINE_ENDING_ROOM
@@ -134,14 +148,14 @@ def _text_lines(stream, max_length: int):
         yield TooLong(length, starts_as_json) if length > limit or len(text) > max_length else text
 
 
-def _listed_line(item, max_length: int):
+def _listed_line(item: str | bytes, max_length: int) -> Line:
     if isinstance(item, bytes):
         return next(_binary_lines(io.BytesIO(item), max_length), "")
     text = without_line_ending(item)
     return TooLong(len(text), looks_like_json(text)) if len(text) > max_length else text
 
 
-def _count_regular_file_lines(stream) -> int | None:
+def _count_regular_file_lines(stream: IO[bytes]) -> int | None:
     """The lines from the stream's position to the end, if it is a regular file (read with pread, so that the
     stream's position does not move); None for a pipe, FIFO, terminal or anything else."""
     try:

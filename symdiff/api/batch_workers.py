@@ -21,9 +21,17 @@ import signal
 import threading
 import time
 from collections import deque
-from multiprocessing.connection import Pipe, wait
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection, Pipe, wait
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..core.errors import UsageError
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext
+
+    from .batch import Record
+    from .batch_reading import Line
 
 __all__ = ["records_in_order", "available_cores", "seconds_before_kill"]
 
@@ -32,6 +40,10 @@ __all__ = ["records_in_order", "available_cores", "seconds_before_kill"]
 LINES_AHEAD_PER_WORKER = 256
 # A worker left without its parent (killed) still stops itself a little after the parent would have killed it.
 ORPHAN_MARGIN_SECONDS = 2.0
+
+# work(number, line): the line's record; lost_record(number, line, error type, message): a lost line's record
+_Work: TypeAlias = "Callable[[int, Line], Record]"
+_LostRecord: TypeAlias = "Callable[[int, Line, str, str], Record]"
 
 
 def available_cores() -> int:
@@ -47,7 +59,8 @@ def seconds_before_kill(max_seconds: float) -> float:
     return max_seconds * 1.1 + 0.5
 
 
-def records_in_order(numbered_lines, close_input, work, lost_record, jobs: int, max_seconds: float | None):
+def records_in_order(numbered_lines: Iterable[tuple[int, Line]], close_input: Callable[[], None], work: _Work,
+                     lost_record: _LostRecord, jobs: int, max_seconds: float | None) -> Generator[Record, None, None]:
     """work(number, line) for each (number, line) of `numbered_lines`, in `jobs` worker processes, yielded in
     input order. A line whose worker is killed past its time budget, or dies, gets
     lost_record(number, line, error type, message) instead. `work` must pickle (a module-level function, or a
@@ -82,21 +95,22 @@ class _Pool:
     """The worker processes (at most `jobs`, started as lines come), the lines given out in input order, and the
     records done but not yet yielded."""
 
-    def __init__(self, work, lost_record, jobs: int, max_seconds: float | None):
+    def __init__(self, work: _Work, lost_record: _LostRecord, jobs: int, max_seconds: float | None) -> None:
         # forkserver: a clean process to fork from; spawn where there is none (Windows, some macOS builds)
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        self.context = multiprocessing.get_context(method)
+        forkserver = "forkserver" in multiprocessing.get_all_start_methods()
+        self.context: ForkServerContext | SpawnContext = (  # a call per name: the types know each one's Process
+            multiprocessing.get_context("forkserver") if forkserver else multiprocessing.get_context("spawn"))
         self.work, self.lost_record, self.jobs, self.max_seconds = work, lost_record, jobs, max_seconds
         self.kill_after = seconds_before_kill(max_seconds) if max_seconds is not None else None
         self.workers: list[_Worker] = []
         self.given: deque[int] = deque()
-        self.done: dict[int, dict] = {}
+        self.done: dict[int, Record] = {}
 
-    def records_in_order(self):
+    def records_in_order(self) -> Iterator[Record]:
         while self.given and self.given[0] in self.done:
             yield self.done.pop(self.given.popleft())
 
-    def busy_connections(self) -> list:
+    def busy_connections(self) -> list[Connection]:
         return [worker.connection for worker in self.workers if worker.line is not None]
 
     def can_take(self) -> bool:
@@ -108,7 +122,7 @@ class _Pool:
         deadlines = [worker.kill_at for worker in self.workers if worker.kill_at is not None]
         return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
 
-    def give(self, number: int, line) -> None:
+    def give(self, number: int, line: Line) -> None:
         worker = next((worker for worker in self.workers if worker.line is None), None)
         if worker is not None and not worker.give(number, line):  # it had died while idle
             self.workers.remove(worker)
@@ -119,10 +133,11 @@ class _Pool:
             worker.give(number, line)
         self.given.append(number)
 
-    def collect(self, ready: list) -> None:
+    def collect(self, ready: Sequence[object]) -> None:
         """The records of the workers that have answered (or died)."""
-        for worker in [worker for worker in self.workers if worker.line is not None and worker.connection in ready]:
-            number, line = worker.line
+        answered = [(worker, worker.line) for worker in self.workers
+                    if worker.line is not None and worker.connection in ready]
+        for worker, (number, line) in answered:
             record = worker.receive()
             if record is None:  # it died on the line: killed from outside, out of memory, a crash in C code
                 self.workers.remove(worker)
@@ -135,8 +150,9 @@ class _Pool:
     def kill_overdue(self) -> None:
         """Kill the workers whose line is past its deadline: their lines are timeouts; new workers take over."""
         now = time.monotonic()
-        for worker in [worker for worker in self.workers if worker.kill_at is not None and now >= worker.kill_at]:
-            number, line = worker.line
+        overdue = [(worker, worker.line) for worker in self.workers  # (one with a deadline is on a line)
+                   if worker.kill_at is not None and now >= worker.kill_at and worker.line is not None]
+        for worker, (number, line) in overdue:
             worker.kill()
             self.workers.remove(worker)
             self.done[number] = self.lost_record(number, line, "TimeLimitError", self._over_budget())
@@ -156,7 +172,10 @@ class _Pool:
 class _Worker:
     """One worker process, its end of the pipe, and the line it is on (None when idle) with its kill deadline."""
 
-    def __init__(self, context, work, kill_after: float | None):
+    line: tuple[int, Line] | None
+    kill_at: float | None
+
+    def __init__(self, context: ForkServerContext | SpawnContext, work: _Work, kill_after: float | None) -> None:
         self.connection, child_end = Pipe()
         alarm = None
         if kill_after is not None and hasattr(signal, "setitimer"):
@@ -177,7 +196,7 @@ class _Worker:
         self.kill_after = kill_after
         self.line = self.kill_at = None
 
-    def give(self, number: int, line) -> bool:
+    def give(self, number: int, line: Line) -> bool:
         """Send it the line; False if it cannot take it (it has died)."""
         try:
             self.connection.send((number, line))
@@ -188,11 +207,12 @@ class _Worker:
         self.kill_at = time.monotonic() + self.kill_after if self.kill_after is not None else None
         return True
 
-    def receive(self) -> dict | None:
+    def receive(self) -> Record | None:
         """The record of its line, or None if it died on the line."""
         self.line = self.kill_at = None
         try:
-            return self.connection.recv()
+            record: Record = self.connection.recv()
+            return record
         except (EOFError, OSError):
             self.kill()
             return None
@@ -213,7 +233,7 @@ class _Worker:
         self.connection.close()
 
 
-def _serve(connection, work, alarm_seconds: float | None) -> None:
+def _serve(connection: Connection, work: _Work, alarm_seconds: float | None) -> None:
     """A worker's life: work(number, line) for each line received, its record sent back, until None or until
     the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
@@ -240,14 +260,16 @@ class _Feeder:
     """A thread that reads the input and passes its lines through a pipe, which the parent can wait on
     together with the workers'. It owns the input from then on and closes it when it stops reading."""
 
-    def __init__(self, numbered_lines, close_input):
+    error: Exception | None
+
+    def __init__(self, numbered_lines: Iterable[tuple[int, Line]], close_input: Callable[[], None]) -> None:
         self.connection, self._sender = Pipe(duplex=False)
         self.reading, self.error = True, None
         self._thread = threading.Thread(target=self._read, args=(numbered_lines, close_input), daemon=True,
                                         name="symdiff-batch-reader")
         self._thread.start()
 
-    def _read(self, numbered_lines, close_input) -> None:
+    def _read(self, numbered_lines: Iterable[tuple[int, Line]], close_input: Callable[[], None]) -> None:
         try:
             for item in numbered_lines:
                 if not self._send(item):
@@ -260,16 +282,16 @@ class _Feeder:
             close_input()
             self._sender.close()
 
-    def _send(self, item) -> bool:
+    def _send(self, item: tuple[int, Line] | None) -> bool:
         try:
             self._sender.send(item)
             return True
         except OSError:  # the batch has stopped listening
             return False
 
-    def next_line(self):
+    def next_line(self) -> tuple[int, Line] | None:
         """The next (number, line), or None at the end of the input."""
-        item = self.connection.recv()
+        item: tuple[int, Line] | None = self.connection.recv()
         if item is None:
             self.reading = False
             if self.error is not None:

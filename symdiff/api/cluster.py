@@ -31,7 +31,10 @@ from __future__ import annotations
 import collections
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from ..core import budget as _budget
 from ..core.errors import MissingExtraError, UsageError
@@ -39,18 +42,25 @@ from ..parsing.inputs import variable_name
 from .batch import BatchSummary, format_record, process_line, run_batch
 from .batch_reading import looks_like_json, open_input
 
+if TYPE_CHECKING:
+    from .batch import Record
+    from .batch_reading import BatchInput, BatchSource, Line
+
 __all__ = ["run_batch_on_dask", "run_batch_files_on_dask", "FilesSummary"]
 
 INSTALL = 'pip install "symdiff-cas[dask]"'
 OUTPUT_FORMATS = ("text", "json")
 PARTITION_CHARACTERS = 1 << 22  # a partition is also cut before it holds more than this many characters (4 MiB)
 
+# (default variables, order, simplify, budget): what every line is differentiated with
+_Settings: TypeAlias = "tuple[list[str], int, bool | str, _budget.Budget]"
+
 
 @dataclass
 class FilesSummary:
     """What run_batch_files_on_dask did: `files` maps each output file (path or URL) to its BatchSummary, whose
     failed_lines count lines within that file; `lines`, `succeeded` and `failed` are the totals."""
-    files: dict = field(default_factory=dict)
+    files: dict[str, BatchSummary] = field(default_factory=dict)
 
     @property
     def lines(self) -> int:
@@ -69,7 +79,8 @@ class FilesSummary:
         return self.failed == 0
 
 
-def run_batch_on_dask(source, output, scheduler, wrt=None, order: int = 1, simplify="full",
+def run_batch_on_dask(source: BatchSource, output: str | os.PathLike[str] | TextIO | None, scheduler: Any,
+                      wrt: str | Sequence[str] | None = None, order: int = 1, simplify: bool | str = "full",
                       output_format: str | None = None, budget: _budget.Budget | None = None,
                       partition_lines: int = 1000) -> BatchSummary:
     """Differentiate every line of `source` on a Dask cluster and write one line per input line to `output`
@@ -91,15 +102,19 @@ def run_batch_on_dask(source, output, scheduler, wrt=None, order: int = 1, simpl
     if isinstance(partition_lines, bool) or not isinstance(partition_lines, int) or partition_lines < 1:
         raise UsageError(f"partition_lines must be a whole number >= 1, not {partition_lines!r}")
     in_force = _budget_in_force(budget)
-    settings = (_variables(wrt) if wrt is not None else [], order, simplify, in_force)
+    settings: _Settings = (_variables(wrt) if wrt is not None else [], order, simplify, in_force)
     client, opened = _client(scheduler, distributed)
-    in_flight: collections.deque = collections.deque()  # (future, first line's number, lines), in input order
-    lines = stream = None
+    # (future, first line's number, lines), in input order
+    in_flight: collections.deque[tuple[Any, int, list[Line]]] = collections.deque()
+    lines: BatchInput | None = None
+    stream: TextIO | None = None
     try:
         if isinstance(output, (str, os.PathLike)):
             # as run_batch writes a file (a lone surrogate from a caller's text stream is escaped, not lost)
             stream = open(output, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-        writer = _Writer(stream or (output if output is not None else sys.stdout), output_format)
+            writer = _Writer(stream, output_format)
+        else:
+            writer = _Writer(output if output is not None else sys.stdout, output_format)
         in_flight_limit = 2 * max(1, sum(client.nthreads().values())) + 2
         lines = open_input(source, in_force.max_input_length)
         for first, items in _partitions(lines, partition_lines):
@@ -124,8 +139,9 @@ def run_batch_on_dask(source, output, scheduler, wrt=None, order: int = 1, simpl
     return writer.summary
 
 
-def run_batch_files_on_dask(input_paths, output_dir, scheduler, wrt=None, order: int = 1, simplify="full",
-                            output_format: str | None = None,
+def run_batch_files_on_dask(input_paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+                            output_dir: str | os.PathLike[str], scheduler: Any, wrt: str | Sequence[str] | None = None,
+                            order: int = 1, simplify: bool | str = "full", output_format: str | None = None,
                             budget: _budget.Budget | None = None) -> FilesSummary:
     """Differentiate every line of every input file on a Dask cluster, one task per file, each writing one
     output file of the same name in `output_dir` (created if need be), one line per input line, in order.
@@ -144,7 +160,7 @@ def run_batch_files_on_dask(input_paths, output_dir, scheduler, wrt=None, order:
     if output_format not in (None, *OUTPUT_FORMATS):
         raise UsageError(f"unknown batch output format {output_format!r}: use text or json")
     in_force = _budget_in_force(budget)
-    settings = (_variables(wrt) if wrt is not None else [], order, simplify, in_force)
+    settings: _Settings = (_variables(wrt) if wrt is not None else [], order, simplify, in_force)
     if isinstance(input_paths, (str, os.PathLike)):
         input_paths = [input_paths]
     sources = fsspec.open_files([os.fspath(p) for p in input_paths], "rb", compression="infer")
@@ -183,13 +199,15 @@ def run_batch_files_on_dask(input_paths, output_dir, scheduler, wrt=None, order:
 
 # ---- on the workers -----------------------------------------------------------------------------------------
 
-def _run_partition(first: int, lines: list, default_wrt: list, order: int, simplify, budget) -> list:
+def _run_partition(first: int, lines: list[Line], default_wrt: list[str], order: int, simplify: bool | str,
+                   budget: _budget.Budget) -> list[Record]:
     """The records of consecutive lines numbered from `first`, each line under `budget` on its own (a task)."""
     return [process_line(number, line, default_wrt, order, simplify, budget=budget)
             for number, line in enumerate(lines, first)]
 
 
-def _run_file(source, target, output_format, default_wrt: list, order: int, simplify, budget) -> BatchSummary:
+def _run_file(source: Any, target: Any, output_format: str | None, default_wrt: list[str], order: int,
+              simplify: bool | str, budget: _budget.Budget) -> BatchSummary:
     """One input file to one output file (fsspec OpenFiles), by run_batch in this worker (a task)."""
     target.fs.makedirs(target.path.rsplit("/", 1)[0] or "/", exist_ok=True)
     with source as stream, target as output:
@@ -199,24 +217,27 @@ def _run_file(source, target, output_format, default_wrt: list, order: int, simp
 
 # ---- on the caller's side ---------------------------------------------------------------------------------------
 
-def _write_partition(writer, client, distributed, future, first: int, items: list, settings: tuple) -> None:
+def _write_partition(writer: _Writer, client: Any, distributed: ModuleType, future: Any, first: int, items: list[Line],
+                     settings: _Settings) -> None:
     for record in _partition_records(client, distributed, future, first, items, settings):
         writer.write(record)
     writer.flush()
 
 
-def _partition_records(client, distributed, future, first: int, items: list, settings: tuple) -> list:
+def _partition_records(client: Any, distributed: ModuleType, future: Any, first: int, items: list[Line],
+                       settings: _Settings) -> list[Record]:
     """A partition's records; if a worker died on it, its lines again one per task, and for a line that kills
     a worker again, an error record in its place."""
     try:
-        return future.result()
+        done: list[Record] = future.result()
+        return done
     except distributed.KilledWorker as error:
         if len(items) == 1:
             return [_lost(first, error)]
     # a worker died with several lines in hand: find the line, if one line is the cause
     futures = [client.submit(_run_partition, first + i, [item], *settings, pure=False)
                for i, item in enumerate(items)]
-    records = []
+    records: list[Record] = []
     for i, single in enumerate(futures):
         try:
             records.extend(single.result())
@@ -225,7 +246,7 @@ def _partition_records(client, distributed, future, first: int, items: list, set
     return records
 
 
-def _lost(number: int, error) -> dict:
+def _lost(number: int, error: BaseException) -> Record:
     message = (f"{type(error).__name__}: every Dask worker that ran this line died (out of memory, or a crash in "
                "native code); see the workers' logs")
     return {"line": number, "error": {"type": "InternalError", "message": message}}
@@ -236,16 +257,16 @@ class _Writer:
     (`see`, called for each line as it is read, before its record is written); records of the blank lines before
     it wait for it; if every line is blank, they are written as plain text at the end."""
 
-    def __init__(self, output, output_format: str | None):
+    def __init__(self, output: TextIO, output_format: str | None) -> None:
         self.output, self.format = output, output_format
-        self.pending: list = []
+        self.pending: list[Record] = []
         self.summary = BatchSummary()
 
-    def see(self, line) -> None:
+    def see(self, line: Line) -> None:
         if self.format is None and not (isinstance(line, str) and not line.strip()):
             self.format = "json" if looks_like_json(line) else "text"
 
-    def write(self, record: dict) -> None:
+    def write(self, record: Record) -> None:
         if self.format is None:
             self.pending.append(record)
             return
@@ -255,7 +276,7 @@ class _Writer:
                 self._write(waiting)
         self._write(record)
 
-    def _write(self, record: dict) -> None:
+    def _write(self, record: Record) -> None:
         self.summary.lines += 1
         if "error" in record:
             self.summary.failed += 1
@@ -274,7 +295,7 @@ class _Writer:
         self.flush()
 
 
-def _partitions(lines, size: int):
+def _partitions(lines: Iterable[Line], size: int) -> Iterator[tuple[int, list[Line]]]:
     """(number of the first line, [lines]) for consecutive runs of at most `size` lines and about
     PARTITION_CHARACTERS characters."""
     first, items, characters = 1, [], 0
@@ -288,7 +309,7 @@ def _partitions(lines, size: int):
         yield first, items
 
 
-def _variables(wrt) -> list:
+def _variables(wrt: str | Sequence[str]) -> list[str]:
     """The default variables of a batch, as run_batch reads `wrt`: "x", "x,y" or a list of names."""
     parts = [wrt] if isinstance(wrt, str) else wrt
     if not isinstance(parts, (list, tuple)) or not all(isinstance(p, str) for p in parts):
@@ -296,7 +317,7 @@ def _variables(wrt) -> list:
     return [variable_name(name) for part in parts for name in part.split(",")]
 
 
-def _budget_in_force(budget) -> _budget.Budget:
+def _budget_in_force(budget: _budget.Budget | None) -> _budget.Budget:
     if budget is None:
         return _budget.current()
     if not isinstance(budget, _budget.Budget):
@@ -304,7 +325,7 @@ def _budget_in_force(budget) -> _budget.Budget:
     return budget
 
 
-def _client(scheduler, distributed):
+def _client(scheduler: Any, distributed: ModuleType) -> tuple[Any, bool]:
     """(a distributed.Client, whether it was opened here and is to be closed)."""
     if isinstance(scheduler, distributed.Client):
         return scheduler, False
@@ -314,7 +335,7 @@ def _client(scheduler, distributed):
                      f"'tcp://127.0.0.1:8786', not {type(scheduler).__name__}")
 
 
-def _distributed():
+def _distributed() -> ModuleType:
     try:
         import distributed  # optional extra (dask): imported only to run a batch on a cluster
     except ImportError:
@@ -322,7 +343,7 @@ def _distributed():
     return distributed
 
 
-def _fsspec():
+def _fsspec() -> Any:  # fsspec has no type information
     try:
         import fsspec  # optional extra (dask, which brings fsspec): imported only to read and write files
     except ImportError:

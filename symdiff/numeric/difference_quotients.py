@@ -26,6 +26,7 @@ from ..calculus.derivatives import derivative
 from ..core.build import div, sub
 from ..core.errors import EvaluationError, UsageError
 from ..core.expr import Expr, Float, Num
+from ..core.traversal import subexpressions
 from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
 from ..printing.latex import latex, latex_symbol
 from ..simplification.canonical import canonical_add
@@ -147,7 +148,8 @@ def limit_table(expr: Expr | str, variable: str | None = None, at: object = 0, s
     missing = sorted(expr.free_symbols - {variable} - set(others))
     if missing:
         raise UsageError(f"give a value for {', '.join(missing)} too: the quotients must be numbers")
-    exact_point = type(point) is not Float and not any(type(v) is Float for v in others.values())
+    # exact quotients unless a decimal is involved anywhere (the point, another value, or the expression itself)
+    exact_point = not any(type(n) is Float for v in (point, expr, *others.values()) for n in subexpressions(v))
     at_point = {**others, variable: point}
     base = value_at(expr, at_point, exact=exact_point)  # raises if f(a) is undefined
     check_differentiable(expr, at_point, [variable])  # at a kink the rules do not hold: no table
@@ -161,15 +163,13 @@ def limit_table(expr: Expr | str, variable: str | None = None, at: object = 0, s
     for k in range(1, steps + 1):
         if exact_point:
             h = Num(Fraction(1, 10 ** k))
-            moved = value_at(expr, {**others, variable: _plus(point, h)})
-            # base is exact here; moved is a float when expr holds a decimal (0.5*x^2), and _quotient a TypeError
-            quotient = _high_precision(_quotient(moved, base, h))  # type: ignore[arg-type]
+            moved = value_at(expr, {**others, variable: _plus(point, h)}, exact=True)
+            quotient: float = _high_precision(_quotient(moved, base, h))  # type: ignore[arg-type]  # exact here
         else:
             h_value = 10.0 ** -k
-            # point is a Num or Float here unless a value is a decimal and the point is not a number (pi)
-            moved = value_at(expr, {**others, variable: point.value + h_value},  # type: ignore[attr-defined]
-                             exact=False)
-            quotient = (moved - base) / h_value
+            moved_value = value_at(expr, {**others, variable: value_at(point, {}, exact=False) + h_value},
+                                   exact=False)
+            quotient = (moved_value - base) / h_value
         rows.append((10.0 ** -k, quotient))
     return LimitTable(expr, variable, point, slope_function, slope_expr, _high_precision(slope_expr), tuple(rows))
 
