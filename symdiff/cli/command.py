@@ -12,9 +12,11 @@ modes.py, how results are printed in output.py.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from contextlib import nullcontext
+from typing import TextIO
 
 from ..core import budget
 from ..core.errors import SymdiffError
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         return report_error(error)
 
 
-def report_error(error, stream=None) -> int:
+def report_error(error: SymdiffError, stream: TextIO | None = None) -> int:
     """One line saying what is wrong, then the input with a caret under the position."""
     stream = stream or sys.stderr
     print(f"symdiff: error: {error.message}", file=stream)
@@ -66,7 +68,7 @@ def report_error(error, stream=None) -> int:
     return EXIT_USAGE
 
 
-def complete(parser) -> int:
+def complete(parser: argparse.ArgumentParser) -> int:
     """Tab completion: argcomplete reads the command line being typed from the environment the shell sets,
     writes the completions where the shell reads them and ends the process. Without the completion extra there
     are none to give."""

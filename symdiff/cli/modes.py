@@ -10,8 +10,11 @@ parts of the API it uses.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import sys
+from collections.abc import Container, Sequence
+from typing import TYPE_CHECKING, BinaryIO, TextIO, cast, overload
 
 from .. import api
 from ..core import budget
@@ -24,11 +27,23 @@ from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .output import (MANY_LABELS, derivative_label, entries, explanation, render, render_limit_table, render_steps,
                      same_shape)
 
+if TYPE_CHECKING:  # for annotations only: the API's modules are loaded when used (see above)
+    from typing import TypeAlias
+
+    from typing_extensions import Unpack
+
+    from ..api.matrix import Matrix, Vector
+    from ..core.expr import Expr
+    from .output import Result
+
+    # A derivative --check asks SymPy for: the expression, then its variables in order.
+    Request: TypeAlias = "tuple[Expr, Unpack[tuple[str, ...]]]"
+
 
 
 # ---- the modes -----------------------------------------------------------------------------------------
 
-def derivative(arguments) -> int:
+def derivative(arguments: argparse.Namespace) -> int:
     """The plain derivative (or its value --at a point), then --plot and --check."""
     variables, point = _variables(arguments), _point(arguments.at)
     reading = _reading(arguments)
@@ -47,7 +62,7 @@ def derivative(arguments) -> int:
     return check(expr, variables, order, result) if arguments.check else EXIT_OK
 
 
-def derivation(arguments) -> int:
+def derivation(arguments: argparse.Namespace) -> int:
     """--steps: the derivation of one first derivative, rule by rule, then --check."""
     variables = _variables(arguments)
     expr, order = _expression_and_order(arguments, _reading(arguments), variables)
@@ -62,7 +77,7 @@ def derivation(arguments) -> int:
     return check(expr, variables, order, found.result) if arguments.check else EXIT_OK
 
 
-def matrix(arguments) -> int:
+def matrix(arguments: argparse.Namespace) -> int:
     """--grad, --jacobian or --hessian (arguments.many), or its value --at a point, then --check of every entry."""
     variables, point = _variables(arguments), _point(arguments.at)
     exprs = _read_list(arguments)
@@ -70,9 +85,9 @@ def matrix(arguments) -> int:
         flag = "--grad" if arguments.many == "gradient" else f"--{arguments.many}"
         raise UsageError(f"{flag} takes one expression; for several, use --jacobian")
     build = getattr(api, arguments.many)  # api.gradient, api.jacobian or api.hessian
-    value = build(exprs if arguments.many == "jacobian" else exprs[0], variables or None,
-                  simplify=arguments.simplify)
-    free_symbols = set().union(*(e.free_symbols for e in exprs))
+    value: Vector[Expr] | Matrix[Expr] = build(exprs if arguments.many == "jacobian" else exprs[0],
+                                               variables or None, simplify=arguments.simplify)
+    free_symbols: set[str] = set().union(*(e.free_symbols for e in exprs))
     _warn_absent(variables, free_symbols)
     if point is not None:
         value = _value_at(value, point, arguments.float)
@@ -82,11 +97,11 @@ def matrix(arguments) -> int:
     return EXIT_OK
 
 
-def limit(arguments) -> int:
+def limit(arguments: argparse.Namespace) -> int:
     """--limit x=1: the table of difference quotients beside the exact derivative at the point."""
     variables = _variables(arguments)
     expr = parser.expression_of(_reading(arguments), warn=False)
-    point = _point(arguments.limit)
+    point = parse_point(arguments.limit)  # given: the mode is limit
     variable = _single_variable(variables, expr, point, "--limit")
     others = {name: value for name, value in point.items() if name != variable}
     if variable not in point:
@@ -95,7 +110,7 @@ def limit(arguments) -> int:
     return EXIT_OK
 
 
-def batch(arguments) -> int:
+def batch(arguments: argparse.Namespace) -> int:
     """--batch FILE: symdiff.api.run_batch over the file's lines, results on stdout or in --output FILE (exit 2 if a
     line failed). --timeout is each line's own time budget; Ctrl-C stops after the lines done so far, with a
     one-line summary (exit 130)."""
@@ -132,7 +147,7 @@ def batch(arguments) -> int:
     return EXIT_OK if summary.ok else EXIT_USAGE
 
 
-def _standard_input():
+def _standard_input() -> BinaryIO | TextIO:
     try:
         return open(sys.stdin.fileno(), "rb", closefd=False)
     except (AttributeError, OSError, ValueError):  # replaced by something without a descriptor (a test, an IDE)
@@ -141,7 +156,7 @@ def _standard_input():
 
 # ---- what adds to a derivative: --plot and --check ------------------------------------------------------
 
-def plot(arguments, expr, variables: list, point: dict | None) -> str:
+def plot(arguments: argparse.Namespace, expr: Expr, variables: Sequence[str], point: dict[str, Expr] | None) -> str:
     """--plot FILE: f with its tangent at the --at point, or f and f' over --range; returns what was done."""
     variable = _single_variable(variables, expr, point, "--plot")
     x_range = None if arguments.range is None else _x_range(arguments.range)
@@ -156,7 +171,7 @@ def plot(arguments, expr, variables: list, point: dict | None) -> str:
     return f"symdiff: wrote {arguments.plot} (f and f' for {low:g} <= {variable} <= {high:g})"
 
 
-def check(expr, variables: list, order: int, result) -> int:
+def check(expr: Expr, variables: Sequence[str], order: int, result: Expr) -> int:
     """--check: print whether SymPy's derivative agrees with `result`, ours."""
     from ..interop.verify import check as compare  # imports SymPy: here, so that start-up skips it
     outcome = compare(expr, *variables, order=order, ours=result)
@@ -164,14 +179,16 @@ def check(expr, variables: list, order: int, result) -> int:
     return EXIT_OK if outcome.agree else EXIT_DISAGREE
 
 
-def check_entries(kind: str, value, exprs: list, names: list) -> int:
+def check_entries(kind: str, value: Vector[Expr] | Matrix[Expr], exprs: Sequence[Expr], names: Sequence[str]) -> int:
     """--check of a gradient, Jacobian or Hessian: each entry against SymPy's derivative of the same expression
     in the same variables; print the entries that disagree, or that all agree."""
     from ..interop.verify import check as compare  # imports SymPy: here, so that start-up skips it
+    cases: list[tuple[Request, Expr]]  # (expression, variable, ...), and our derivative
     if kind == "hessian":  # entry (i, j) is d2f/dx_j dx_i
-        cases = [((exprs[0], names[i], names[j]), value[i, j]) for i in range(len(names)) for j in range(len(names))]
+        hessian = cast("Matrix[Expr]", value)  # a Hessian is a Matrix: the kind says which value it is
+        cases = [((exprs[0], names[i], names[j]), hessian[i, j]) for i in range(len(names)) for j in range(len(names))]
     else:
-        rows = [value] if kind == "gradient" else list(value)
+        rows = [cast("Vector[Expr]", value)] if kind == "gradient" else list(cast("Matrix[Expr]", value))
         cases = [((exprs[i], names[j]), row[j]) for i, row in enumerate(rows) for j in range(len(names))]
     outcomes = [compare(*request, ours=entry) for request, entry in cases]
     failed = [(request, outcome) for (request, _), outcome in zip(cases, outcomes) if not outcome.agree]
@@ -211,12 +228,12 @@ def expression_from_standard_input() -> str:
     return data.strip()
 
 
-def _variables(arguments) -> list:
+def _variables(arguments: argparse.Namespace) -> list[str]:
     """The --wrt variables, in order: --wrt x --wrt y and --wrt x,y are the same."""
     return [variable_name(part) for v in arguments.wrt for part in v.split(",")]
 
 
-def _reading(arguments) -> Reading:
+def _reading(arguments: argparse.Namespace) -> Reading:
     """EXPR, read as --from says: symdiff's text, or LaTeX (one expression: a Jacobian's list is text). Notes on
     the reading go to standard error; --explain prints the reading first (JSON output always carries it)."""
     if arguments.notation == "latex":
@@ -229,7 +246,7 @@ def _reading(arguments) -> Reading:
     return reading
 
 
-def _read_list(arguments) -> list:
+def _read_list(arguments: argparse.Namespace) -> list[Expr]:
     """EXPR as a comma-separated list (--jacobian), its notes kept for standard error (command.main)."""
     if arguments.notation == "latex":
         return [parser.expression_of(_reading(arguments), warn=False)]
@@ -240,11 +257,11 @@ def _read_list(arguments) -> list:
     return exprs
 
 
-def _point(text: str | None):
+def _point(text: str | None) -> dict[str, Expr] | None:
     return None if text is None else parse_point(text)
 
 
-def _expression_and_order(arguments, reading: Reading, variables: list):
+def _expression_and_order(arguments: argparse.Namespace, reading: Reading, variables: list[str]) -> tuple[Expr, int]:
     """The expression to differentiate and how many times (0 for --simplify-only); the variables are --wrt's, or
     those the text asks for (d^2/dx^2 ... gives x, twice), set in place in `variables`."""
     expr = parser.expression_of(reading, derivative=True, warn=False)
@@ -263,7 +280,7 @@ def _expression_and_order(arguments, reading: Reading, variables: list):
     return expr, order
 
 
-def _single_variable(variables: list, expr, point: dict | None, option: str) -> str:
+def _single_variable(variables: Sequence[str], expr: Expr, point: dict[str, Expr] | None, option: str) -> str:
     """The one variable of --limit or --plot: from --wrt, the point, or the expression."""
     if len(variables) > 1:
         raise UsageError(f"{option} is for a function of one variable: give one --wrt")
@@ -275,7 +292,7 @@ def _single_variable(variables: list, expr, point: dict | None, option: str) -> 
     return free[0] if len(free) == 1 else default_variable(expr)
 
 
-def _x_range(text: str) -> tuple:
+def _x_range(text: str) -> tuple[float, float]:
     """--range A:B as two floats."""
     low, _, high = text.partition(":")
     try:
@@ -284,7 +301,7 @@ def _x_range(text: str) -> tuple:
         raise UsageError(f"--range takes two numbers, A:B, not {text!r}") from None
 
 
-def _check_differentiable(expr, variables: list, order: int, point: dict) -> None:
+def _check_differentiable(expr: Expr, variables: Sequence[str], order: int, point: dict[str, Expr]) -> None:
     """An EvaluationError (Reason.NOT_DIFFERENTIABLE) when the derivative asked for does not exist at the point:
     the expression, or one of the derivatives taken on the way, has a kink or jump there (|x| at 0, floor(x) at
     2), though the formula of the derivative may have a value there (sign(0) = 0)."""
@@ -292,16 +309,24 @@ def _check_differentiable(expr, variables: list, order: int, point: dict) -> Non
         api.check_differentiable(api.diff(expr, *variables, order=n) if n else expr, point, variables)
 
 
-def _value_at(value, point: dict, as_float: bool):
+@overload
+def _value_at(value: Expr, point: dict[str, Expr], as_float: bool) -> Expr: ...
+@overload
+def _value_at(value: Vector[Expr], point: dict[str, Expr], as_float: bool) -> Vector[Expr]: ...
+@overload
+def _value_at(value: Matrix[Expr], point: dict[str, Expr], as_float: bool) -> Matrix[Expr]: ...
+
+
+def _value_at(value: Result, point: dict[str, Expr], as_float: bool) -> Result:
     """A result (expression, Vector or Matrix) evaluated at the point, entry by entry, as expressions."""
 
-    def at(expr):
+    def at(expr: Expr) -> Expr:
         found = api.evaluate(expr, point, exact=False if as_float else None)
         return found if not isinstance(found, float) else number(found)
     return same_shape(value, [at(e) for e in entries(value)])
 
 
-def _warn_absent(variables: list, free_symbols) -> None:
+def _warn_absent(variables: Sequence[str], free_symbols: Container[str]) -> None:
     for name in variables:
         if name not in free_symbols:
             print(f"symdiff: warning: {name} does not occur in the expression, so its derivative is 0",

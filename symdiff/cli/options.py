@@ -17,10 +17,18 @@ import argparse
 import importlib
 import re
 import sys
+from collections.abc import Sequence
 from itertools import product
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from ..core.errors import UsageError
 from .exit_status import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    class _ArgumentContainer(Protocol):
+        """What add_option adds to: the parser, or one of its groups (argparse names their class only privately)."""
+
+        def add_argument(self, *name_or_flags: str, **settings: Any) -> argparse.Action: ...
 
 FORMATS = ("text", "latex", "sympy", "json")
 
@@ -94,10 +102,12 @@ class _ShowVersion(argparse.Action):
     """-V, --version: print `symdiff VERSION` and exit 0. The version (symdiff.version, which reads the installed
     metadata) is loaded by name only here: importlib.metadata would cost every other command ~25 ms."""
 
-    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: Any = argparse.SUPPRESS,
+                 help: str | None = None) -> None:
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> NoReturn:
         version = importlib.import_module("..version", __package__).__version__
         print(f"symdiff {version}", file=sys.stdout)
         parser.exit(EXIT_OK)
@@ -107,17 +117,17 @@ class _ArgumentParser(argparse.ArgumentParser):
     """argparse's parser with symdiff's one-line usage errors, and a record of the options it defines and of how the
     options of a command line were spelled."""
 
-    def __init__(self, **settings):
+    def __init__(self, **settings: Any) -> None:
         super().__init__(add_help=False, **settings)  # -h and --help are added by add_option, to be recorded
         self.takes_value: set[str] = set()
         self.stored_as: dict[str, tuple[str, object]] = {}  # spelling -> (destination, its constant or None)
         self.long_spelling: dict[str, str] = {}  # spelling (-n) -> the option's first long spelling (--order)
         self.spelled: dict[str, str] = {}  # long spelling -> as the command line spelled it (with_expression_last)
 
-    def error(self, message):  # argparse's own usage errors, in symdiff's one-line form
+    def error(self, message: str) -> NoReturn:  # argparse's own usage errors, in symdiff's one-line form
         self.exit(EXIT_USAGE, f"symdiff: error: {message} (see symdiff --help)\n")
 
-    def add_option(self, group, *spellings: str, **settings) -> None:
+    def add_option(self, group: _ArgumentContainer, *spellings: str, **settings: Any) -> None:
         """group.add_argument(*spellings, **settings), where group is this parser or one of its groups, recorded."""
         group.add_argument(*spellings, **settings)
         long = next(s for s in spellings if s.startswith("--"))
@@ -132,7 +142,7 @@ class _ArgumentParser(argparse.ArgumentParser):
         """Whether the option was given, in any of its spellings (-n or --order): its value is not the default,
         or is the option's own constant (--grad, --jacobian and --hessian store theirs in one destination)."""
         destination, constant = self.stored_as[option]
-        value = getattr(arguments, destination)
+        value: object = getattr(arguments, destination)
         return value == constant if constant is not None else value != self.get_default(destination)
 
     def as_spelled(self, option: str) -> str:
@@ -144,7 +154,9 @@ class _ArgumentParser(argparse.ArgumentParser):
         start with a minus ("-x^2"): argparse would take it for an option, so an argument that starts with '-'
         and is not an option (OPTION_SHAPE), nor an option's value, is passed after '--'. A bare -NAME or --NAME
         that is not one of ours is a UsageError: `symdiff -v` is not the expression -v."""
-        kept, expressions, skip = [], [], False
+        kept: list[str] = []
+        expressions: list[str] = []
+        skip = False
         for i, argument in enumerate(argv):
             if skip:  # an option's value; one starting with '-' (--range -3:3) is joined as --range=-3:3
                 if argument.startswith("-"):
@@ -195,7 +207,7 @@ def _examples(*examples: tuple[str, str]) -> str:
     return "examples:\n" + "\n".join(line.rstrip() for line in lines)
 
 
-def build_argument_parser() -> argparse.ArgumentParser:
+def build_argument_parser() -> _ArgumentParser:
     parser = _ArgumentParser(
         prog="symdiff",
         description="Differentiate an expression symbolically: exact, simplified, as text, LaTeX or SymPy code.",

@@ -6,33 +6,49 @@ printing one expression loads no more of the API than that (--cse, for one, load
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .. import api
 from ..printing.latex import latex_symbol
 
+if TYPE_CHECKING:  # for annotations only: the API's modules are loaded when used (see above)
+    from typing import TypeAlias
 
-def entries(value) -> list:
+    from ..api.matrix import Matrix, Vector
+    from ..calculus.derivation import Derivation
+    from ..core.expr import Expr
+    from ..numeric.difference_quotients import LimitTable
+    from ..parsing.reading import Reading
+
+    # What the modes print: an expression, a Vector (--grad) or a Matrix (--jacobian, --hessian).
+    Result: TypeAlias = "Expr | Vector[Expr] | Matrix[Expr]"
+    # A result for JSON: a printed expression, or lists of them in the result's shape.
+    Nested: TypeAlias = "str | list[str] | list[list[str]]"
+
+
+def entries(value: Result) -> list[Expr]:
     """The expressions of a result (an expression, a Vector or a Matrix), row by row."""
     if isinstance(value, api.Matrix):
         return [e for row in value for e in row]
     return list(value) if isinstance(value, api.Vector) else [value]
 
 
-def same_shape(value, entries: list):
+def same_shape(value: Result, entries: list[Expr]) -> Result:
     if isinstance(value, api.Matrix):
         width = value.shape[1]
         return api.Matrix(entries[i:i + width] for i in range(0, len(entries), width))
     return api.Vector(entries) if isinstance(value, api.Vector) else entries[0]
 
 
-def _nested(value, print_one):
+def _nested(value: Result, print_one: Callable[[Expr], str]) -> Nested:
     """A result as nested lists of printed entries (a string for one expression), for JSON."""
     if isinstance(value, api.Matrix):
         return [[print_one(e) for e in row] for row in value]
     return [print_one(e) for e in value] if isinstance(value, api.Vector) else print_one(value)
 
 
-def _printed(value, output_format: str, standalone: bool = True) -> str:
+def _printed(value: Result, output_format: str, standalone: bool = True) -> str:
     """A result (expression, Vector or Matrix) as text, LaTeX or SymPy code."""
     if isinstance(value, (api.Vector, api.Matrix)):
         if output_format == "sympy":
@@ -43,16 +59,17 @@ def _printed(value, output_format: str, standalone: bool = True) -> str:
     return api.latex(value) if output_format == "latex" else api.text(value)
 
 
-def render(value, output_format: str, use_cse: bool = False, label: str = "", reading=None) -> str:
+def render(value: Result, output_format: str, use_cse: bool = False, label: str = "",
+           reading: Reading | None = None) -> str:
     """A result (expression, Vector or Matrix) in a format; with `use_cse`, the shared parts first as
     t1 = ... (LaTeX: an aligned environment whose last row is `label = result`). JSON carries the reading of
     the input too, when given (--explain: "input", how it was read, and the notes)."""
     if not use_cse:
         if output_format == "json":
-            found = {"result": _nested(value, api.text), "latex": _printed(value, "latex")}
+            fields: dict[str, object] = {"result": _nested(value, api.text), "latex": _printed(value, "latex")}
             if reading is not None:
-                found["input"] = reading_fields(reading)
-            return json.dumps(found)
+                fields["input"] = reading_fields(reading)
+            return json.dumps(fields)
         return _printed(value, output_format)
     found = api.cse(entries(value))
     reduced = same_shape(value, found.exprs)
@@ -69,7 +86,7 @@ def render(value, output_format: str, use_cse: bool = False, label: str = "", re
     return found.text(_printed(reduced, "text"))
 
 
-def _read_as(reading, exprs=None) -> tuple[str, str]:
+def _read_as(reading: Reading, exprs: Sequence[Expr] | None = None) -> tuple[str, str]:
     """(text, LaTeX) of what the input was read as: the expression, the equation, d/dx (...), or a list."""
     if exprs is not None:
         return ", ".join(map(api.text, exprs)), ", ".join(map(api.latex, exprs))
@@ -77,16 +94,18 @@ def _read_as(reading, exprs=None) -> tuple[str, str]:
         x, n = reading.variables[0], len(reading.variables)
         operator = (f"d/d{x}", r"\frac{d}{d" + x + "}") if n == 1 else \
             (f"d^{n}/d{x}^{n}", r"\frac{d^{" + str(n) + "}}{d" + x + "^{" + str(n) + "}}")
-        return (f"{operator[0]} ({api.text(reading.expression)})",
-                operator[1] + r" \left(" + api.latex(reading.expression) + r"\right)")
+        expression = reading.require_expression()  # not None: only an equation that defines nothing has none
+        return (f"{operator[0]} ({api.text(expression)})",
+                operator[1] + r" \left(" + api.latex(expression) + r"\right)")
     if reading.equation is not None:
         equation = reading.equation
         return (f"{api.text(equation.lhs)} = {api.text(equation.rhs)}",
                 f"{api.latex(equation.lhs)} = {api.latex(equation.rhs)}")
-    return api.text(reading.expression), api.latex(reading.expression)
+    expression = reading.require_expression()  # not None here either
+    return api.text(expression), api.latex(expression)
 
 
-def reading_fields(reading, exprs=None) -> dict:
+def reading_fields(reading: Reading, exprs: Sequence[Expr] | None = None) -> dict[str, object]:
     """How the input was read, for JSON: text, LaTeX, what it is, and the notes (kind, message, column)."""
     text, latex = _read_as(reading, exprs)
     kind = "derivative" if reading.variables else "definition" if reading.defines is not None else \
@@ -96,7 +115,7 @@ def reading_fields(reading, exprs=None) -> dict:
                        "column": None if note.position is None else note.position + 1} for note in reading.notes]}
 
 
-def explanation(reading, output_format: str, exprs=None) -> str:
+def explanation(reading: Reading, output_format: str, exprs: Sequence[Expr] | None = None) -> str:
     """--explain: how the input was read, as text and LaTeX (a definition: which side is differentiated)."""
     text, latex = _read_as(reading, exprs)
     if reading.defines is not None:
@@ -106,12 +125,12 @@ def explanation(reading, output_format: str, exprs=None) -> str:
     return f"read as: {text}\nLaTeX:   {latex}"
 
 
-def render_steps(derivation, output_format: str) -> str:
+def render_steps(derivation: Derivation, output_format: str) -> str:
     """A derivation (--steps) as text, a LaTeX aligned environment or JSON."""
     return {"latex": derivation.latex, "json": derivation.json}.get(output_format, derivation.text)()
 
 
-def render_limit_table(table, output_format: str) -> str:
+def render_limit_table(table: LimitTable, output_format: str) -> str:
     """A table of difference quotients (--limit) as text, LaTeX or JSON."""
     if output_format == "json":
         return json.dumps({"rows": [[h, q] for h, q in table.rows], "exact": str(table.exact),
@@ -123,7 +142,7 @@ def render_limit_table(table, output_format: str) -> str:
 MANY_LABELS = {"gradient": "\\nabla f", "jacobian": "J", "hessian": "H"}
 
 
-def derivative_label(variables: list, order: int) -> str:
+def derivative_label(variables: Sequence[str], order: int) -> str:
     """d^n f/dx^n, or the partial derivative's symbol, in LaTeX."""
     if order == 0 or not variables:
         return "f" if order == 0 else "f'"
