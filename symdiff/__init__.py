@@ -23,7 +23,7 @@ operators `+ - * / **`.
 
 import builtins
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import api
 from .api import MAX_ORDER, diff, latex, parse, parse_list, read, simplify, sympy_code, text
@@ -37,18 +37,22 @@ from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow,
 from .functions import KNOWN_NAMES
 
 if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type checkers and documentation tools
-    from .api import (BatchSummary, Matrix, Vector, check, check_differentiable, cse, evaluate, from_sympy,
-                      gradient, hessian, jacobian, lambdify, limit_table, plot_tangent, plot_with_derivative,
-                      run_batch, run_batch_files_on_dask, run_batch_on_dask, steps, to_sympy)
-    from .api import parse_latex
-    from .api import E, Integer, Rational, Symbol, equals, pi, subs, symbols
+    from .api.batch import BatchSummary, run_batch
+    from .api.calculus import cse, gradient, hessian, jacobian, steps
+    from .api.cluster import run_batch_files_on_dask, run_batch_on_dask
+    from .api.constructors import E, Integer, Rational, Symbol, equals, pi, subs, symbols
+    from .api.interop import check, from_sympy, to_sympy
+    from .api.latex_input import parse_latex
+    from .api.matrix import Matrix, Vector
+    from .api.numbers import check_differentiable, evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
+    from .version import __version__ as __version__
 
 __all__ = [
     "parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
     "parse_latex",
-    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "check_differentiable", "lambdify", "limit_table", "plot_tangent",
-    "plot_with_derivative", "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary", "Vector",
-    "Matrix", "MAX_ORDER", "budget", "Budget",
+    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "check_differentiable", "lambdify", "limit_table",
+    "plot_tangent", "plot_with_derivative", "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary",
+    "Vector", "Matrix", "MAX_ORDER", "budget", "Budget",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",
     "TimeLimitError", "Notation", "SymdiffWarning",
@@ -60,14 +64,18 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    """The API's functions loaded on first use (symdiff.api.LAZY), and the version."""
+def __getattr__(name: str) -> Callable[..., Expr]:
+    """The API's functions loaded on first use (symdiff.api.LAZY), and the version. The annotation is for type
+    checkers, which know the version and the API's other names from the imports above: what they find here is a
+    function constructor (sd.sin, ...)."""
     if name == "__version__":  # symdiff.version reads the installed metadata: ~25 ms, only when asked
-        return importlib.import_module(f"{__name__}.version").__version__
+        version = importlib.import_module(f"{__name__}.version")
+        return version.__version__  # type: ignore[no-any-return]  # a str, declared above
     if name in api.LAZY:
-        return getattr(api, name)
+        value: Callable[..., Expr] = getattr(api, name)
+        return value
     raise AttributeError(f"module 'symdiff' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(api.LAZY))

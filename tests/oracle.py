@@ -88,10 +88,11 @@ def _all_real(parts, point) -> bool:
 
 
 def numeric_mismatch(ours, theirs, names=None, points: int = 5, seed: int = 0, low=0.2, high=1.5,
-                     attempts: int = 60):
+                     attempts: int = 60, real_only: bool = False):
     """None when `ours` (symdiff) and `theirs` (SymPy) agree at `points` random points where both are finite
-    (and every argument of abs and sign in `ours` is real); else a description of the first disagreement.
-    Raises AssertionError if no usable point is found."""
+    (and every argument of abs and sign in `ours` is real; with `real_only`, both values real: off the real
+    line, values on a branch cut follow each library's convention); else a description of the first
+    disagreement. Raises AssertionError if no usable point is found."""
     names = sorted(set(names or ()) | set(ours.free_symbols) | {s.name for s in theirs.free_symbols})
     evaluate_theirs = _sympy_evaluator(theirs, names)
     real_parts = real_argument_parts(ours)
@@ -108,6 +109,8 @@ def numeric_mismatch(ours, theirs, names=None, points: int = 5, seed: int = 0, l
         except (ZeroDivisionError, ValueError, TypeError, OverflowError):
             continue
         if not all(map(math.isfinite, (a.real, a.imag, b.real, b.imag))):
+            continue
+        if real_only and (abs(a.imag) > 1e-12 * max(1.0, abs(a)) or abs(b.imag) > 1e-12 * max(1.0, abs(b))):
             continue
         if not _close(a, b):
             return f"at {point}: symdiff {a} vs sympy {b}"

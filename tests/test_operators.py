@@ -79,8 +79,13 @@ def _sympy_side(node):
 
 
 def _compare(ours, theirs):
+    """Values at random real points where both are real (the operators' nodes are checked structurally; this
+    checks what they mean, not the libraries' branch cuts: acsch(asech(y)) at y > 1 lies on one)."""
+    if theirs.has(sympy.zoo, sympy.oo, sympy.nan, sympy.S.NegativeInfinity):
+        return  # SymPy folded a part to infinity (cot(asech(x/x)) = cot(0)): no values to compare
     try:
-        mismatch = numeric_mismatch(ours, theirs, names=("x", "y"), points=4, low=-2.0, high=2.0, attempts=40)
+        mismatch = numeric_mismatch(ours, theirs, names=("x", "y"), points=4, low=-2.0, high=2.0, attempts=40,
+                                    real_only=True)
     except AssertionError:  # no point where both are finite (e.g. log of a negative constant over the reals)
         assume(False)
         return

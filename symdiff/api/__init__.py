@@ -12,9 +12,9 @@ layer above it).
 import builtins
 import importlib
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from ..core.expr import connect_api
+from ..core.expr import Expr, connect_api
 from ..functions import KNOWN_NAMES
 from ..parsing.inputs import connect_sympy
 from .expressions import MAX_ORDER, diff, latex, parse, parse_list, read, simplify, sympy_code, text
@@ -38,30 +38,35 @@ LAZY = {
 }
 
 if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools that read the source
-    from .batch import BatchSummary, run_batch
-    from .calculus import cse, gradient, hessian, jacobian, steps
-    from .cluster import run_batch_files_on_dask, run_batch_on_dask
-    from .constructors import E, Integer, Rational, Symbol, arithmetic, equals, pi, subs, symbols
-    from .interop import check, to_sympy
-    from .latex_input import parse_latex
-    from .matrix import Matrix, Vector
-    from .numbers import check_differentiable, evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
+    from .batch import BatchSummary as BatchSummary, run_batch as run_batch
+    from .calculus import cse as cse, gradient as gradient, hessian as hessian, jacobian as jacobian, steps as steps
+    from .cluster import run_batch_files_on_dask as run_batch_files_on_dask, run_batch_on_dask as run_batch_on_dask
+    from .constructors import (E as E, Integer as Integer, Rational as Rational, Symbol as Symbol,
+                               arithmetic as arithmetic, equals as equals, pi as pi, subs as subs, symbols as symbols)
+    from .interop import check as check, to_sympy as to_sympy
+    from .latex_input import parse_latex as parse_latex
+    from .matrix import Matrix as Matrix, Vector as Vector
+    from .numbers import (check_differentiable as check_differentiable, evaluate as evaluate, lambdify as lambdify,
+                          limit_table as limit_table, plot_tangent as plot_tangent,
+                          plot_with_derivative as plot_with_derivative)
 
 # Not the names of Python's builtins (abs, max, min): `from symdiff.api import *` must not hide them.
 __all__ = ["parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "guard", "MAX_ORDER",
            *(name for name in LAZY if not hasattr(builtins, name))]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Callable[..., Expr]:
+    """A name of LAZY, from the module that defines it. The annotation is for type checkers, which know the other
+    names from the imports above: what they find here is a function constructor (sd.sin, ...)."""
     module = LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value: Callable[..., Expr] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value  # found directly from now on
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(LAZY))
 
 

@@ -23,11 +23,14 @@ import cmath
 import random
 import re
 from fractions import Fraction
+from types import NotImplementedType
+from typing import Any, Callable, Iterable, cast
 
 from ..core import budget as _budget
-from ..core.build import add, div, is_number, mul, neg, number, power, sub, substitute
+from ..core.budget import Budget
+from ..core.build import add, div, mul, neg, number, power, sub, substitute
 from ..core.errors import BudgetError, EvaluationError, Reason, UndefinedError, UsageError
-from ..core.expr import PI, ZERO, Expr, Num, Sym, size_as_tree
+from ..core.expr import PI, ZERO, Expr, Float, Num, Sym, size_as_tree
 from ..core.expr import E as _E
 from ..functions import ALIASES, KNOWN_NAMES, arities, lookup
 from ..functions.application import apply_function
@@ -35,6 +38,7 @@ from ..functions.shorthands import SHORTHANDS
 from ..numeric.values import numeric_value
 from ..parsing.inputs import as_expr, as_operand, variable_name
 from ..simplification.simplifier import simplify
+from .expressions import ExprLike, VariableLike
 from .guard import guard
 
 __all__ = ["symbols", "Symbol", "Rational", "Integer", "pi", "E", "subs", "equals", "arithmetic", "FUNCTIONS",
@@ -55,7 +59,7 @@ def _checked(node: Expr) -> Expr:
     return node
 
 
-def _argument(value, where: str) -> Expr:
+def _argument(value: ExprLike, where: str) -> Expr:
     """A constructor's argument as an expression (as an operand is converted); UsageError for anything else."""
     found = as_operand(value)
     if found is None:
@@ -66,20 +70,21 @@ def _argument(value, where: str) -> Expr:
 
 # ---- operators ---------------------------------------------------------------------------------------------------
 
-_BINARY = {"+": add, "-": sub, "*": mul, "/": div, "**": power}
+_BINARY: dict[str, Callable[[Expr, Expr], Expr]] = {"+": add, "-": sub, "*": mul, "/": div, "**": power}
 
 
 @guard
-def arithmetic(operation: str, left, right=None):
+def arithmetic(operation: str, left: ExprLike, right: ExprLike | None = None, *,
+               budget: Budget | None = None) -> Expr | NotImplementedType:
     """`left operation right` for Expr's operators ("+", "-", "*", "/", "**"; "neg" takes `left` only), built by
     the builders of symdiff.core.build and checked against budget.max_size. NotImplemented when an operand is
     neither an expression, a number nor a SymPy object (Python then raises TypeError)."""
     a = as_operand(left)
     if operation == "neg":
-        return _checked(neg(a))
+        return _checked(neg(cast(Expr, a)))  # Expr.__neg__ passes itself; neg(None) is a TypeError, as ever
     b = as_operand(right)
     if a is None or b is None:
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]  # mypy types NotImplemented as Any but in dunders
     try:
         result = _BINARY[operation](a, b)
     except ZeroDivisionError:  # x/0, or 0**-1 (built as 1/0); 0**-2 stays a power, as parsed
@@ -89,8 +94,10 @@ def arithmetic(operation: str, left, right=None):
 
 # ---- symbols, numbers, constants ---------------------------------------------------------------------------------
 
+# Any: one symbol or a tuple of them, as the text says, so that both `x = symbols("x")` and `x, y = symbols("x y")`
+# type-check (a union would refuse both)
 @guard
-def symbols(names: str):
+def symbols(names: str, *, budget: Budget | None = None) -> Any:
     """Symbols from names separated by spaces or commas: symbols("x y") and symbols("x, y") are the tuple
     (x, y); a single name gives one symbol, symbols("x") (as in SymPy; "x," gives the tuple (x,)). Each name is
     checked as a variable's name: not a function's (sin) or a constant's (pi, e)."""
@@ -104,13 +111,13 @@ def symbols(names: str):
 
 
 @guard
-def Symbol(name) -> Sym:
+def Symbol(name: VariableLike, *, budget: Budget | None = None) -> Sym:
     """One symbol: Symbol("x"). The name is checked as a variable's name: not a function's (sin) or a
     constant's (pi, e)."""
     return Sym(variable_name(name))
 
 
-def _exact(value, where: str) -> Fraction:
+def _exact(value: ExprLike, where: str) -> Fraction:
     """An exact number from an int, a Fraction, a finite float (its exact binary value), an exact SymPy number
     or text such as "1/3" or "0.1" (read by Fraction, never evaluated)."""
     if isinstance(value, str):
@@ -124,13 +131,13 @@ def _exact(value, where: str) -> Fraction:
     found = _argument(value, where)
     if type(found) is Num:
         return Fraction(found.value)
-    if is_number(found):  # a Float
+    if type(found) is Float:
         return Fraction(found.value)
     raise UsageError(f"{where} takes numbers, not {found}")
 
 
 @guard
-def Rational(p, q=1) -> Expr:
+def Rational(p: ExprLike, q: ExprLike = 1, *, budget: Budget | None = None) -> Expr:
     """The exact number p/q: Rational(1, 3), Rational("1/3"), Rational(0.5) (a float's exact value). A zero q is
     an UndefinedError (division by zero)."""
     numerator, denominator = _exact(p, "Rational"), _exact(q, "Rational")
@@ -140,19 +147,19 @@ def Rational(p, q=1) -> Expr:
 
 
 @guard
-def Integer(n) -> Num:
+def Integer(n: ExprLike, *, budget: Budget | None = None) -> Num:
     """The exact integer n: Integer(3), Integer("123"), Integer(numpy.int64(3)), Integer(2.0). A number that
     is not whole is a UsageError (SymPy would truncate it)."""
     value = _exact(n, "Integer")
     if value.denominator != 1:
         raise UsageError(f"Integer takes a whole number, not {n!r}: use Rational")
-    return number(value.numerator)
+    return cast(Num, number(value.numerator))  # number() of an int is a Num
 
 
 # ---- functions of the registry ---------------------------------------------------------------------------------
 
-def _constructor(name: str):
-    def construct(*arguments):
+def _constructor(name: str) -> Callable[..., Expr]:
+    def construct(*arguments: ExprLike, budget: Budget | None = None) -> Expr:
         converted = [_argument(a, name) for a in arguments]
         try:
             return _checked(apply_function(name, converted))
@@ -161,7 +168,7 @@ def _constructor(name: str):
 
     function = ALIASES.get(name, name)
     shorthand = SHORTHANDS.get(function)
-    rows = [lookup(function, n) for n in arities(function)]
+    rows = [row for n in arities(function) if (row := lookup(function, n)) is not None]  # every arity has its row
     english = shorthand.english if shorthand is not None else rows[0].english
     counts = list(shorthand.arities) if shorthand is not None else [row.arity for row in rows]
     shown = " or ".join(f"{name}({', '.join(f'u{i + 1}' for i in range(n))})" for n in counts[:2])
@@ -176,14 +183,14 @@ def _constructor(name: str):
 
 # name -> constructor, for every function the readers know: the registry's rows, their aliases and the shorthands
 # (generated from symdiff.functions: the registry stays the one table of functions).
-FUNCTIONS = {name: _constructor(name) for name in sorted(KNOWN_NAMES)}
+FUNCTIONS: dict[str, Callable[..., Expr]] = {name: _constructor(name) for name in sorted(KNOWN_NAMES)}
 
 # The constructors `from symdiff import *` brings in: all but those named as Python's builtins (abs, max, min),
 # which would be shadowed; those are used as sd.abs, sd.max, sd.min (and abs(expr) works as ever).
 EXPORTED_FUNCTIONS = tuple(name for name in FUNCTIONS if not hasattr(builtins, name))
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Callable[..., Expr]:
     """The function constructors, sd.sin and the others, found by name without becoming globals of this module
     (abs, max and min would hide Python's builtins here)."""
     found = FUNCTIONS.get(name)
@@ -194,7 +201,7 @@ def __getattr__(name: str):
 
 # ---- substitution and equality -------------------------------------------------------------------------------
 
-def _value(value, where: str) -> Expr:
+def _value(value: ExprLike, where: str) -> Expr:
     """A value to substitute or compare: an operand, or text (parsed)."""
     if isinstance(value, str):
         return as_expr(value)
@@ -202,7 +209,8 @@ def _value(value, where: str) -> Expr:
 
 
 @guard
-def subs(expr, mapping, value=None) -> Expr:
+def subs(expr: ExprLike, mapping: dict[Any, Any] | Iterable[tuple[VariableLike, ExprLike]] | VariableLike,
+         value: ExprLike | None = None, *, budget: Budget | None = None) -> Expr:
     """`expr` with symbols replaced, all at once (simultaneously: subs(x*y, {x: y, y: x}) is y*x):
     subs(expr, {x: 1, "y": z}), subs(expr, [(x, 1)]) or subs(expr, x, 1). Keys are symbols (symdiff's or
     SymPy's) or their names; values are expressions, numbers, SymPy objects or text. The result is rebuilt by
@@ -215,12 +223,12 @@ def subs(expr, mapping, value=None) -> Expr:
         pairs = list(mapping.items())
     else:
         try:
-            pairs = [tuple(pair) for pair in mapping]
+            pairs = [tuple(pair) for pair in cast("Iterable[Any]", mapping)]  # a symbol alone is a TypeError
         except TypeError:
             raise UsageError("subs takes {symbol: value}, pairs (symbol, value), or a symbol and a value") from None
         if any(len(pair) != 2 for pair in pairs):
             raise UsageError("subs takes pairs (symbol, value)")
-    replacements = {}
+    replacements: dict[Expr, Expr] = {}
     for key, replacement in pairs:
         replacements[Sym(variable_name(key))] = _value(replacement, "subs")
     try:
@@ -236,7 +244,7 @@ EQUALITY_TOLERANCE = 1e-9
 
 
 @guard
-def equals(a, b) -> bool:
+def equals(a: ExprLike, b: ExprLike, *, budget: Budget | None = None) -> bool:
     """Whether `a` and `b` are equal as functions (mathematical equality; `a == b` is structural identity):
     True when simplify(a - b) is 0; False when it is a nonzero exact number; otherwise decided by the values at
     random points (the same points on every call) where both are defined, over the reals and, where there are
@@ -261,7 +269,7 @@ def equals(a, b) -> bool:
     return bool(agreed)
 
 
-def _agree_at_random_points(a: Expr, b: Expr, names: list, complex_values: bool):
+def _agree_at_random_points(a: Expr, b: Expr, names: list[str], complex_values: bool) -> bool | None:
     """True if a and b agree at EQUALITY_POINTS random points where both have a value, False at the first where
     they differ, None if too few points had a value."""
     rng = random.Random(0)

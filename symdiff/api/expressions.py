@@ -9,12 +9,17 @@ OverflowError or a MemoryError.
 
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import Any, TypeAlias, Union
+
 from ..calculus.derivatives import derivative
 from ..core import budget as _budget
+from ..core.budget import Budget
 from ..core.errors import UsageError
-from ..core.expr import Expr
+from ..core.expr import Expr, Sym
 from ..parsing import parser
 from ..parsing.inputs import as_expr
+from ..parsing.parser import Functions
 from ..parsing.reading import Reading
 from ..printing.latex import latex as _latex
 from ..printing.sympy_code import to_sympy_code
@@ -27,9 +32,16 @@ from .guard import guard
 # symdiff.budget.current().max_order; this is its default.
 MAX_ORDER = _budget.DEFAULT_BUDGET.max_order
 
+# What the public functions take as an expression: an expression, its text, a number (NumPy's scalars and Decimals
+# too) or a SymPy object (symdiff.parsing.inputs reads them all). Any stands for the NumPy and SymPy objects, which
+# are recognised without importing NumPy or SymPy.
+ExprLike: TypeAlias = Union[Expr, str, int, Fraction, float, Any]
+# A variable: its name, a symbol, or a SymPy symbol (Any).
+VariableLike: TypeAlias = Union[str, Sym, Any]
+
 
 @guard
-def parse(text: str, functions=()) -> Expr:
+def parse(text: str, functions: Functions = (), *, budget: Budget | None = None) -> Expr:
     """Parse text such as "3x^2 - 4x", "sin^2 x" or "y = x^2" (its right side) into an expression (ParseError,
     with position, if it is not one; BudgetError if it is longer or nests deeper than the budget allows).
     `functions`: names to read as undefined functions, y(x). A reading that may not be the one meant (sinx read
@@ -39,13 +51,13 @@ def parse(text: str, functions=()) -> Expr:
 
 
 @guard
-def parse_list(text: str, functions=()) -> list:
+def parse_list(text: str, functions: Functions = (), *, budget: Budget | None = None) -> list[Expr]:
     """Parse a comma-separated list of expressions, "x*y, x + y^2"."""
     return parser.parse_list(text, functions=functions)
 
 
 @guard
-def read(text: str, functions=()) -> Reading:
+def read(text: str, functions: Functions = (), *, budget: Budget | None = None) -> Reading:
     """How text is read, without warnings: a Reading with the expression (or None for an equation that is not a
     definition), the equation, the derivative asked for (`d/dx ...` gives variables ("x",)) and the notes on
     readings that may not be the one meant (each with its kind, message and position)."""
@@ -53,7 +65,8 @@ def read(text: str, functions=()) -> Reading:
 
 
 @guard
-def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = True, functions=()) -> Expr:
+def diff(expr: ExprLike, *variables: VariableLike, order: int = 1, simplify: bool | str = True,
+         functions: Functions = (), budget: Budget | None = None) -> Expr:
     """The derivative of `expr`, `order` times in each of `variables` in turn (all of them if one is a
     comma-separated list: diff(f, "x,y") is d2f/dydx). With no variable, the expression's only free symbol, or
     the variable the text asks for ("d/dx x^2"). A variable that does not occur gives 0. `simplify`: True (or
@@ -64,7 +77,8 @@ def diff(expr: Expr | str, *variables, order: int = 1, simplify: bool | str = Tr
     return derivative(expr, variables, order, simplify)
 
 
-def asked_derivative(expr, variables: tuple, order: int, functions=()) -> tuple:
+def asked_derivative(expr: ExprLike, variables: tuple[VariableLike, ...], order: int,
+                     functions: Functions = ()) -> tuple[Expr, tuple[VariableLike, ...], int]:
     """(expression, variables, order) to differentiate: text that asks for a derivative itself (`d^2/dx^2 F`)
     gives its variables, which must agree with any given."""
     if not isinstance(expr, str):
@@ -83,7 +97,7 @@ def asked_derivative(expr, variables: tuple, order: int, functions=()) -> tuple:
 
 
 @guard
-def simplify(expr: Expr | str, level: str = "full") -> Expr:
+def simplify(expr: ExprLike, level: str = "full", *, budget: Budget | None = None) -> Expr:
     """The simplified form of an expression: "full" (default) or "basic" (the canonical form only)."""
     if level not in LEVELS:
         raise UsageError(f"unknown simplification level {level!r}: use {' or '.join(LEVELS)}")
@@ -91,21 +105,21 @@ def simplify(expr: Expr | str, level: str = "full") -> Expr:
 
 
 @guard
-def latex(expr: Expr | str) -> str:
+def latex(expr: ExprLike, *, budget: Budget | None = None) -> str:
     """LaTeX for an expression, e.g. `\\frac{x}{2 y}`. An expression of more than budget.max_size nodes (as
     printed) is a BudgetError, at once."""
     return _latex(as_expr(expr, check=True))
 
 
 @guard
-def text(expr: Expr | str) -> str:
+def text(expr: ExprLike, *, budget: Budget | None = None) -> str:
     """Plain text for an expression, which parse() reads back to the same expression. An expression of more than
     budget.max_size nodes (as printed) is a BudgetError, at once."""
     return to_text(as_expr(expr, check=True))
 
 
 @guard
-def sympy_code(expr: Expr | str, standalone: bool = False) -> str:
+def sympy_code(expr: ExprLike, standalone: bool = False, *, budget: Budget | None = None) -> str:
     """Python source building the expression in SymPy; `standalone` adds the import and symbols. An expression
     of more than budget.max_size nodes (as printed) is a BudgetError, at once."""
     return to_sympy_code(as_expr(expr, check=True), standalone)

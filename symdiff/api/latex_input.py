@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ..core.budget import Budget
 from ..core.expr import Expr
 from ..parsing import latex as _latex
 from .guard import guard
 
 
 @guard
-def parse_latex(text: str) -> Expr:
+def parse_latex(text: str, *, budget: Budget | None = None) -> Expr:
     """Read LaTeX as copied from a paper or a notebook, `\\frac{x^{2}}{2} + \\sin^{2} x`, into an expression:
     the same expression that parse() gives for the same maths, and everything latex() writes reads back to the
     expression it was written from. Names are read as latex() writes them (x_{1} is x1, \\alpha is alpha,

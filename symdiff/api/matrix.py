@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any, Callable, Iterable, SupportsIndex, TypeVar, overload
 
 from ..core.build import number
 from ..core.expr import Expr
@@ -18,15 +19,18 @@ from ..printing.latex import latex
 from ..printing.sympy_code import standalone_snippet, to_sympy_code
 from ..printing.text import to_text
 
+_T = TypeVar("_T")
+_U = TypeVar("_U")
 
-class Vector(tuple):
+
+class Vector(tuple[_T, ...]):
     """A column of expressions."""
 
-    def __new__(cls, entries=()):
+    def __new__(cls, entries: Iterable[_T] = ()) -> Vector[_T]:
         return super().__new__(cls, entries)
 
     @property
-    def shape(self) -> tuple:
+    def shape(self) -> tuple[int, int]:
         return (len(self), 1)
 
     def text(self) -> str:
@@ -35,17 +39,17 @@ class Vector(tuple):
     def latex(self) -> str:
         return _pmatrix([[_latex(e)] for e in self])
 
-    def to_sympy(self, real: bool = False):
+    def to_sympy(self: Vector[Expr], real: bool = False) -> Any:
         """A SymPy column Matrix."""
         import sympy  # heavy: imported only when a SymPy object is asked for
         from ..interop.sympy_bridge import to_sympy  # SymPy is imported only when asked for
         return sympy.Matrix([to_sympy(e, real=real) for e in self])
 
-    def sympy_code(self, standalone: bool = False) -> str:
+    def sympy_code(self: Vector[Expr], standalone: bool = False) -> str:
         """Python source building the column as a SymPy Matrix."""
         return _sympy_matrix_code([[e] for e in self], standalone)
 
-    def map(self, function) -> "Vector":
+    def map(self, function: Callable[[_T], _U]) -> Vector[_U]:
         return Vector(map(function, self))
 
     def __repr__(self) -> str:
@@ -57,27 +61,35 @@ class Vector(tuple):
         return _display(self)
 
 
-class Matrix(tuple):
+class Matrix(tuple[Vector[_T], ...]):
     """Rows of expressions, each row a Vector."""
 
-    def __new__(cls, rows=()):
-        rows = [Vector(r) for r in rows]
-        if len({len(r) for r in rows}) > 1:
+    def __new__(cls, rows: Iterable[Iterable[_T]] = ()) -> Matrix[_T]:
+        vectors = [Vector(r) for r in rows]
+        if len({len(r) for r in vectors}) > 1:
             raise ValueError("the rows of a matrix must have the same length")
-        return super().__new__(cls, rows)
+        return super().__new__(cls, vectors)
 
     @property
-    def shape(self) -> tuple:
+    def shape(self) -> tuple[int, int]:
         return (len(self), len(self[0]) if self else 0)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: tuple[SupportsIndex, SupportsIndex]) -> _T: ...
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Vector[_T]: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Vector[_T], ...]: ...
+
+    def __getitem__(self, index: tuple[SupportsIndex, SupportsIndex] | SupportsIndex | slice
+                    ) -> _T | Vector[_T] | tuple[Vector[_T], ...]:
         if isinstance(index, tuple):
             i, j = index
             return tuple.__getitem__(self, i)[j]
         return tuple.__getitem__(self, index)
 
     @property
-    def T(self) -> "Matrix":
+    def T(self) -> Matrix[_T]:
         return Matrix(zip(*self))
 
     def text(self) -> str:
@@ -86,16 +98,16 @@ class Matrix(tuple):
     def latex(self) -> str:
         return _pmatrix([[_latex(e) for e in row] for row in self])
 
-    def to_sympy(self, real: bool = False):
+    def to_sympy(self: Matrix[Expr], real: bool = False) -> Any:
         import sympy  # heavy: imported only when a SymPy object is asked for
         from ..interop.sympy_bridge import to_sympy  # SymPy is imported only when asked for
         return sympy.Matrix([[to_sympy(e, real=real) for e in row] for row in self])
 
-    def sympy_code(self, standalone: bool = False) -> str:
+    def sympy_code(self: Matrix[Expr], standalone: bool = False) -> str:
         """Python source building the matrix in SymPy."""
         return _sympy_matrix_code(self, standalone)
 
-    def map(self, function) -> "Matrix":
+    def map(self, function: Callable[[_T], _U]) -> Matrix[_U]:
         return Matrix(row.map(function) for row in self)
 
     def __repr__(self) -> str:
@@ -107,7 +119,7 @@ class Matrix(tuple):
         return _display(self)
 
 
-def _as_expr(entry):
+def _as_expr(entry: object) -> Expr | None:
     """An entry as an expression: a Python number as symdiff's number node; None for anything else."""
     if isinstance(entry, Expr):
         return entry
@@ -118,19 +130,19 @@ def _as_expr(entry):
     return None
 
 
-def _text(entry) -> str:
+def _text(entry: object) -> str:
     expr = _as_expr(entry)
     return repr(entry) if expr is None else to_text(expr)
 
 
-def _latex(entry) -> str:
+def _latex(entry: object) -> str:
     expr = _as_expr(entry)
     if expr is None:
         raise TypeError(f"{entry!r} is not an expression or a number: it has no LaTeX")
     return latex(expr)
 
 
-def _display(value) -> str | None:
+def _display(value: Vector[Any] | Matrix[Any]) -> str | None:
     """The LaTeX a notebook shows (display maths), or None, so that it shows the text, when an entry is not an
     expression or a number."""
     try:
@@ -139,12 +151,12 @@ def _display(value) -> str | None:
         return None
 
 
-def _pmatrix(cells: list) -> str:
+def _pmatrix(cells: list[list[str]]) -> str:
     body = " \\\\\n".join(" & ".join(row) for row in cells)
     return "\\begin{pmatrix}\n" + body + "\n\\end{pmatrix}"
 
 
-def _sympy_matrix_code(rows, standalone: bool) -> str:
+def _sympy_matrix_code(rows: Iterable[Iterable[Expr]], standalone: bool) -> str:
     code = "Matrix([" + ", ".join("[" + ", ".join(map(to_sympy_code, row)) + "]" for row in rows) + "])"
     if not standalone:
         return code

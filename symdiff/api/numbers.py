@@ -2,50 +2,73 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..core.budget import Budget
+from ..core.expr import Expr
 from ..numeric import difference_quotients, plot
+from ..numeric.compile import CompiledFunction
 from ..numeric.compile import lambdify as build_function
+from ..numeric.difference_quotients import LimitTable
+from ..numeric.plot import PlotResult
 from ..numeric.point import check_differentiable as _check_differentiable, value_at
+from .expressions import ExprLike, VariableLike
 from .guard import guard
+
+# symdiff.numeric annotates its expressions as Expr | str and its variables as str, narrower than what it reads
+# (any ExprLike and VariableLike, through as_expr and variable_name): hence the ignores below, until it takes these.
 
 
 @guard
-def evaluate(expr, values: dict | None = None, exact=None, **named):
+def evaluate(expr: ExprLike, values: Mapping[Any, ExprLike] | None = None, exact: bool | None = None, *,
+             budget: Budget | None = None, **named: ExprLike) -> Expr | float:
     """The value of an expression at a point: exact for exact inputs (evaluate("x^2", x="sqrt(2)") is 2), a float
     for decimal ones or with exact=False; an UndefinedPointError naming the part, with its `reason`, where it is
     undefined."""
-    return value_at(expr, {**(values or {}), **named}, exact=exact)
+    return value_at(expr,  # type: ignore[arg-type]  # numeric annotates too narrowly
+                    {**(values or {}), **named}, exact=exact)
 
 
 @guard
-def check_differentiable(expr, values: dict, variables=None) -> None:
+def check_differentiable(expr: ExprLike, values: dict[Any, Any], variables: Iterable[str] | None = None, *,
+                         budget: Budget | None = None) -> None:
     """An EvaluationError (reason Reason.NOT_DIFFERENTIABLE) if `expr` is not differentiable at the point in
     `variables` (default: every name of the point): a part of it is at a kink or jump there (abs(x) at 0,
     floor(x) at 2, max(x, 1) at 1), though the formula of its derivative may have a value there (sign(0) = 0).
     Conservative: x*abs(x) at 0 is refused although its derivative exists."""
-    _check_differentiable(expr, values, variables)
+    _check_differentiable(expr, values, variables)  # type: ignore[arg-type]  # numeric annotates too narrowly
 
 
 @guard
-def lambdify(exprs, variables=None, backend: str = "auto"):
+def lambdify(exprs: ExprLike | Sequence[ExprLike], variables: VariableLike | Iterable[VariableLike] | None = None,
+             backend: str = "auto", *, budget: Budget | None = None) -> CompiledFunction:
     """A fast Python function computing the expression(s), with NumPy arrays too (see symdiff.numeric.compile)."""
     return build_function(exprs, variables, backend=backend)
 
 
 @guard
-def limit_table(expr, variable=None, at=0, steps: int = 5, values=None):
+def limit_table(expr: ExprLike, variable: VariableLike | None = None, at: ExprLike = 0, steps: int = 5,
+                values: dict[Any, Any] | None = None, *, budget: Budget | None = None) -> LimitTable:
     """The difference quotients (f(a+h) - f(a))/h for h = 0.1 ... 10^-steps beside the exact f'(a)."""
-    return difference_quotients.limit_table(expr, variable, at, steps, values)
+    return difference_quotients.limit_table(expr, variable,  # type: ignore[arg-type]  # numeric annotates too narrowly
+                                            at, steps, values)
 
 
 @guard
-def plot_tangent(expr, variable=None, at=0, path="tangent.svg", x_range=None, width: int = 640, height: int = 480,
-                 dpi: int = 100):
+def plot_tangent(expr: ExprLike, variable: VariableLike | None = None, at: ExprLike = 0,
+                 path: str | os.PathLike[str] = "tangent.svg", x_range: Iterable[float] | None = None,
+                 width: int = 640, height: int = 480, dpi: int = 100, *, budget: Budget | None = None) -> PlotResult:
     """f and its tangent line at `at`, to an SVG or PNG file (needs the plot extra: matplotlib and NumPy)."""
-    return plot.plot_tangent(expr, variable, at, path, x_range, width, height, dpi)
+    return plot.plot_tangent(expr, variable,  # type: ignore[arg-type]  # numeric annotates too narrowly
+                             at, path, x_range, width, height, dpi)
 
 
 @guard
-def plot_with_derivative(expr, variable=None, path="plot.svg", x_range=(-3, 3), width: int = 640,
-                         height: int = 480, dpi: int = 100):
+def plot_with_derivative(expr: ExprLike, variable: VariableLike | None = None,
+                         path: str | os.PathLike[str] = "plot.svg", x_range: Iterable[float] = (-3, 3),
+                         width: int = 640, height: int = 480, dpi: int = 100, *,
+                         budget: Budget | None = None) -> PlotResult:
     """f and f' over `x_range`, to an SVG or PNG file (needs the plot extra: matplotlib and NumPy)."""
-    return plot.plot_with_derivative(expr, variable, path, x_range, width, height, dpi)
+    return plot.plot_with_derivative(expr, variable,  # type: ignore[arg-type]  # numeric annotates too narrowly
+                                     path, x_range, width, height, dpi)
