@@ -73,7 +73,9 @@ def test_irrational_exact_value_also_shown_as_decimal():
 
 @pytest.mark.parametrize("text, at, message", [
     ("log(x)", 0, "log\\(x\\) is undefined at x = 0"),
-    ("sqrt(x)", 0, "f'\\(0\\) does not exist: 1/sqrt\\(x\\) is undefined at x = 0"),
+    ("sqrt(x)", 0, "sqrt\\(x\\) is not differentiable where x = 0: it is real on one side only"),
+    ("x^(3/2)", 0, "x\\^\\(3/2\\) is not differentiable where x = 0"),  # the derivative has a value there
+    ("cbrt(x)", 0, "vertical tangent"),
     ("abs(x)", 0, "abs\\(x\\) is not differentiable where x = 0"),
 ])
 def test_no_table_where_there_is_no_derivative(text, at, message):
