@@ -18,7 +18,7 @@ import threading
 import weakref
 from fractions import Fraction
 from numbers import Rational
-from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Protocol, Sequence, TypeVar
 
 from .errors import Reason, UsageError
 
