@@ -37,6 +37,8 @@ from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow,
 from .functions import KNOWN_NAMES
 
 if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type checkers and documentation tools
+    from .api.applications import (compare, derivative_along, directional_derivative, implicit, implicit_diff, normal,
+                                   tangent, taylor)
     from .api.batch import BatchSummary, run_batch
     from .api.calculus import cse, gradient, hessian, jacobian, steps
     from .api.cluster import run_batch_files_on_dask, run_batch_on_dask
@@ -51,7 +53,8 @@ __all__ = [
     "parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
     "parse_latex",
     "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "check_differentiable", "lambdify", "limit_table",
-    "plot_tangent", "plot_with_derivative", "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary",
+    "plot_tangent", "plot_with_derivative", "implicit_diff", "implicit", "tangent", "normal", "taylor", "compare",
+    "directional_derivative", "derivative_along", "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary",
     "Vector", "Matrix", "MAX_ORDER", "budget", "Budget",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",

@@ -72,7 +72,7 @@ def cli_examples(text: str = README):
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_cli_examples_match_the_cli(path, capsys, tmp_path, monkeypatch):
     """Each example's lines are its standard output then its standard error (warnings, 'wrote FILE', errors);
-    an example showing an error must exit with status 2. Run in a temporary directory: plots write files."""
+    an example showing an error must exit with status 2, one showing a wrong answer (--compare) with 1. Run in a temporary directory: plots write files."""
     from symdiff.cli.command import main
     examples = cli_examples(path.read_text(encoding="utf-8"))
     assert len(examples) >= (5 if path.name == "README.md" else 1), f"{path.name} has too few CLI examples"
@@ -83,7 +83,9 @@ def test_cli_examples_match_the_cli(path, capsys, tmp_path, monkeypatch):
         captured = capsys.readouterr()
         shown = captured.out.rstrip("\n").splitlines() + captured.err.rstrip("\n").splitlines()
         assert shown == expected, command
-        assert status == (2 if any(line.startswith("symdiff: error") for line in expected) else 0), command
+        wanted = 2 if any(line.startswith("symdiff: error") for line in expected) else \
+            1 if expected and expected[0].startswith("wrong:") else 0  # --compare: exit 1 for a wrong answer
+        assert status == wanted, command
 
 
 @pytest.mark.parametrize("path", _docs_with(">>> "), ids=lambda p: p.relative_to(ROOT).as_posix())

@@ -31,6 +31,8 @@ LAZY = {
     **dict.fromkeys(("run_batch_on_dask", "run_batch_files_on_dask"), "cluster"),
     **dict.fromkeys(("Vector", "Matrix"), "matrix"),
     "parse_latex": "latex_input",
+    **dict.fromkeys(("implicit", "implicit_diff", "tangent", "normal", "taylor", "compare",
+                     "directional_derivative", "derivative_along"), "applications"),
     **dict.fromkeys(("symbols", "Symbol", "Rational", "Integer", "pi", "E", "subs", "equals", "arithmetic"),
                     "constructors"),
     # sd.sin(x), sd.log(x, 2), sd.sqrt(x): one constructor per function name the readers know
@@ -38,6 +40,10 @@ LAZY = {
 }
 
 if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools that read the source
+    from .applications import (compare as compare, derivative_along as derivative_along,
+                               directional_derivative as directional_derivative, implicit as implicit,
+                               implicit_diff as implicit_diff, normal as normal, tangent as tangent,
+                               taylor as taylor)
     from .batch import BatchSummary as BatchSummary, run_batch as run_batch
     from .calculus import cse as cse, gradient as gradient, hessian as hessian, jacobian as jacobian, steps as steps
     from .cluster import run_batch_files_on_dask as run_batch_files_on_dask, run_batch_on_dask as run_batch_on_dask

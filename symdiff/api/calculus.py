@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..calculus.derivation import Derivation, derive_steps
+from ..calculus.derivation import Derivation, Derivations, derive_each, derive_in_turn, derive_steps
 from ..calculus.derivatives import partial_derivatives, second_partials
+from ..core import budget as _budget
 from ..core.budget import Budget
 from ..core.errors import UsageError
 from ..core.expr import Expr
-from ..parsing.inputs import as_expr, as_expressions, variable_names
+from ..parsing.inputs import as_expr, as_expressions, default_variable, variable_name, variable_names
 from ..parsing.parser import Functions
 from ..simplification.cse import CommonSubexpressions
 from ..simplification.cse import cse as eliminate
@@ -19,15 +20,30 @@ from .matrix import Matrix, Vector
 
 
 @guard
-def steps(expr: ExprLike, variable: VariableLike | None = None, simplify: bool | str = True, functions: Functions = (),
-          *, budget: Budget | None = None) -> Derivation:
+def steps(expr: ExprLike, variable: VariableLike | Iterable[VariableLike] | None = None, simplify: bool | str = True,
+          functions: Functions = (), *, order: int = 1, each: bool = False,
+          budget: Budget | None = None) -> Derivation | Derivations:
     """The derivation of d/d(variable) expr, rule by rule (see symdiff.calculus.derivation): .steps, .text(),
     .latex(), .json(); the last step's expression is symdiff.diff(expr, variable, simplify=simplify). Text may
-    ask for the derivative itself, "d/dx x^2"; `functions` as for symdiff.parse."""
-    expr, variables, _ = asked_derivative(expr, () if variable is None else (variable,), 1, functions)
-    if len(variables) > 1:
-        raise UsageError("a derivation shows one first derivative: ask for d/dx, not a higher order")
-    return derive_steps(expr, variables[0] if variables else None, simplify)
+    ask for the derivative itself, "d/dx x^2"; `functions` as for symdiff.parse.
+
+    More than one first derivative gives a Derivations, one derivation after the other, each titled: `order`
+    (each variable that many times) and several variables (a list or "x,y": the mixed partial, in turn) derive
+    each order from the simplified result of the one before; `each` derives expr once per variable (default:
+    every free symbol), the components of its gradient."""
+    given = () if variable is None else tuple(variable) if isinstance(variable, (list, tuple)) else (variable,)
+    expr, variables, order = asked_derivative(expr, given, order, functions)
+    names = [variable_name(part) for v in variables for part in (v.split(",") if isinstance(v, str) else [v])]
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise UsageError(f"a derivation's order must be a whole number >= 1, not {order!r}")
+    if each:
+        if order != 1:
+            raise UsageError("the steps of a gradient are first derivatives: give no order with each=True")
+        return derive_each(expr, names or sorted(expr.free_symbols), simplify)
+    names = names or [default_variable(expr)]
+    _budget.check_order(order * len(names))
+    in_turn = [name for name in names for _ in range(order)]
+    return derive_steps(expr, in_turn[0], simplify) if len(in_turn) == 1 else derive_in_turn(expr, in_turn, simplify)
 
 
 @guard

@@ -58,10 +58,12 @@ def limit_table(expr: ExprLike, variable: VariableLike | None = None, at: ExprLi
 @guard
 def plot_tangent(expr: ExprLike, variable: VariableLike | None = None, at: ExprLike = 0,
                  path: str | os.PathLike[str] = "tangent.svg", x_range: Iterable[float] | None = None,
-                 width: int = 640, height: int = 480, dpi: int = 100, *, budget: Budget | None = None) -> PlotResult:
-    """f and its tangent line at `at`, to an SVG or PNG file (needs the plot extra: matplotlib and NumPy)."""
+                 width: int = 640, height: int = 480, dpi: int = 100, normal: bool = False, *,
+                 budget: Budget | None = None) -> PlotResult:
+    """f and its tangent line at `at` (with `normal`, the normal line too), to an SVG or PNG file (needs the plot
+    extra: matplotlib and NumPy)."""
     return plot.plot_tangent(expr, variable,  # type: ignore[arg-type]  # numeric annotates too narrowly
-                             at, path, x_range, width, height, dpi)
+                             at, path, x_range, width, height, dpi, normal)
 
 
 @guard

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, cast
 
 from ..core.build import has_negative_sign, neg, substitute
@@ -152,6 +153,99 @@ class Derivation:
     def _repr_latex_(self) -> str:
         """latex() as display maths, for a notebook (IPython's display; MathJax and KaTeX read it)."""
         return "$$" + self.latex() + "$$"
+
+
+@dataclass(repr=False)
+class Derivations:
+    """Several derivations shown one after the other, each under its title: a higher order (each order's
+    derivation starting from the simplified result of the one before, as a textbook carries it forward), a
+    mixed partial (one variable after the other), or a gradient (one derivation per component).
+
+    titled: (the variables of the derivative the derivation gives, in the order they were applied; the
+    derivation). `partial`: the titles are written with the partial sign (several variables)."""
+
+    titled: list[tuple[tuple[str, ...], Derivation]]
+    partial: bool = False
+
+    @property
+    def derivations(self) -> list[Derivation]:
+        return [derivation for _, derivation in self.titled]
+
+    @property
+    def result(self) -> Expr:
+        """The last derivation's result: the higher order or mixed partial asked for."""
+        return self.titled[-1][1].result
+
+    @property
+    def results(self) -> list[Expr]:
+        """Each derivation's result (a gradient's components)."""
+        return [derivation.result for derivation in self.derivations]
+
+    def titles(self, latex: bool = False) -> list[str]:
+        return [operator_name(variables, self.partial, latex) for variables, _ in self.titled]
+
+    def text(self) -> str:
+        return "\n\n".join(f"{title}:\n{d.text()}" for title, d in zip(self.titles(), self.derivations))
+
+    def latex(self) -> str:
+        """One aligned environment per derivation, each after its title (amsmath)."""
+        return "\n\n".join(f"{title}:\n{d.latex()}" for title, d in zip(self.titles(latex=True), self.derivations))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"derivations": [{"title": title, "variables": list(variables), **derivation.as_json()}
+                                for title, (variables, derivation) in zip(self.titles(), self.titled)],
+                "results": [TextPrinter()(r) for r in self.results]}
+
+    def json(self) -> str:
+        return json.dumps(self.as_json(), indent=2)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"<Derivations: {', '.join(self.titles())}>"
+
+    def _repr_latex_(self) -> str:
+        return "$$" + " \\qquad ".join(f"{t}: {d.latex()}" for t, d in zip(self.titles(True), self.derivations)) + "$$"
+
+
+def derive_in_turn(expr: Expr | str, variables: Sequence[str], simplify: bool | str = True) -> Derivations:
+    """The derivation of each derivative in turn: d/d(variables[0]) expr, then d/d(variables[1]) of its
+    result, and so on (a higher order repeats a variable; a mixed partial names several)."""
+    current = as_expr(expr, check=True)
+    titled = []
+    for k, name in enumerate(variables, 1):
+        derivation = derive_steps(current, name, simplify)
+        titled.append((tuple(variables[:k]), derivation))
+        current = derivation.result
+    return Derivations(titled, partial=len(set(variables)) > 1)
+
+
+def derive_each(expr: Expr | str, variables: Sequence[str], simplify: bool | str = True) -> Derivations:
+    """One derivation per variable, each of `expr` itself: the gradient's components."""
+    expr = as_expr(expr, check=True)
+    return Derivations([((name,), derive_steps(expr, name, simplify)) for name in variables],
+                       partial=len(variables) > 1)
+
+
+def operator_name(variables: Sequence[str], partial: bool = False, latex: bool = False) -> str:
+    """The derivative operator for `variables` applied in this order: d/dx, d^2/dx^2, d^2/dydx (the first
+    applied written last, as Leibniz's notation does); with `partial` the partial sign; LaTeX as fractions."""
+    runs: list[list[Any]] = []
+    for name in reversed(variables):  # runs of one variable: x, x, y -> dy dx^2
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += 1
+        else:
+            runs.append([name, 1])
+    n = len(variables)
+    if latex:
+        d = "\\partial" if partial else "d"
+        top = d if n == 1 else f"{d}^{{{n}}}"
+        bottom = " ".join(f"{d} {name}" + (f"^{{{k}}}" if k > 1 else "") for name, k in runs)
+        return f"\\frac{{{top}}}{{{bottom}}}"
+    d = "d"  # plain text stays ASCII (a Windows console cannot print the partial sign); LaTeX writes it
+    top = d if n == 1 else f"{d}^{n}"
+    return f"{top}/" + "".join(f"{d}{name}" + (f"^{k}" if k > 1 else "") for name, k in runs)
 
 
 def _shortened(text: str, width: int = 60) -> str:

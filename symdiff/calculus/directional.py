@@ -10,6 +10,7 @@ in t: the same as substituting the path and differentiating, which is how it is 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from .derivatives import derivative, partial_derivatives
 __all__ = ["DirectionalDerivative", "PathDerivative", "directional_derivative", "path_derivative"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DirectionalDerivative:
     """grad f . u, with u the direction made a unit vector (`unit`) or the direction as given."""
 
@@ -54,11 +55,20 @@ class DirectionalDerivative:
                 "vector": list(map(text, self.vector)), "unit": self.unit,
                 "gradient": list(map(text, self.gradient))}
 
+    def json(self) -> str:
+        return json.dumps(self.as_json(), indent=2)
+
     def __str__(self) -> str:
         return self.text()
 
+    def __repr__(self) -> str:
+        return f"<DirectionalDerivative {self.text()}>"
 
-@dataclass(frozen=True)
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self.latex() + "$"
+
+
+@dataclass(frozen=True, repr=False)
 class PathDerivative:
     """df/dt along x_i = x_i(t): the chain rule's terms and their sum in t."""
 
@@ -79,8 +89,17 @@ class PathDerivative:
         return {"result": text(self.result), "latex": self.latex(), "parameter": self.parameter,
                 "path": {name: text(value) for name, value in self.path}, "terms": list(map(text, self.terms))}
 
+    def json(self) -> str:
+        return json.dumps(self.as_json(), indent=2)
+
     def __str__(self) -> str:
         return self.text()
+
+    def __repr__(self) -> str:
+        return f"<PathDerivative d/d{self.parameter} = {self.text()}>"
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle \\frac{{d}}{{d{self.parameter}}} f = " + self.latex() + "$"
 
 
 def directional_derivative(expr: Expr, variables: Sequence[str], direction: Sequence[Expr],

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ..core import budget
 from ..core.errors import SymdiffError
-from . import modes
+from . import applications, modes
 from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .options import build_argument_parser, parse_arguments
 
@@ -31,6 +31,11 @@ __all__ = ["main", "run", "report_error", "build_argument_parser", "EXIT_OK", "E
 # --check add to a derivative: the modes that print one call them.
 MODES = {
     "batch": modes.batch,
+    "implicit": applications.implicit,
+    "taylor": applications.taylor,
+    "tangent": applications.tangent,  # --tangent, --normal
+    "compare": applications.compare,
+    "directional": applications.directional,  # --direction, --along
     "matrix": modes.matrix,  # --grad, --jacobian, --hessian
     "limit": modes.limit,
     "steps": modes.derivation,

@@ -63,14 +63,15 @@ def derivative(arguments: argparse.Namespace) -> int:
 
 
 def derivation(arguments: argparse.Namespace) -> int:
-    """--steps: the derivation of one first derivative, rule by rule, then --check."""
+    """--steps: the derivation, rule by rule; of a higher order or a mixed partial, each order's derivation
+    from the simplified result of the one before; then --check."""
     variables = _variables(arguments)
     expr, order = _expression_and_order(arguments, _reading(arguments), variables)
-    if len(variables) > 1 or order != 1:
-        raise UsageError("--steps shows one first derivative: give one --wrt and no --order")
+    if order == 0:
+        raise UsageError("--steps shows a derivative: give no --simplify-only or --order 0")
     if arguments.format == "sympy":
         raise UsageError("--steps is shown as text, latex or json")
-    found = api.steps(expr, variables[0] if variables else None,
+    found = api.steps(expr, variables or None, order=order,
                       simplify=False if arguments.simplify == "none" else arguments.simplify)
     _warn_absent(variables, expr.free_symbols)
     print(render_steps(found, arguments.format))
@@ -89,6 +90,14 @@ def matrix(arguments: argparse.Namespace) -> int:
                                                variables or None, simplify=arguments.simplify)
     free_symbols: set[str] = set().union(*(e.free_symbols for e in exprs))
     _warn_absent(variables, free_symbols)
+    if arguments.steps:  # --grad --steps: one derivation per component (the table refuses the other matrices)
+        if arguments.format == "sympy":
+            raise UsageError("--steps is shown as text, latex or json")
+        derivations = api.steps(exprs[0], variables or sorted(free_symbols), each=True,
+                                simplify=False if arguments.simplify == "none" else arguments.simplify)
+        print(render_steps(derivations, arguments.format))
+        return check_entries(arguments.many, value, exprs, variables or sorted(free_symbols)) \
+            if arguments.check else EXIT_OK
     if point is not None:
         value = _value_at(value, point, arguments.float)
     print(render(value, arguments.format, arguments.cse and point is None, MANY_LABELS[arguments.many]))

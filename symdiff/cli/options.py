@@ -36,6 +36,11 @@ FORMATS = ("text", "latex", "sympy", "json")
 # without any, "derivative". (So --grad with --limit prints the gradient: the matrix modes do not read --limit.)
 MODE_OPTIONS = (
     ("batch", ("--batch",)),
+    ("implicit", ("--implicit",)),
+    ("taylor", ("--taylor",)),
+    ("tangent", ("--tangent", "--normal")),
+    ("compare", ("--compare",)),
+    ("directional", ("--direction", "--along")),
     ("matrix", ("--grad", "--jacobian", "--hessian")),
     ("limit", ("--limit",)),
     ("steps", ("--steps",)),
@@ -47,12 +52,30 @@ MODE_OPTIONS = (
 # The tables name each option by its first long spelling (--order for -n, --grad for --gradient). (Spellings of
 # one setting, such as --latex and --format, are argparse's mutually exclusive groups instead, which its usage
 # line shows as [-l | -f ...].)
+# Each pair is named once, in the row of the mode that answers when both are given (the earlier in MODE_OPTIONS).
+_MATRIX = ("--grad", "--jacobian", "--hessian")
 CONFLICTS = (
     ("batch", ("--grad", "--jacobian", "--hessian", "--steps", "--check", "--at", "--limit", "--plot", "--cse",
-               "--from", "--explain", "--function"), ("--batch",)),
-    (None, ("--steps",), ("--at", "--plot")),
+               "--from", "--explain", "--function", "--implicit", "--taylor", "--tangent", "--normal", "--compare",
+               "--direction", "--along"), ("--batch",)),
+    (None, ("--steps",), ("--at", "--plot", "--cse")),
     (None, ("--check",), ("--at",)),
-    ("matrix", ("--order", "--steps", "--simplify-only"), ("--grad", "--jacobian", "--hessian")),
+    ("implicit", ("--implicit",), ("--taylor", "--tangent", "--normal", "--compare", "--direction", "--along",
+                                   *_MATRIX, "--limit", "--plot", "--cse", "--check", "--simplify-only", "--from")),
+    ("taylor", ("--taylor",), ("--tangent", "--normal", "--compare", "--direction", "--along", *_MATRIX, "--limit",
+                               "--at", "--plot", "--cse", "--check", "--simplify-only", "--wrt")),
+    ("tangent", ("--tangent",), ("--normal", "--compare", "--direction", "--along", *_MATRIX, "--limit", "--at",
+                                 "--steps", "--cse", "--check", "--order", "--simplify-only")),
+    ("tangent", ("--normal",), ("--compare", "--direction", "--along", *_MATRIX, "--limit", "--at", "--steps",
+                                "--cse", "--check", "--order", "--simplify-only")),
+    ("compare", ("--compare",), ("--direction", "--along", *_MATRIX, "--limit", "--at", "--steps", "--plot", "--cse",
+                                 "--check", "--simplify-only")),
+    ("directional", ("--direction",), ("--along", *_MATRIX, "--limit", "--steps", "--plot", "--cse", "--check",
+                                       "--order", "--simplify-only")),
+    ("directional", ("--along",), (*_MATRIX, "--limit", "--steps", "--plot", "--cse", "--check", "--order",
+                                   "--simplify-only")),
+    ("matrix", ("--order", "--simplify-only"), _MATRIX),
+    ("matrix", ("--steps",), ("--jacobian", "--hessian")),
     ("limit", ("--limit",), ("--steps", "--check", "--plot", "--at", "--cse")),
 )
 
@@ -222,6 +245,11 @@ def build_argument_parser() -> _ArgumentParser:
             ('"x^2*y + sin(x*y)" --hessian --latex --cse', ""),
             ('"3*x^2-4*x" --at x=1', ""),
             ('"3*x^2-4*x" --limit x=1', ""),
+            ('"x^2 + y^2 = 1" --implicit y --order 2', "d2y/dx2 = -1/y^3"),
+            ('"x^2" --tangent x=1', "y = 2*x - 1"),
+            ('"exp(sin(x))" --taylor x=0 -n 6', ""),
+            ('"x^2*sin(x)" --compare "2x sin x + x^2 cos x"', "is this the derivative?"),
+            ('"x^2*y" --direction 1,2', ""),
             ('"x^3 - 1/x" --plot tangent.svg --at x=1', ""),
             ('"-x^2"', "an expression may start with a minus"),
             ("-- -v", "after --, even one that looks like an option"),
@@ -298,6 +326,28 @@ def build_argument_parser() -> _ArgumentParser:
              "to FILE (.svg or .png; needs the plot extra: pip install 'symdiff-cas[plot]')")
     add(numbers, "--range", metavar="A:B", help="the plot's x range (default -3:3, or 3 either side "
                                                 "of the --at point)")
+    beyond = parser.add_argument_group("beyond the derivative")
+    add(beyond, "--implicit", metavar="Y",
+        help='implicit differentiation: EXPR is an equation ("x^2 + y^2 = 1"; several separated by ;) and Y '
+             "(or Y,Z) a function of the --wrt variable (default x): dY/dx, --order times, in x and Y, shortened "
+             "with the equation; --steps shows the derivation, --at a point of the curve the value there")
+    add(beyond, "--tangent", metavar="POINT",
+        help="the tangent line at POINT, e.g. x=1: y = 2*x - 1 (exact); of f(x, y), the tangent plane; "
+             "with --plot, drawn")
+    add(beyond, "--normal", metavar="POINT",
+        help="the normal line at POINT (x = a where the tangent is horizontal); of f(x, y), in parametric form")
+    add(beyond, "--taylor", metavar="POINT",
+        help="the Taylor polynomial at POINT (x=0, or x=0,y=0 for the total degree in several variables) of "
+             "degree --order (default 5), exact, with its remainder's order; --steps shows each coefficient")
+    add(beyond, "--compare", metavar="ANSWER",
+        help="is ANSWER the derivative? Says right (proved, or checked at sample points) or wrong, with a point "
+             "where they differ; exit 0 when right, 1 when wrong")
+    add(beyond, "--direction", metavar="VECTOR",
+        help='the directional derivative along VECTOR ("1,2": one component per --wrt variable, or per free '
+             "symbol in sorted order), made a unit vector (the output says so)")
+    add(beyond, "--along", metavar="PATH",
+        help='the derivative along the path PATH ("x=cos(t), y=sin(t)") in its parameter (--wrt, default t), '
+             "by the chain rule")
     add(parser, "--cse", action="store_true",
         help="name the subexpressions the result uses more than once: t1 = ..., then the result")
     add(parser, "--check", action="store_true",
@@ -342,6 +392,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     if arguments.batch is not None and arguments.expression is not None:
         raise UsageError("--batch reads the expressions from FILE: give no expression as well")
     arguments.mode = mode_of(parser, arguments)
+    arguments.order_given = parser.given(arguments, "--order")  # --taylor's degree has a default of its own
     arguments.notes = []  # the notes on how EXPR was read, printed after the result (command.main)
     refuse_conflicts(parser, arguments, arguments.mode)
     refuse_missing(parser, arguments)

@@ -6,17 +6,25 @@ printing one expression loads no more of the API than that (--cse, for one, load
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import api
 from ..printing.latex import latex_symbol
+
+class Shown(Protocol):
+    """What the result objects have in common: text (what the CLI prints), LaTeX, and fields for JSON."""
+
+    def text(self) -> str: ...
+    def latex(self) -> str: ...
+    def as_json(self) -> Mapping[str, Any]: ...
+
 
 if TYPE_CHECKING:  # for annotations only: the API's modules are loaded when used (see above)
     from typing import TypeAlias
 
     from ..api.matrix import Matrix, Vector
-    from ..calculus.derivation import Derivation
+    from ..calculus.derivation import Derivation, Derivations
     from ..core.expr import Expr
     from ..numeric.difference_quotients import LimitTable
     from ..parsing.reading import Reading
@@ -125,8 +133,15 @@ def explanation(reading: Reading, output_format: str, exprs: Sequence[Expr] | No
     return f"read as: {text}\nLaTeX:   {latex}"
 
 
-def render_steps(derivation: Derivation, output_format: str) -> str:
-    """A derivation (--steps) as text, a LaTeX aligned environment or JSON."""
+def render_result(result: Shown, output_format: str) -> str:
+    """A result object (a derivation, a tangent, a Taylor polynomial, a comparison, ...) as text, LaTeX or JSON."""
+    if output_format == "json":
+        return json.dumps(result.as_json())
+    return result.latex() if output_format == "latex" else result.text()
+
+
+def render_steps(derivation: Derivation | Derivations, output_format: str) -> str:
+    """A derivation (--steps), or several, as text, a LaTeX aligned environment or JSON."""
     return {"latex": derivation.latex, "json": derivation.json}.get(output_format, derivation.text)()
 
 

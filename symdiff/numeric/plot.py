@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ..calculus.derivatives import derivative
 from ..core.build import add, mul, number, sub
+from ..core.equation import Equation
 from ..core.errors import EvaluationError, MissingExtraError, PathError, Reason, UsageError
 from ..core.expr import Expr, Sym
 from ..parsing.inputs import as_expr, as_point, default_variable, variable_name
@@ -36,6 +37,7 @@ from ..printing.latex import latex, latex_symbol
 from ..simplification.simplifier import simplify
 from .compile import CompiledFunction, lambdify
 from .point import check_differentiable, value_at
+from .tangent import tangent as normal_line
 
 if TYPE_CHECKING:  # NumPy and matplotlib are optional extras, imported only to draw
     import numpy
@@ -251,9 +253,11 @@ def plot_with_derivative(expr: Expr | str, variable: str | None = None, path: st
 
 def plot_tangent(expr: Expr | str, variable: str | None = None, at: object = 0,
                  path: str | os.PathLike[str] = "tangent.svg", x_range: Iterable[float] | None = None,
-                 width: int = 640, height: int = 480, dpi: int = 100) -> PlotResult:
+                 width: int = 640, height: int = 480, dpi: int = 100, normal: bool = False) -> PlotResult:
     """f and its tangent line at `at` (a number or its text, e.g. 1 or "pi/4"), over `x_range` (default:
-    3 either side of the point), as SVG or PNG by the suffix of `path`."""
+    3 either side of the point), as SVG or PNG by the suffix of `path`; with `normal`, the normal line too
+    (numeric.tangent's; vertical where the tangent is horizontal). The axes are not scaled equally, so the
+    normal looks perpendicular only where the view is about as tall as it is wide."""
     _matplotlib()
     import numpy  # optional extra: only plots need it
     path = _target(path)
@@ -283,6 +287,14 @@ def plot_tangent(expr: Expr | str, variable: str | None = None, at: object = 0,
     ylim = _view([f_values])
     point = (a_value, value_at(fa, {}, exact=False))
     series = {f_label: _break_jumps(xs, f_values, ylim), tangent_label: (xs, tangent_values)}
+    if normal:
+        line = normal_line(expr, {variable: a}, normal=True).equation
+        assert isinstance(line, Equation)  # one variable: a line y = ... or x = a, not a parametric one
+        label = f"normal: ${mathtext(latex(line.lhs))[1:-1]} = {mathtext(latex(line.rhs))[1:]}"
+        if line.lhs is Sym(variable):  # x = a: vertical
+            series[label] = (numpy.array([a_value, a_value]), numpy.array(ylim))
+        else:
+            series[label] = (xs, _sample(_function_of(line.rhs, variable), xs))
     path = _draw(series, path, variable, ylim, width, height, dpi, point=point)
     return PlotResult(path, series, point=point, slope=value_at(slope, {}, exact=False), tangent=tangent,
                       ylim=ylim)
