@@ -46,15 +46,17 @@ if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type
     from .api.interop import check, from_sympy, to_sympy
     from .api.latex_input import parse_latex
     from .api.matrix import Matrix, Vector
-    from .api.numbers import check_differentiable, evaluate, lambdify, limit_table, plot_tangent, plot_with_derivative
+    from .api.numbers import (check_differentiable, derivative_at, evaluate, lambdify, limit_table, plot_tangent,
+                              plot_with_derivative)
     from .version import __version__ as __version__
 
 __all__ = [
     "parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
     "parse_latex",
-    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "check_differentiable", "lambdify", "limit_table",
-    "plot_tangent", "plot_with_derivative", "implicit_diff", "implicit", "tangent", "normal", "taylor", "compare",
-    "directional_derivative", "derivative_along", "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary",
+    "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "derivative_at", "check_differentiable", "lambdify",
+    "limit_table", "plot_tangent", "plot_with_derivative",
+    "implicit_diff", "implicit", "tangent", "normal", "taylor", "compare", "directional_derivative", "derivative_along",
+    "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary",
     "Vector", "Matrix", "MAX_ORDER", "budget", "Budget",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",

@@ -140,6 +140,26 @@ def test_the_same_judge_for_at_limit_and_tangent(capsys):
         assert (status, out) == (EXIT_USAGE, "") and "x^(3/2) is not differentiable where x = 0" in err, options
 
 
+@pytest.mark.parametrize("expr, point, order, expected", [
+    ("x^3", {"x": 2}, 1, "12"), ("x^3", {"x": 2}, 2, "12"), ("sin(x)", {"x": "pi/4"}, 1, "sqrt(2)/2"),
+    ("x*abs(x) + x", {"x": 1}, 2, "2"), ("x^2*y^3", {"x": 1, "y": 2}, 0, "8"),
+])
+def test_derivative_at_is_the_value_of_the_derivative(expr, point, order, expected):
+    names = [n for n in point] if len(point) == 1 else ["x"]
+    assert sd.derivative_at(expr, point, *names, order=order) is sd.parse(expected)
+
+
+@pytest.mark.parametrize("expr, point, order", [("abs(x)", "x=0", 1), ("x*abs(x)", "x=0", 2),
+                                                ("floor(x)", "x=3", 1), ("x^(3/2)", "x=0", 1),
+                                                ("max(x, 1 - x)", "x=1/2", 1)])
+def test_derivative_at_refuses_where_there_is_no_derivative(expr, point, order):
+    """Item 7 in Python: evaluate(diff(f)) evaluates the derivative's formula (sign(0) = 0 for abs), which
+    cannot know it came from a kink; derivative_at asks check_differentiable first, as --at does."""
+    with pytest.raises(sd.EvaluationError) as refused:
+        sd.derivative_at(expr, point, order=order)
+    assert refused.value.reason is sd.Reason.NOT_DIFFERENTIABLE
+
+
 def test_plot_draws_the_normal(capsys, tmp_path):
     pytest.importorskip("matplotlib")
     path = tmp_path / "normal.svg"

@@ -24,7 +24,7 @@ from .interop import from_sympy
 # name -> the module of symdiff.api that defines it, imported when the name is first used.
 LAZY = {
     **dict.fromkeys(("steps", "gradient", "jacobian", "hessian", "cse"), "calculus"),
-    **dict.fromkeys(("evaluate", "check_differentiable", "lambdify", "limit_table", "plot_tangent",
+    **dict.fromkeys(("evaluate", "derivative_at", "check_differentiable", "lambdify", "limit_table", "plot_tangent",
                      "plot_with_derivative"), "numbers"),
     **dict.fromkeys(("to_sympy", "from_sympy", "check"), "interop"),
     **dict.fromkeys(("run_batch", "BatchSummary"), "batch"),
@@ -52,7 +52,8 @@ if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools 
     from .interop import check as check, to_sympy as to_sympy
     from .latex_input import parse_latex as parse_latex
     from .matrix import Matrix as Matrix, Vector as Vector
-    from .numbers import (check_differentiable as check_differentiable, evaluate as evaluate, lambdify as lambdify,
+    from .numbers import (check_differentiable as check_differentiable, derivative_at as derivative_at,
+                          evaluate as evaluate, lambdify as lambdify,
                           limit_table as limit_table, plot_tangent as plot_tangent,
                           plot_with_derivative as plot_with_derivative)
 

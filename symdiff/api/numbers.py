@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..calculus.derivatives import derivative
 from ..core.budget import Budget
+from ..core.errors import UsageError
 from ..core.expr import Expr
 from ..numeric import difference_quotients, plot
 from ..numeric.compile import CompiledFunction
@@ -13,6 +15,7 @@ from ..numeric.compile import lambdify as build_function
 from ..numeric.difference_quotients import LimitTable
 from ..numeric.plot import PlotResult
 from ..numeric.point import check_differentiable as _check_differentiable, value_at
+from ..parsing.inputs import as_expr, as_point, default_variable, parse_point, variable_name
 from .expressions import ExprLike, VariableLike
 from .guard import guard
 
@@ -25,9 +28,33 @@ def evaluate(expr: ExprLike, values: Mapping[Any, ExprLike] | None = None, exact
              budget: Budget | None = None, **named: ExprLike) -> Expr | float:
     """The value of an expression at a point: exact for exact inputs (evaluate("x^2", x="sqrt(2)") is 2), a float
     for decimal ones or with exact=False; an UndefinedPointError naming the part, with its `reason`, where it is
-    undefined."""
+    undefined. For the value of a derivative, derivative_at also refuses a point where there is no derivative
+    (evaluate(diff("abs(x)"), x=0) is the formula's sign(0) = 0)."""
     return value_at(expr,  # type: ignore[arg-type]  # numeric annotates too narrowly
                     {**(values or {}), **named}, exact=exact)
+
+
+@guard
+def derivative_at(expr: ExprLike, at: Mapping[Any, ExprLike] | str | None = None, *variables: VariableLike,
+                  order: int = 1, exact: bool | None = None, budget: Budget | None = None,
+                  **point: ExprLike) -> Expr | float:
+    """The value of the derivative at a point, where there is one: derivative_at("x^3", x=2) is 12, and
+    derivative_at("abs(x)", x=0) an EvaluationError (reason NOT_DIFFERENTIABLE), where evaluate(diff("abs(x)"),
+    x=0) gives the formula's value sign(0) = 0. The point: `at` ({"x": 1} or "x=1") or keywords; `variables`
+    and `order` as for symdiff.diff (default: the expression's only variable). Every derivative taken on the
+    way is checked too (check_differentiable), as the command line's --at does."""
+    f = as_expr(expr, check=True)
+    given = dict(parse_point(at)) if isinstance(at, str) else dict(at or {})
+    values = as_point({**given, **point})
+    names = [variable_name(part) for v in variables for part in (v.split(",") if isinstance(v, str) else [v])]
+    names = names or [default_variable(f)]
+    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
+        raise UsageError(f"the order must be a whole number >= 0, not {order!r}")
+    current = f
+    for _ in range(order):  # each derivative on the way must exist at the point for the next one to
+        _check_differentiable(current, values, names)
+        current = derivative(current, names)  # once in each variable: mixed partials commute where they exist
+    return value_at(current, values, exact=exact)
 
 
 @guard
