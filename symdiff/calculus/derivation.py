@@ -10,12 +10,12 @@ sub-derivation, as a textbook writes it). A last "simplify" step gives symdiff.d
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from collections.abc import Sequence
 from typing import Any, cast
 
 from ..core.build import has_negative_sign, neg, substitute
+from ..core.display import Displayed
 from ..core.expr import ONE, ZERO, Add, Diff, Expr, Func, Mul, Pow, Sym
 from ..core.traversal import children
 from ..functions import lookup
@@ -101,7 +101,7 @@ class Step:
 
 
 @dataclass(repr=False)
-class Derivation:
+class Derivation(Displayed):
     expression: Expr
     variable: str
     start: Expr               # d/dx [expression], as a Diff node
@@ -139,24 +139,13 @@ class Derivation:
             "result": text(self.result),
         }
 
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def __str__(self) -> str:
-        """What `symdiff EXPR --steps` prints: text()."""
-        return self.text()
-
     def __repr__(self) -> str:
         count = len(self.steps)
         return f"<Derivation of {_shortened(TextPrinter()(self.start))}: {count} step{'' if count == 1 else 's'}>"
 
-    def _repr_latex_(self) -> str:
-        """latex() as display maths, for a notebook (IPython's display; MathJax and KaTeX read it)."""
-        return "$$" + self.latex() + "$$"
-
 
 @dataclass(repr=False)
-class Derivations:
+class Derivations(Displayed):
     """Several derivations shown one after the other, each under its title: a higher order (each order's
     derivation starting from the simplified result of the one before, as a textbook carries it forward), a
     mixed partial (one variable after the other), or a gradient (one derivation per component).
@@ -195,12 +184,6 @@ class Derivations:
         return {"derivations": [{"title": title, "variables": list(variables), **derivation.as_json()}
                                 for title, (variables, derivation) in zip(self.titles(), self.titled)],
                 "results": [TextPrinter()(r) for r in self.results]}
-
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def __str__(self) -> str:
-        return self.text()
 
     def __repr__(self) -> str:
         return f"<Derivations: {', '.join(self.titles())}>"

@@ -10,11 +10,11 @@ in t: the same as substituting the path and differentiating, which is how it is 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.build import add, div, mul, power, substitute
+from ..core.display import Displayed
 from ..core.errors import UsageError
 from ..core.expr import HALF, ZERO, Expr, Sym
 from ..printing.latex import LatexPrinter
@@ -26,7 +26,7 @@ __all__ = ["DirectionalDerivative", "PathDerivative", "directional_derivative", 
 
 
 @dataclass(frozen=True, repr=False)
-class DirectionalDerivative:
+class DirectionalDerivative(Displayed):
     """grad f . u, with u the direction made a unit vector (`unit`) or the direction as given."""
 
     expr: Expr
@@ -55,21 +55,12 @@ class DirectionalDerivative:
                 "vector": list(map(text, self.vector)), "unit": self.unit,
                 "gradient": list(map(text, self.gradient))}
 
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def __str__(self) -> str:
-        return self.text()
-
     def __repr__(self) -> str:
         return f"<DirectionalDerivative {self.text()}>"
 
-    def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.latex() + "$"
-
 
 @dataclass(frozen=True, repr=False)
-class PathDerivative:
+class PathDerivative(Displayed):
     """df/dt along x_i = x_i(t): the chain rule's terms and their sum in t."""
 
     expr: Expr
@@ -88,12 +79,6 @@ class PathDerivative:
         text = TextPrinter()
         return {"result": text(self.result), "latex": self.latex(), "parameter": self.parameter,
                 "path": {name: text(value) for name, value in self.path}, "terms": list(map(text, self.terms))}
-
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def __str__(self) -> str:
-        return self.text()
 
     def __repr__(self) -> str:
         return f"<PathDerivative d/d{self.parameter} = {self.text()}>"

@@ -18,13 +18,13 @@ simplify, use the equation; then, per higher order, differentiate again and subs
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..core import budget
 from ..core.build import add, div, mul, neg, sub, substitute
+from ..core.display import Displayed
 from ..core.equation import Equation
 from ..core.errors import DifferentiationError, UsageError
 from ..core.expr import ZERO, Derivative, Diff, Expr, Func, Sym
@@ -46,7 +46,7 @@ class ImplicitStep:
 
 
 @dataclass(frozen=True, repr=False)
-class ImplicitDerivative:
+class ImplicitDerivative(Displayed):
     """d^k y/dx^k for k = 1..order and each solved dependent variable y, written in x and the dependent
     variables.
 
@@ -136,17 +136,8 @@ class ImplicitDerivative:
                                                          for e in step.equations]} for step in self.steps],
         }
 
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def __str__(self) -> str:
-        return self.text()
-
     def __repr__(self) -> str:
         return f"<ImplicitDerivative {'; '.join(self.text().splitlines())}>"
-
-    def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.latex() + "$"
 
 
 # Characters that mean something in LaTeX, as they are written in \text{...}.

@@ -35,7 +35,6 @@ taken to be generic: nonzero, and positive where a root or logarithm needs it, a
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from typing import Any, TypeAlias
 from ..core import budget
 from ..core.budget import Clock
 from ..core.build import Number, add, div, has_negative_sign, mul, neg, number, power, sub, substitute
+from ..core.display import Displayed
 from ..core.errors import (BudgetError, DifferentiationError, EvaluationError, Reason, SymdiffError, UndefinedError,
                            UndefinedPointError, UsageError, format_point)
 from ..core.expr import E, NEG_ONE, ZERO, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
@@ -71,7 +71,7 @@ ZERO_TOLERANCE = 1e-9
 # ---- the result -------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, repr=False)
-class TaylorPolynomial:
+class TaylorPolynomial(Displayed):
     """The Taylor polynomial of `expr` of total degree <= `order` at `center` (name -> exact value).
 
     `monomials[k]` are the monomials of degree k, each a simplified coefficient times powers of x_i - a_i, left
@@ -115,19 +115,10 @@ class TaylorPolynomial:
             "latex": self.latex(),
         }
 
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
     def steps(self) -> TaylorSteps:
         """How each coefficient comes from a derivative at the centre, f^(k)(a)/k!, degree by degree (with
         several variables, the homogeneous part of each degree)."""
         return taylor_steps(self)
-
-    def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.latex() + "$"
-
-    def __str__(self) -> str:
-        return self.text()
 
     def __repr__(self) -> str:
         shown = TextPrinter()(self.expr)
@@ -151,7 +142,7 @@ class TaylorRow:
 
 
 @dataclass(frozen=True, repr=False)
-class TaylorSteps:
+class TaylorSteps(Displayed):
     polynomial: TaylorPolynomial
     rows: tuple[TaylorRow, ...]
 
@@ -203,12 +194,6 @@ class TaylorSteps:
                            "derivative": None if row.derivative is None else text(row.derivative),
                            "coefficient": None if row.coefficient is None else text(row.coefficient),
                            "term": text(row.term)} for row in self.rows]}
-
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 def _derivative_text(k: int, a: str) -> str:

@@ -46,6 +46,7 @@ from typing import Any, Literal
 from ..calculus.derivatives import derivative
 from ..core import budget
 from ..core.build import add, mul, power, rebuild, sub, substitute
+from ..core.display import Displayed
 from ..core.errors import BudgetError, EvaluationError, Reason, UndefinedError, UndefinedPointError
 from ..core.expr import ZERO, Add, Derivative, Expr, Float, Func, Num, Pow, Sym
 from ..core.traversal import children, parents_first
@@ -101,7 +102,7 @@ class Verdict(enum.Enum):
 
 
 @dataclass(frozen=True, repr=False)
-class Comparison:
+class Comparison(Displayed):
     """The verdict on an answer, as data, and the text a student reads (text(), str()).
 
     point: the point shown (name -> exact number), or None: for DIFFERENT where they differ, for
@@ -250,19 +251,11 @@ class Comparison:
             "text": self.text(),
         }
 
-    def __str__(self) -> str:
-        """text(): what the command line prints."""
-        return self.text()
-
     def __repr__(self) -> str:
         answer = to_text(self.answer)
         answer = answer if len(answer) <= 60 else answer[:57] + "..."
         where = f" at {_point_text(self.point)}" if self.point else ""
         return f"<Comparison: {self.verdict.value} ({self.method}){where} of {answer}>"
-
-    def _repr_latex_(self) -> str:
-        """latex() as display maths, for a notebook (IPython's display)."""
-        return "$$" + self.latex() + "$$"
 
 
 # ---- comparing ------------------------------------------------------------------------------------------------

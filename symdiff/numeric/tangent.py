@@ -32,13 +32,13 @@ Why it is built this way:
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..calculus.derivatives import derivative
 from ..core.build import add, inv, mul, neg, number, sub
+from ..core.display import Displayed
 from ..core.equation import Equation
 from ..core.errors import EvaluationError, UsageError, format_point
 from ..core.expr import Expr, Sym
@@ -62,7 +62,7 @@ KINDS = {1: "tangent line", 2: "tangent plane"}  # more variables: a tangent hyp
 
 
 @dataclass(frozen=True)
-class ParametricLine:
+class ParametricLine(Displayed):
     """A line in space, one Equation per coordinate in a parameter: x = 1 + 2*t, y = 2 + 4*t, z = 5 - t. A
     surface's normal line is one, since no single equation z = ... describes a line in three dimensions."""
 
@@ -75,17 +75,15 @@ class ParametricLine:
     def latex(self) -> str:
         return ", \\quad ".join(_latex(e) for e in self.equations)
 
-    def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.latex() + "$"
+    def as_json(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "equations": [_text(e) for e in self.equations]}
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         return self.text()
-
-    __repr__ = __str__
 
 
 @dataclass(frozen=True)
-class Tangent:
+class Tangent(Displayed):
     """The tangent (or normal) of f at a point. `point` holds the exact values given (name -> Expr), `value`
     is f there, `slopes` the partial derivatives of f at the point in the order of `variables`, `dependent`
     the name the equation gives f (y, z, ...), `equation` the Equation (or, for a surface's normal line, the
@@ -124,15 +122,6 @@ class Tangent:
             found["parameter"] = self.equation.parameter
             found["equations"] = [_text(e) for e in self.equation.equations]
         return found
-
-    def json(self) -> str:
-        return json.dumps(self.as_json(), indent=2)
-
-    def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.latex() + "$"
-
-    def __str__(self) -> str:
-        return self.text()
 
     def __repr__(self) -> str:
         text = self.text()
