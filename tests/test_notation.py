@@ -66,7 +66,7 @@ FIXES = {
     "y(x)": (("write y*x to multiply", "declare y a function", "--function y", 'functions=["y"]'),
              Notation.AMBIGUOUS),
     "rate(x)": (("declare it", "--function rate"), Notation.UNKNOWN_FUNCTION),
-    "x^2 + y^2 = 1": (("an equation", "implicit differentiation"), Notation.EQUATION),
+    "x^2 + y^2 = 1": (("an equation", "differentiate it implicitly", "--implicit y"), Notation.EQUATION),
     "dy/dx": (("write the expression", "y = ..."), Notation.DERIVATIVE),
     "x^2 dx": (("leave out dx", "--wrt x"), Notation.DIFFERENTIAL),
     "derivative of x^2": (("write the expression", "--wrt x"), Notation.DERIVATIVE),

@@ -75,7 +75,7 @@ NOTATION = (
     _("equations", "y = x^2", "x^2", False, "a definition: its right side is differentiated"),
     _("equations", "f(x) = x sin x", "x*sin(x)", False, "so is a function's definition"),
     _("equations", "x^2 + y^2 = 1", None, False,
-      "an equation: refused by commands that take an expression (implicit differentiation: not yet)"),
+      "an equation: refused by commands that take an expression; differentiate it implicitly (--implicit y)"),
     _("derivatives", "d/dx x^3", "x^3", False, "asks for the derivative in x: symdiff prints 3*x^2"),
     _("derivatives", "d^2/dx^2 (sin x)", "sin(x)", False, "asks for the second derivative in x"),
     _("derivatives", "dy/dx", None, False, "derivative notation: write the expression, or y = ..."),

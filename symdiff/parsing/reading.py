@@ -61,9 +61,10 @@ class Reading:
     def require_expression(self, position: int | None = None) -> Expr:
         """The expression; a ParseError (Notation.EQUATION) for an equation that is not a definition."""
         if self.expression is None:
-            raise ParseError(f"{self.equation} is an equation, not an expression: differentiate one side, or "
-                             "write it as y = ... to differentiate its right side (implicit differentiation of "
-                             "an equation is not available yet)", self.text, position, notation=Notation.EQUATION)
+            raise ParseError(f"{self.equation} is an equation, not an expression: differentiate one side, "
+                             "write it as y = ... to differentiate its right side, or differentiate it implicitly "
+                             "(--implicit y; symdiff.implicit_diff)", self.text, position,
+                             notation=Notation.EQUATION)
         return self.expression
 
 
