@@ -3,14 +3,18 @@
 Bottom-up, each node once (memoised): sums and products are flattened, numbers folded exactly (floats are
 contagious), like terms collected (`3*x - x -> 2*x`), like factors collected (`x*x^2 -> x^3`), identities
 applied (`x^0`, `x^1`, `0*x`, `1*x`), special values of functions taken from a table (`sin(0) -> 0`), and
-terms and factors put in canonical order (symdiff.core.order).
+terms and factors put in canonical order (symdiff.core.order). Roots of positive numbers are reduced and merged
+per index (sqrt(8) = 2*sqrt(2), 4^(1/4) = sqrt(2), sqrt(2)*sqrt(6) = 2*sqrt(3), 1/sqrt(2) = sqrt(2)/2) and
+sqrt(a + b*sqrt(c)) denested where it can be (sqrt(3 + 2*sqrt(2)) = sqrt(2) + 1).
 
 Every rewrite is valid wherever the input is defined, on principal branches: x^a*x^b -> x^(a+b) always,
-(x^a)^n -> x^(a*n) and (x*y)^n -> x^n*y^n only for integer n, and nothing like sqrt(x^2) -> x.
+(x^a)^n -> x^(a*n) and (x*y)^n -> x^n*y^n only for integer n or positive numbers x, y, and nothing like
+sqrt(x^2) -> x.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
@@ -139,6 +143,13 @@ def canonical_mul(factors: Iterable[Expr]) -> Expr:
         if not pending:
             break
         pending.extend(out)
+    if len(out) > 1 and coefficient != 0:
+        merged = _merged_radicals(out)
+        if merged is not None:  # sqrt(2)*sqrt(6) -> 2*sqrt(3)
+            whole, out = merged
+            coefficient = multiply(coefficient, whole)
+            if len({f.base if type(f) is Pow else f for f in out}) < len(out):  # 2^(1/3)*sqrt(6)*sqrt(3)
+                return canonical_mul([number(coefficient), *out])
     if coefficient == 0 or not out:
         return number(coefficient)
     if len(out) == 1 and type(out[0]) is Add and coefficient != 1:
@@ -173,6 +184,16 @@ def canonical_pow(base: Expr, exponent: Expr) -> Expr:
         folded = fold_numeric_power(base, exponent)
         if folded is not None:
             return folded
+    if type(exponent) is Num and is_numeric_radical(base):  # (n^a)^b = n^(a*b) for n > 0: sqrt(sqrt(2)) = 2^(1/4)
+        return canonical_pow(cast(Pow, base).base, Num(cast(Num, cast(Pow, base).exp).value * exponent.value))
+    if type(exponent) is Num and type(base) is Mul and all(is_numeric_radical(f) or type(f) is Num and f.value > 0
+                                                          for f in base.args):
+        return canonical_mul([canonical_pow(f, exponent) for f in base.args])  # (2*sqrt(2))^(1/3) = sqrt(2)
+    if type(base) is Add and type(exponent) is Num and type(exponent.value) is Fraction \
+            and exponent.value.denominator == 2:
+        denested = denested_square_root(base)
+        if denested is not None:  # sqrt(3 + 2*sqrt(2)) = 1 + sqrt(2); (3 + 2*sqrt(2))^(-1/2) = 1/(1 + sqrt(2))
+            return canonical_pow(denested, Num(exponent.value.numerator))
     if _is_integer(exponent):
         if type(base) is Pow:  # (u^a)^n = u^(a*n) for integer n
             return canonical_pow(base.base, canonical_mul([base.exp, exponent]))
@@ -181,6 +202,36 @@ def canonical_pow(base: Expr, exponent: Expr) -> Expr:
         if type(base) is Func and base.name == "exp":  # exp(u)^n = exp(n*u) for integer n
             return canonical_function("exp", [canonical_mul([exponent, base.arguments[0]])])
     return Pow(base, exponent)
+
+
+def denested_square_root(radicand: Expr) -> Expr | None:
+    """sqrt(a + b*sqrt(c)) for rationals a > 0, b, c when a^2 - b^2*c = d^2 is a square: sqrt((a + d)/2) +
+    sign(b)*sqrt((a - d)/2), as (sqrt(u) + sqrt(v))^2 = u + v + 2*sqrt(u*v) (u + v = a, 4*u*v = b^2*c); else
+    None. a > 0 and a^2 >= b^2*c make the radicand and (a - d)/2 at least 0: the identity holds over the reals."""
+    if len(radicand.args) != 2:
+        return None
+    a: Fraction | None = None
+    b: Fraction | None = None
+    c = 0
+    for term in radicand.args:
+        coefficient, rest = split_coefficient(term)
+        if isinstance(coefficient, float):
+            return None
+        if rest is None:
+            a = Fraction(coefficient)
+        elif is_numeric_radical(rest) and cast(Pow, rest).exp is HALF:
+            b, c = Fraction(coefficient), cast(int, cast(Num, cast(Pow, rest).base).value)
+    if a is None or b is None or a <= 0:
+        return None
+    square = a * a - b * b * c
+    if square < 0:
+        return None
+    top, bottom = math.isqrt(square.numerator), math.isqrt(square.denominator)
+    if top * top != square.numerator or bottom * bottom != square.denominator:
+        return None
+    d = Fraction(top, bottom)
+    return canonical_add([canonical_pow(Num((a + d) / 2), HALF),
+                          canonical_mul([Num(1 if b > 0 else -1), canonical_pow(Num((a - d) / 2), HALF)])])
 
 
 def _exact_root(n: int, q: int) -> int | None:
@@ -230,13 +281,102 @@ def fold_numeric_power(base: Num | Float, exponent: Num | Float) -> Expr | None:
         if type(integer_part) is not Num:  # too large to fold: splitting would only merge back (fuzzing: 5^(10^8/3))
             return None
         return canonical_mul([integer_part, canonical_pow(base, Num(Fraction(p - whole * q, q)))])
+    root_of, power = perfect_power(b.numerator)  # 4^(1/4) = 2^(1/2), 32^(1/3) = 2^(5/3) = 2*2^(2/3)
+    if power > 1:
+        return canonical_pow(Num(root_of), Num(Fraction(power * p, q)))
     outside, inside = _split_perfect_power(b.numerator, q)  # 8^(1/2) = 2 * 2^(1/2)
     if outside != 1:
-        return canonical_mul([Num(outside ** p), Pow(Num(inside), exponent)])
+        return canonical_mul([Num(outside ** p), canonical_pow(Num(inside), exponent)])
     return None
 
 
-_SMALL_PRIMES = [n for n in range(2, 1000) if all(n % d for d in range(2, int(n ** 0.5) + 1))]
+def is_numeric_radical(node: Expr) -> bool:
+    """n^(p/q) with a whole n > 1 and 0 < p/q < 1: the form fold_numeric_power leaves every real radical of a
+    positive rational in (a negative radicand under an even root is not real, and stays as it is)."""
+    return (type(node) is Pow and type(node.base) is Num and type(node.exp) is Num
+            and type(node.base.value) is int and node.base.value > 1 and type(node.exp.value) is Fraction)
+
+
+def _merged_radicals(factors: list[Expr]) -> tuple[Number, list[Expr]] | None:
+    """The radicals of numbers among `factors` with the same root index merged into one, (whole part, factors):
+    sqrt(2)*sqrt(5)*sqrt(10) -> (10, []), 2^(2/3)*3^(1/3) -> (1, [12^(1/3)]); None when there is nothing to
+    merge. Different indices stay apart (sqrt(2)*3^(1/3), as SymPy writes it)."""
+    if sum(map(is_numeric_radical, factors)) < 2:
+        return None
+    whole: Number = 1
+    rest = [f for f in factors if not is_numeric_radical(f)]
+    radicals = [cast(Pow, f) for f in factors if is_numeric_radical(f)]
+    merged_any = False
+    while True:  # a merged radical can fall to a lower index (2^(1/4)*18^(1/4) = 36^(1/4) = sqrt(6)): again
+        by_index: dict[int, list[Pow]] = {}
+        for r in radicals:
+            by_index.setdefault(cast(Fraction, cast(Num, r.exp).value).denominator, []).append(r)
+        index, group = next(((q, g) for q, g in by_index.items() if len(g) > 1 and _small_radicand(g)), (0, []))
+        if not group:
+            break
+        merged_any = True
+        # the radicand over a coprime basis of the radicands, so that a shared factor comes out whatever its size:
+        # sqrt(1009*1013)*sqrt(1009) = 1009*sqrt(1013) (the primes below 1000 alone would miss it)
+        exponents: dict[int, int] = {}
+        for r in group:
+            n, p = cast(int, cast(Num, r.base).value), cast(Fraction, cast(Num, r.exp).value).numerator
+            for b in coprime_basis({cast(int, cast(Num, f.base).value) for f in group}):
+                while n % b == 0:
+                    n //= b
+                    exponents[b] = exponents.get(b, 0) + p
+        outside = math.prod(b ** (e // index) for b, e in exponents.items())
+        radicand = math.prod(b ** (e % index) for b, e in exponents.items())
+        radicals = [r for r in radicals if r not in group]
+        whole = multiply(whole, outside)
+        combined = canonical_pow(Num(radicand), Num(Fraction(1, index)))
+        for f in (combined.args if type(combined) is Mul else (combined,)):
+            if type(f) is Num:
+                whole = multiply(whole, f.value)
+            elif is_numeric_radical(f):
+                radicals.append(cast(Pow, f))
+            else:  # too large to fold (see fold_numeric_power): kept as it came
+                rest.append(f)
+    return (whole, rest + cast("list[Expr]", radicals)) if merged_any else None
+
+
+def _small_radicand(group: list[Pow]) -> bool:
+    """Whether the merged radicand of `group` stays within the budget's digits (7^(99/100)*5^(99/100) does not)."""
+    bits = sum(cast(int, cast(Num, r.base).value).bit_length() * cast(Fraction, cast(Num, r.exp).value).numerator
+               for r in group)
+    return bits <= _max_power_bits()
+
+
+def coprime_basis(numbers: Iterable[int]) -> list[int]:
+    """Pairwise coprime numbers > 1 of which each of `numbers` (> 0) is a product of powers (a gcd-free basis):
+    {12, 18} -> [2, 3]."""
+    basis = sorted({n for n in numbers if n > 1})
+    changed = True
+    while changed:
+        changed = False
+        for i, a in enumerate(basis):
+            b = next((b for b in basis[i + 1:] if math.gcd(a, b) > 1), None)
+            if b is not None:
+                g = math.gcd(a, b)
+                basis = sorted({n for n in basis if n not in (a, b)} | {n for n in (g, a // g, b // g) if n > 1})
+                changed = True
+                break
+    return basis
+
+
+@functools.lru_cache(maxsize=4096)
+def perfect_power(n: int) -> tuple[int, int]:
+    """(j, d) with n = j^d and d as large as it can be: 64 -> (2, 6), 12 -> (12, 1)."""
+    for d in SMALL_PRIMES:
+        if d >= n.bit_length():
+            break
+        root = _exact_root(n, d)
+        if root is not None:
+            j, k = perfect_power(root)
+            return j, k * d
+    return n, 1
+
+
+SMALL_PRIMES = [n for n in range(2, 1000) if all(n % d for d in range(2, int(n ** 0.5) + 1))]
 
 
 def _split_perfect_power(n: int, q: int) -> tuple[int, int]:
@@ -244,7 +384,7 @@ def _split_perfect_power(n: int, q: int) -> tuple[int, int]:
     outside = 1
     if q >= n.bit_length():  # no prime's q-th power divides n: do not compute 2^q for a huge q
         return outside, n
-    for prime in _SMALL_PRIMES:
+    for prime in SMALL_PRIMES:
         if (prime.bit_length() - 1) * q > n.bit_length():
             break
         power = prime ** q

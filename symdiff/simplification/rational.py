@@ -6,6 +6,11 @@ constants, function applications (sin(x), exp(x^2)) and roots (x^(1/2)) it is bu
 arithmetic and the gcd that cancels P/Q are python-flint's (FLINT, a well-kept C library; imported on first
 use). Written back, the numerator is tried expanded, with its common factors taken out, and fully factored;
 the denominator factored. Every step is exact and holds wherever the input is defined.
+
+Roots of positive numbers are algebraic numbers, not free generators: they are written over roots of coprime
+bases (sqrt(6) = sqrt(2)*sqrt(3)) and reduced with g^q = n, a normal form in which sqrt(2)*sqrt(2) - 2 is 0; and a
+quotient is also tried with its denominator (or numerator) multiplied by its conjugates (sqrt(2) -> -sqrt(2)),
+where the gcd can then cancel, as long as that adds no pole: (sqrt(2)*x + 2)/(x + sqrt(2)) = sqrt(2).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from ..core.errors import TooLarge
 from ..core.expr import ONE, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
 from ..core.order import sort_key
 from ..functions import rows
-from .canonical import canonical_add, canonical_mul, canonical_pow
+from .canonical import (SMALL_PRIMES, canonical_add, canonical_mul, canonical_pow, coprime_basis, is_numeric_radical,
+                        perfect_power)
 
 if TYPE_CHECKING:
     from flint import fmpq, fmpq_mpoly
@@ -30,6 +36,8 @@ if TYPE_CHECKING:
 _Angle: TypeAlias = "tuple[str, int, Expr]"
 # (integer coefficient, {base: exponent}); see _monomial.
 _Monomial: TypeAlias = "tuple[int, dict[Expr, int]]"
+# A root of a number written over a basis of roots: n^(1/q) -> {base b: exponent k/q}; see radical_basis.
+_Radicals: TypeAlias = "dict[Expr, dict[int, Fraction]]"
 
 # Polynomials with more terms than this are not factored (multivariate factoring is the costly step).
 MAX_FACTOR_TERMS = 60
@@ -86,7 +94,8 @@ def generators_of(node: Expr, found: dict[Expr, None]) -> None:
 class RationalForm:
     """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
 
-    def __init__(self, generators: list[Expr], multiples: Mapping[Expr, _Angle] | None = None):
+    def __init__(self, generators: list[Expr], multiples: Mapping[Expr, _Angle] | None = None,
+                 radicals: _Radicals | None = None, algebraic: bool = False):
         import flint  # FLINT (C) is loaded on the first rational step, not at start-up
         self.flint = flint
         self.generators = generators
@@ -101,6 +110,57 @@ class RationalForm:
         self.clock = Clock()  # FLINT's C code cannot be interrupted: the time budget is checked before each call
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
+        # the roots of numbers over their basis (see radical_basis): g^L = b for each basis root g = b^(1/L),
+        # as (index of g, L, b), and each root n^(1/q) of the input as its monomial in those g. Not `algebraic`:
+        # roots are free generators, whose gcd can find factors that the reduction splits ((2*sqrt(5) + 5)*u).
+        self.moduli: list[tuple[int, int, int]] = []
+        for g, i in self.index.items():
+            if algebraic and is_numeric_radical(g):  # after radical_basis, only basis roots are generators
+                self.moduli.append((i, cast(Fraction, cast(Num, cast(Pow, g).exp).value).denominator,
+                                    cast(int, cast(Num, cast(Pow, g).base).value)))
+        self.radicals = {node: self._over_basis(parts) for node, parts in (radicals or {}).items()}
+
+    def _over_basis(self, parts: dict[int, Fraction]) -> fmpq_mpoly:
+        exponents = [0] * len(self.variables)
+        for base, exponent in parts.items():
+            generator = next(g for g in self.index if is_numeric_radical(g) and cast(Pow, g).base.args[0] == base)
+            exponents[self.index[generator]] = int(exponent * cast(Num, cast(Pow, generator).exp).value.denominator)
+        return self.reduced(self.context.from_dict({tuple(exponents): 1}))
+
+    def reduced(self, polynomial: fmpq_mpoly) -> fmpq_mpoly:
+        """`polynomial` with every g^k (k >= L) of a basis root g = b^(1/L) written b^(k div L)*g^(k mod L): an
+        identity, and a normal form, as the basis roots are independent over the rationals (Besicovitch)."""
+        if not self.moduli or all(polynomial.degrees()[i] < L for i, L, _ in self.moduli):
+            return polynomial
+        terms: dict[tuple[int, ...], fmpq] = {}
+        for exponents, coefficient in polynomial.terms():
+            rest = list(map(int, exponents))
+            for i, L, b in self.moduli:
+                if rest[i] >= L:
+                    coefficient *= b ** (rest[i] // L)
+                    rest[i] %= L
+            key = tuple(rest)
+            terms[key] = terms[key] + coefficient if key in terms else coefficient
+        return self.context.from_dict({k: c for k, c in terms.items() if c != 0}) if terms else self.zero
+
+    def conjugate(self, polynomial: fmpq_mpoly, i: int) -> fmpq_mpoly:
+        """`polynomial` with the square root variables[i] negated (sqrt(2) -> -sqrt(2))."""
+        return self.context.from_dict({e: -c if int(e[i]) % 2 else c for e, c in polynomial.terms()})
+
+    def square_roots(self, polynomial: fmpq_mpoly) -> list[int]:
+        """The indices of the square roots of numbers that occur in `polynomial`."""
+        degrees = polynomial.degrees()
+        return [i for i, L, _ in self.moduli if L == 2 and degrees[i] > 0]
+
+    def norm_multiplier(self, polynomial: fmpq_mpoly) -> fmpq_mpoly:
+        """c with polynomial*c free of square roots of numbers: the product of its conjugates (1/(1 + sqrt(2))
+        -> (sqrt(2) - 1)/1)."""
+        multiplier = self.one
+        for i in self.square_roots(polynomial):
+            conjugate = self.conjugate(polynomial, i)
+            polynomial = self.reduced(self.times(polynomial, conjugate))
+            multiplier = self.reduced(self.times(multiplier, conjugate))
+        return multiplier
 
     def times(self, a: fmpq_mpoly, b: fmpq_mpoly) -> fmpq_mpoly:
         """a*b, refused before it is computed when the expansion could pass the term limit."""
@@ -166,13 +226,18 @@ class RationalForm:
                 p, q, n = q, p, -n
             result = (self.power(p, n), self.power(q, n))
         elif type(node) is Pow and type(node.exp) is Num:  # x^(n/q) = (x^(1/q))^n
-            root = self.variables[self.index[Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))]]
+            generator = Pow(node.base, Num(Fraction(1, node.exp.value.denominator)))
+            root = self.radicals.get(generator)
+            if root is None:
+                root = self.variables[self.index[generator]]
             n = node.exp.value.numerator
             result = (root ** n, self.one) if n > 0 else (self.one, root ** -n)
         elif node in self.expansions:
             result = (self.expansions[node], self.one)
         else:
             result = (self.variables[self.index[node]], self.one)
+        if self.moduli:
+            result = (self.reduced(result[0]), self.reduced(result[1]))
         memo[node] = result
         return result
 
@@ -285,6 +350,51 @@ def multiple_angles(generators: dict[Expr, None]) -> dict[Expr, _Angle]:
     return expanded
 
 
+def radical_basis(generators: dict[Expr, None]) -> _Radicals:
+    """The roots of positive whole numbers among `generators` (n^(1/q)) written over roots of pairwise coprime
+    bases (the primes below 1000 and what is left), which replace them in `generators` as b^(1/L), L the lcm of
+    the indices of b: sqrt(6) and sqrt(2) become sqrt(2)*sqrt(3) and sqrt(2), so that sqrt(6) - sqrt(2)*sqrt(3)
+    cancels. When a base is a perfect power (the roots are not independent), the roots stay generators of their
+    own: never wrong, only less complete. Returns {n^(1/q): {b: k/q}}."""
+    found: _Radicals = {}
+    leftovers: dict[Expr, int] = {}
+    for g in generators:
+        if not is_numeric_radical(g):
+            continue
+        n = cast(int, cast(Num, cast(Pow, g).base).value)
+        q = cast(Fraction, cast(Num, cast(Pow, g).exp).value).denominator
+        parts: dict[int, Fraction] = {}
+        for prime in SMALL_PRIMES:
+            if prime * prime > n:  # what is left is 1 or a prime
+                break
+            while n % prime == 0:
+                n //= prime
+                parts[prime] = parts.get(prime, Fraction(0)) + Fraction(1, q)
+        if n > 1:
+            leftovers[g] = n
+        found[g] = parts
+    bases = coprime_basis(leftovers.values())
+    for g, n in leftovers.items():
+        q = cast(Fraction, cast(Num, cast(Pow, g).exp).value).denominator
+        for b in bases:
+            while n % b == 0:
+                n //= b
+                found[g][b] = found[g].get(b, Fraction(0)) + Fraction(1, q)
+    if len(found) < 2:
+        return {}  # one root: its powers are independent already (g^q = n is reduced all the same)
+    indices: dict[int, int] = {}
+    for parts in found.values():
+        for b, e in parts.items():
+            indices[b] = math.lcm(indices.get(b, 1), e.denominator)
+    if any(perfect_power(b)[1] > 1 for b in indices):
+        return {}  # a base that is a power of another: its roots are not independent
+    for g in found:
+        del generators[g]
+    for b, index in indices.items():
+        generators.setdefault(Pow(Num(b), Num(Fraction(1, index))), None)
+    return found
+
+
 def _shortest_text(polynomial: fmpq_mpoly) -> int:
     """A lower bound on the printed length of a polynomial written out: each term takes a character at least,
     and each ' + ' between terms three."""
@@ -337,7 +447,10 @@ def binomial_candidates(node: Expr) -> list[Expr] | None:
 def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
     """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
     when it is not worth trying (no sum) or too large. With a `budget` (the text length to beat), forms that
-    cannot be shorter are not built: writing out a long expansion is most of the cost of simplifying."""
+    cannot be shorter are not built: writing out a long expansion is most of the cost of simplifying.
+    Roots of numbers are computed with (sqrt(2)^2 = 2, sqrt(6) = sqrt(2)*sqrt(3)); with square roots, the
+    quotient with its denominator, or its numerator, made free of them (multiplied by the conjugates) is tried
+    too, so that (sqrt(2)*x + 2)/(x + sqrt(2)) cancels to sqrt(2)."""
     found = binomial_candidates(node)
     if found is not None:
         return found
@@ -347,8 +460,16 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
     except TooLarge:
         return []
     multiples = multiple_angles(generators)
-    ordered = sorted(generators, key=sort_key)
-    form = RationalForm(ordered, multiples)
+    candidates: list[Expr] = []
+    if any(map(is_numeric_radical, generators)):  # roots as free generators first, then as algebraic numbers
+        candidates += _candidates_in(RationalForm(sorted(generators, key=sort_key), multiples), node, budget)
+    radicals = radical_basis(generators)
+    form = RationalForm(sorted(generators, key=sort_key), multiples, radicals, algebraic=True)
+    return candidates + _candidates_in(form, node, budget)
+
+
+def _candidates_in(form: RationalForm, node: Expr, budget: int | None) -> list[Expr]:
+    """rational_candidates with the polynomials of `form`."""
     if budget is not None:
         # A numerator of n terms prints in at least 4n - 3 characters; one growing to `budget` terms while the
         # sum is brought over one denominator would have to cancel four-fold to win: it is not worth finishing
@@ -358,6 +479,29 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
         numerator, denominator = form.quotient(node, {})
     except TooLarge:
         return []
+    candidates = _written(form, numerator, denominator, budget)
+    if form.square_roots(numerator) or form.square_roots(denominator):
+        # The numerator is rationalised only to cancel against a denominator in symbols: a number over a root
+        # (3*sqrt(2)/(sqrt(3) - 1)) is what rationalising denominators is for.
+        rooted = {i for i, _, _ in form.moduli}
+        in_symbols = any(k for i, k in enumerate(denominator.degrees()) if i not in rooted)
+        for rationalised in (denominator, numerator) if in_symbols else (denominator,):
+            try:
+                multiplier = form.norm_multiplier(rationalised)
+                if multiplier.is_zero():
+                    continue
+                top = form.reduced(form.times(numerator, multiplier))
+                bottom = form.reduced(form.times(denominator, multiplier))
+                top, bottom = _cancelled(form, top, bottom)
+                if _divides(form, bottom, denominator):
+                    candidates += _written(form, top, bottom, budget)
+            except TooLarge:
+                continue
+    return candidates
+
+
+def _cancelled(form: RationalForm, numerator: fmpq_mpoly, denominator: fmpq_mpoly) -> tuple[fmpq_mpoly, fmpq_mpoly]:
+    """numerator/denominator with their gcd cancelled and the denominator's content moved to the numerator."""
     common = numerator.gcd(denominator)
     if common != form.one:
         numerator, denominator = numerator / common, denominator / common
@@ -365,6 +509,26 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
     scale = _rational_content(c for _, c in denominator.terms())
     if scale != 1:
         numerator, denominator = numerator / form.constant(scale), denominator / form.constant(scale)
+    return numerator, denominator
+
+
+def _divides(form: RationalForm, divisor: fmpq_mpoly, polynomial: fmpq_mpoly) -> bool:
+    """Whether `divisor` divides `polynomial` over the roots of numbers (so every real zero of divisor is one of
+    polynomial): a rationalised quotient has no pole the input has not (1/(x + sqrt(2)) is not (x - sqrt(2))/(x^2
+    - 2), undefined at x = sqrt(2)), and holds wherever the input is defined."""
+    if divisor.is_constant():
+        return True
+    multiplier = form.norm_multiplier(divisor)
+    norm = form.reduced(form.times(divisor, multiplier))
+    if norm.is_zero():  # roots not independent (see radical_basis): nothing proved
+        return False
+    _, remainder = divmod(form.reduced(form.times(polynomial, multiplier)), norm)
+    return bool(remainder.is_zero())
+
+
+def _written(form: RationalForm, numerator: fmpq_mpoly, denominator: fmpq_mpoly, budget: int | None) -> list[Expr]:
+    """The quotient numerator/denominator, cancelled, written in its candidate forms (see rational_candidates)."""
+    numerator, denominator = _cancelled(form, numerator, denominator)
     reduced = form.pythagorean_reduced(numerator)
     if len(reduced) < len(numerator):
         numerator = reduced
