@@ -1,10 +1,19 @@
 """LaTeX that reads like a textbook: \\frac for quotients, ^{...}, \\sin, \\ln, \\sqrt, and \\left( \\right) only
-around tall content such as a fraction."""
+around tall content such as a fraction.
+
+Functions LaTeX names with an operator command of its own (\\sin, \\ln, \\arctan, \\lg: the elementary
+functions of ISO 80000-2) take a simple argument, a symbol, a constant or a whole number, without parentheses, as
+ISO 80000-2 and the AMS guides write them: \\sin x, \\ln 2, \\sin^{2} x; any other argument keeps them,
+\\sin(2 x), \\ln(x + 1), as do functions spelled with \\operatorname. A bare call is followed only by what ends
+its argument for a reader (and for symdiff's LaTeX reader): the end of the term, or another function's command
+(x \\ln x, \\sin x \\cos x); before anything else it keeps its parentheses (\\ln(x) (x + 1), not \\ln x (x + 1)).
+Negative powers are fractions (\\frac{1}{x^{2}}) but of a number (2^{-x}, as e^{-x})."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from fractions import Fraction
 
 from ..core import budget
@@ -18,6 +27,7 @@ GREEK = frozenset("""alpha beta gamma delta epsilon zeta eta theta iota kappa la
     tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega varepsilon
     vartheta varphi varrho varsigma""".split()) - {"omicron"}
 
+_OPERATOR_COMMAND = re.compile(r"\\[a-z]+")  # \sin, \ln: not \operatorname{...}, not a template
 _SUBSCRIPTED = re.compile(r"^([A-Za-z]+?)_?([0-9]+)$|^([A-Za-z0-9]+)_([A-Za-z0-9_]+)$")
 
 
@@ -81,7 +91,23 @@ class LatexPrinter(TextPrinter):
             return "1"
         if len(factors) == 1 and not alone_needs_parens:
             return self(factors[0])
-        return self.juxtapose([self.paren(f, POW) for f in factors])
+        items = [self.paren(f, POW) for f in factors]
+        for i, (factor, after) in enumerate(pairwise(factors)):
+            # a bare argument would take in what follows, unless that starts with a function's command
+            if _bare_call(factor) is not None and not (_starts_with_command(after) or items[i + 1][0].isdigit()):
+                items[i] = self.enclosed(factor)
+        return self.juxtapose(items)
+
+    def enclosed(self, node: Expr) -> str:
+        """A call, or a power of one, with its argument in parentheses: for when something follows it."""
+        call = node.base if type(node) is Pow else node
+        assert type(call) is Func
+        row = lookup(call.name, len(call.arguments))
+        if row is None or row.latex_is_template:
+            return self(node)
+        if type(node) is Pow:
+            return f"{row.latex}^{{{self(node.exp)}}}{self.arguments(call.arguments)}"
+        return row.latex + self.arguments(call.arguments)
 
     def mul(self, node: Mul) -> str:
         p = split_product(node)
@@ -105,11 +131,11 @@ class LatexPrinter(TextPrinter):
         row = lookup(base.name, len(base.arguments)) if type(base) is Func else None
         if row is not None and row.arity == 1 and not row.latex_is_template and type(exponent) is Num \
                 and exponent.value > 0:
-            # sin(x)^2 as \sin^{2}(x), as textbooks write it
-            return f"{row.latex}^{{{self(exponent)}}}{self.arguments(base.arguments)}"
+            # sin(x)^2 as \sin^{2} x, as textbooks write it
+            return f"{row.latex}^{{{self(exponent)}}}{self.argument(base)}"
         superscripted = row is not None and row.latex_is_template and "^" in row.latex  # e^{x}, as (e^{x})^{2}
         base_text = self.parens(self(base)) if precedence(base) < ATOM or type(base) is Pow or superscripted \
-            else self(base)
+            else self.enclosed(base) if type(base) is Func else self(base)
         return f"{base_text}^{{{self(exponent)}}}"
 
     def arguments(self, arguments: Sequence[Expr]) -> str:
@@ -122,7 +148,12 @@ class LatexPrinter(TextPrinter):
             return latex_symbol(name) + self.arguments(arguments)
         if row.latex_is_template:  # e^{x}, \left|x\right|, \log_{b}(x)
             return row.latex.format(*map(self, arguments), p0=self.arguments(arguments[:1]))
-        return row.latex + self.arguments(arguments)
+        return row.latex + self.argument(node)
+
+    def argument(self, node: Func) -> str:
+        """\\sin x for a simple argument of an operator command, else \\sin(2 x)."""
+        bare = _bare_call(node)
+        return " " + self(bare) if bare is not None else self.arguments(node.arguments)
 
     def derivative(self, node: Derivative) -> str:
         name, orders, arguments = latex_symbol(node.name), node.orders, node.arguments
@@ -142,6 +173,35 @@ class LatexPrinter(TextPrinter):
 
     def pending_derivative(self, node: Diff) -> str:
         return f"\\frac{{d}}{{d{latex_symbol(node.variable)}}}\\left[{self(node.expr)}\\right]"
+
+
+def _bare_call(node: Expr) -> Expr | None:
+    """The argument of a call (or of a power of one written \\sin^{2} x) printed without parentheses, if any."""
+    if type(node) is Pow:
+        exponent = node.exp.value if type(node.exp) is Num else 0
+        if exponent <= 0 or isinstance(exponent, Fraction) and exponent.numerator == 1:
+            return None  # not \sin^{2} x: a root, a fraction or a power with parentheses
+        node = node.base
+    if type(node) is not Func or len(node.arguments) != 1:
+        return None
+    row = lookup(node.name, 1)
+    argument = node.arguments[0]
+    simple = type(argument) in (Sym, Const) or type(argument) is Num and type(argument.value) is int \
+        and argument.value >= 0
+    return argument if simple and row is not None and _OPERATOR_COMMAND.fullmatch(row.latex) else None
+
+
+def _starts_with_command(node: Expr) -> bool:
+    """Whether `node` is printed starting with a function's command (\\sin, \\operatorname{erf}), which ends the
+    argument before it."""
+    if type(node) is Pow:
+        if type(node.exp) is Num and isinstance(node.exp.value, Fraction) and node.exp.value.numerator == 1:
+            return False  # a root: \sqrt{...}, which an argument would take in
+        node = node.base
+    if type(node) is not Func:
+        return False
+    row = lookup(node.name, len(node.arguments))
+    return row is not None and not row.latex_is_template
 
 
 _printer = LatexPrinter()
