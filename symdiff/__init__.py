@@ -6,7 +6,7 @@
     >>> sd.parse("x^2*sin(x)").diff("x")
     x^2*cos(x) + 2*x*sin(x)
     >>> sd.latex(sd.diff("sin(x)/x"))
-    '\\\\frac{x \\\\cos(x) - \\\\sin(x)}{x^{2}}'
+    '\\\\frac{x \\\\cos x - \\\\sin x}{x^{2}}'
     >>> x, y = sd.symbols("x y")
     >>> (x**2 * sd.sin(y)).diff(x)
     2*x*sin(y)

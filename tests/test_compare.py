@@ -84,6 +84,8 @@ def test_a_right_answer_in_any_equivalent_form_is_right(expr, answer):
     ("log(exp(x))", "x"),
     ("sin(3*x)", "3*sin(x) - 4*sin(x)^3"),
     ("cos(x)^4 - sin(x)^4", "cos(2*x)"),
+    ("tanh(x)", "(exp(2*x) - 1)/(exp(2*x) + 1)"),  # proved since the simplifier's trig and hyperbolic algebra
+    ("sinh(x)", "(exp(x) - exp(-x))/2"),
 ])
 def test_identities_are_proved(a, b):
     result = expressions(a, b)
@@ -92,8 +94,6 @@ def test_identities_are_proved(a, b):
 
 
 @pytest.mark.parametrize("a, b", [
-    ("tanh(x)", "(exp(2*x) - 1)/(exp(2*x) + 1)"),
-    ("sinh(x)", "(exp(x) - exp(-x))/2"),
     ("log(x, 2)", "log(x)/log(2)"),
     ("log(x^3)", "3*log(x)"),
 ])

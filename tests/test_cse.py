@@ -8,7 +8,7 @@ import json
 
 import pytest
 import sympy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 
 import symdiff
 from symdiff.cli.command import main
@@ -177,12 +177,16 @@ def test_shared_products_name_a_pair_of_factors_several_products_share():
 def test_shared_products_keep_every_value_and_a_computable_order(f):
     from symdiff.simplification.cse import shared_products
     exprs = [symdiff.diff(f, v, simplify=False) for v in "xyz"]
+    try:
+        expected = [symdiff.simplify(e, "basic") for e in exprs]
+    except symdiff.UndefinedError:  # a raw derivative that divides by an exact 0 (of asin(x/x): 1/sqrt(1 - 1))
+        assume(False)
     found = shared_products(cse(exprs))
     defined = set()
     for symbol, definition in found.replacements:
         assert definition.free_symbols <= set("xyz") | defined
         defined.add(symbol.name)
-    assert [symdiff.simplify(e, "basic") for e in expand(found)] == [symdiff.simplify(e, "basic") for e in exprs]
+    assert [symdiff.simplify(e, "basic") for e in expand(found)] == expected
 
 
 @pytest.mark.parametrize("arguments, entries", [

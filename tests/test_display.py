@@ -283,7 +283,7 @@ def test_common_subexpressions_of_a_gradient_print_what_the_command_line_prints(
 def test_common_subexpressions_show_as_display_maths():
     one = sd.cse(sd.diff("sin(x)^2*exp(sin(x))"))
     body = assert_display_maths(one._repr_latex_())
-    assert body == one.latex() and "t_{1} &= \\sin(x)" in body
+    assert body == one.latex() and "t_{1} &= \\sin x" in body
     several = sd.cse(sd.gradient("exp(x*y)*sin(x*y)"))
     body = assert_display_maths(several._repr_latex_())
     assert body.startswith("\\begin{aligned}\nt_{1} &= e^{x y} \\\\")
@@ -318,7 +318,7 @@ def test_a_check_prints_what_the_command_lines_check_prints(capsys, arguments):
 def test_a_check_shows_both_derivatives_and_the_verdict_as_display_maths():
     result = sd.check("x^2*sin(x)")
     body = assert_display_maths(result._repr_latex_())
-    assert "\\text{symdiff:} &\\quad x^{2} \\cos(x) + 2 x \\sin(x)" in body
+    assert "\\text{symdiff:} &\\quad x^{2} \\cos x + 2 x \\sin x" in body
     assert "\\text{SymPy:}" in body and "\\cos{\\left(x \\right)}" in body
     assert "\\text{agree (symbolic: simplify(symdiff - sympy) == 0)}" in body
 

@@ -191,12 +191,11 @@ def test_rule_fires_on_a_typical_instance(name, a):
     assert_fires(rule, typical_bindings(rule, a))
 
 
-# Known limitation (noted on issue 4): a pattern variable matches one operand of a product, never a
-# sub-product, and canonical forms distribute integer powers over products, so these do not fire yet.
-# strict: a fix makes them pass, and the marks must then go.
+# Known limitations (noted on issue 4), strict so that a fix must remove them: none left since issue 19, where
+# a pattern variable binds a sub-product (log of a power, root of a square, sign times value, abs over value
+# and exp of a log with a = x*y or b = x*y all fire now).
 SUB_PRODUCT_LIMITATION = pytest.mark.xfail(strict=True, reason="a pattern variable cannot bind a sub-product")
-FAILS_ON_A_PRODUCT = {("log of a power", "a"), ("log of an even power", "a"), ("root of a square", "a"),
-                      ("sign times value", "a"), ("abs over value", "a"), ("exp of a log", "b")}
+FAILS_ON_A_PRODUCT: set[tuple[str, str]] = set()
 PRODUCT_BINDINGS = [pytest.param(name, "x*y", "y", id=f"{name}-a=x*y",
                                  marks=[SUB_PRODUCT_LIMITATION] if (name, "a") in FAILS_ON_A_PRODUCT else [])
                     for name in RULE_NAMES] + \
@@ -412,12 +411,7 @@ TEXTBOOK = [
     ("(1 - cos(x))/sin(x)", "1/(cos(x) + 1)"),                 # gave (1 - cos(x))/sin(x)^2
 ]
 # Known limitations (noted on issue 4), strict so that a fix must remove them.
-NOT_YET = {
-    "(1 - cos(x))/sin(x)": "needs sin(x)^2 = 1 - cos(x)^2 in a denominator before the gcd cancels",
-    "log(tan(x))": "needs sec/csc and double-angle forms searched together",
-    "sin(x)^2/cos(x)": "needs sec(x)^2 = 1 + tan(x)^2 style rewriting inside quotients",
-    "sin(x)*cos(x)^2": "the Pythagorean reduction turns cos^2 into 1 - sin^2 only when that is shorter overall",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def known(cases):

@@ -7,7 +7,9 @@
    combines and cancels rational functions and takes out common factors; and the rewrite rules of
    symdiff.simplification.rules (trig, hyperbolic, exp/log, abs identities) are tried at every node.
 3. A cost function picks the result: of all the forms found, the one with the shortest text (on a tie, the
-   canonical form), so the result is never longer than the canonical input.
+   canonical form), so the result is never longer than the canonical input. A textbook's form with the
+   fractions of a numerator cleared (textbook.cleared) is taken where it reads better (textbook.ReaderCost)
+   and is still no longer than the form it came from.
    Text length is how an answer reads: x*exp(x)*(x + 2) beats x^2*exp(x) + 2*x*exp(x), while
    x^2*cos(x) + 2*x*sin(x) stays as a textbook writes it rather than x*(x*cos(x) + 2*sin(x)), as long.
 
@@ -21,12 +23,13 @@ from collections.abc import Iterable, Sequence
 from ..core.build import has_negative_sign, rebuild, substitute
 from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
 from ..core.traversal import children, parents_first
-from ..printing.text import MemoisedTextPrinter, to_text
 from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
 from .cse import cse
 from .rational import rational_candidates
 from .rewrite import Rule, rewrites
 from .rules import REWRITE_RULES
+from .textbook import ReaderCost, cleared
+from .trig import TRIG_TRIGGERS, trig_candidates
 
 LEVELS = ("basic", "full")
 # Sums with more terms than this are not searched by the sum rules (the search is quadratic in terms).
@@ -35,6 +38,8 @@ MAX_RULE_TERMS = 40
 MIN_SHARED_SIZE = 40
 # Candidate forms longer than this many times the best rewritten one are not rewritten.
 REWRITE_REACH = 1.5
+# Of the forms as short as the best, at most this many are simplified further (see Simplifier._simplify).
+MAX_TIES = 3
 # Rules are re-tried on a node's result at most this often (each success shrinks the node).
 MAX_REWRITES_PER_NODE = 8
 
@@ -46,7 +51,15 @@ def simplify(node: Expr, level: str = "full") -> Expr:
     form = canonical(node)
     if level == "basic":
         return form
-    return Simplifier()(form)
+    simplifier = Simplifier()
+    return _no_longer(simplifier(form), form, simplifier)
+
+
+def _no_longer(result: Expr, form: Expr, simplifier: Simplifier) -> Expr:
+    """The promise kept by construction: a result longer than the canonical form it came from is not taken
+    (the choices are made node by node, and a form chosen inside, such as a cleared numerator, can print
+    longer in the whole)."""
+    return form if simplifier.cost(result) > simplifier.cost(form) else result
 
 
 def simplify_all(nodes: Sequence[Expr], level: str = "full") -> list[Expr]:
@@ -66,7 +79,8 @@ def simplify_all(nodes: Sequence[Expr], level: str = "full") -> list[Expr]:
     expanded: dict[Expr, Expr] = {}
     for symbol, definition in found.replacements:  # each uses only the symbols before it
         expanded[symbol] = canonicalizer(substitute(simplifier(canonicalizer(definition)), expanded))
-    return [canonicalizer(substitute(simplifier(canonicalizer(n)), expanded)) for n in found.exprs]
+    results = [canonicalizer(substitute(simplifier(canonicalizer(n)), expanded)) for n in found.exprs]
+    return [_no_longer(result, canonicalizer(n), simplifier) for result, n in zip(results, nodes)]
 
 
 def _tree_sizes(roots: Iterable[Expr]) -> dict[Expr, int]:
@@ -78,8 +92,9 @@ def _tree_sizes(roots: Iterable[Expr]) -> dict[Expr, int]:
 
 
 def cost(node: Expr) -> int:
-    """Smaller is simpler: the length of the text (ties keep the earlier, canonical, form)."""
-    return len(to_text(node))
+    """Smaller is simpler: the length of the text, folded over the tree (textbook.ReaderCost, no printing); ties
+    keep the earlier, canonical, form."""
+    return ReaderCost().width(node)
 
 
 def _is_rational_part(node: Expr) -> bool:
@@ -119,7 +134,7 @@ class Simplifier:
         self.active: set[Expr] = set()                # nodes being simplified, to break cycles between forms
         self.rewritten: dict[Expr, Expr] = {}   # rewrite_everywhere's results, shared by all candidates
         self.canonical = Canonicalizer()        # one memo for every canonical form taken here
-        self.text = MemoisedTextPrinter()
+        self.reader = ReaderCost()              # the cost, folded over the tree once per node
         self.costs: dict[Expr, int] = {}
         self.names: dict[Expr, frozenset[str]] = {}  # function names under each node
         self.clock = self.canonical.clock      # the time budget, checked at every node simplified and every rewrite
@@ -161,29 +176,43 @@ class Simplifier:
         candidates = [node]
         if _has_sum_to_combine(node):
             candidates += rational_candidates(node, self.cost(node))
-        best = self.best_rewritten(candidates)
+        if not self.function_names(node).isdisjoint(TRIG_TRIGGERS):  # one basis for trig and hyperbolic algebra
+            candidates += trig_candidates(node, self.cost)
+        shortest = self.best_rewritten(candidates)
+        best = shortest[0]
         # A minus sign taken into a sum changes only signs, so it is tried on the winner alone (trying it on
         # every candidate doubled the cost of rewriting long expansions).
         absorbed = _sign_absorbed(best)
         if absorbed is not None:
             best = min(best, self.rewrite_everywhere(absorbed), key=self.cost)
+        textbook = cleared(best)  # as a textbook prints it: if it reads better, and is no longer than the input
+        if textbook is not None and self.reader(textbook) < self.reader(best) \
+                and self.cost(textbook) <= self.cost(node):
+            best = textbook
         if best is not node and self.cost(best) < self.cost(node) and _is_rational_part(best):
-            return self(best)  # a new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product
+            # A new form may simplify further: (x + 1)^2 - 2*x - 1 inside a product. So may another as short
+            # ((1 - cos(x))/sin(x)^2 beside csc(x)^2*(1 - cos(x)): 1/(cos(x) + 1)); of the results, the shortest,
+            # and on a tie the one in the input's own functions (2*sec(x)^2*tan(x), not 2*sin(x)/cos(x)^3).
+            own = self.function_names(node)
+            results = [self(best)] + [self(form) for form in shortest[1:MAX_TIES] if _is_rational_part(form)]
+            return min(results, key=lambda form: (self.cost(form), len(self.function_names(form) - own)))
         return best
 
-    def best_rewritten(self, candidates: list[Expr]) -> Expr:
-        """The shortest of the candidates after rewriting, shortest first; a candidate REWRITE_REACH times as
-        long as the best found so far is not rewritten (a rule rarely shrinks a form that much, and rewriting
-        every term of a long expansion is the simplifier's costliest step)."""
-        best = None
+    def best_rewritten(self, candidates: list[Expr]) -> list[Expr]:
+        """The shortest of the candidates after rewriting (all those as short, in order: simplified further,
+        one of them may go further than the first), shortest first; a candidate REWRITE_REACH times as long as
+        the best found so far is not rewritten (a rule rarely shrinks a form that much, and rewriting every term
+        of a long expansion is the simplifier's costliest step)."""
+        shortest: list[Expr] = []
         for candidate in sorted(dict.fromkeys(candidates), key=self.cost):
-            if best is not None and self.cost(candidate) > REWRITE_REACH * self.cost(best):
+            if shortest and self.cost(candidate) > REWRITE_REACH * self.cost(shortest[0]):
                 break
             rewritten = self.rewrite_everywhere(candidate)
-            if best is None or self.cost(rewritten) < self.cost(best):
-                best = rewritten
-        assert best is not None  # there is always a candidate
-        return best
+            if not shortest or self.cost(rewritten) < self.cost(shortest[0]):
+                shortest = [rewritten]
+            elif self.cost(rewritten) == self.cost(shortest[0]) and rewritten not in shortest:
+                shortest.append(rewritten)
+        return shortest  # never empty: there is always a candidate
 
     def _map_parts(self, node: Expr) -> Expr:
         """`node` with each non-rational part (function, root, derivative) simplified."""
@@ -195,7 +224,7 @@ class Simplifier:
     def cost(self, node: Expr) -> int:
         found = self.costs.get(node)
         if found is None:
-            found = self.costs[node] = len(self.text(node))
+            found = self.costs[node] = self.reader.width(node)
         return found
 
     def function_names(self, node: Expr) -> frozenset[str]:
