@@ -128,6 +128,7 @@ def canonical_mul(factors: Iterable[Expr]) -> Expr:
                     bases.setdefault(f.base, []).append(f.exp)
                 else:
                     bases.setdefault(f, []).append(ONE)
+        _over_common_roots(bases)
         pending, out = [], []
         for base, exponents in bases.items():
             if len(exponents) == 1:  # the factor as it came, already canonical
@@ -160,6 +161,24 @@ def canonical_mul(factors: Iterable[Expr]) -> Expr:
     if coefficient != 1 or isinstance(coefficient, float):
         out.insert(0, number(coefficient))
     return out[0] if len(out) == 1 else Mul(*out)
+
+
+def _over_common_roots(bases: dict[Expr, list[Expr]]) -> None:
+    """Whole-number bases with symbolic exponents that are powers of one number, written over it so that they
+    combine: 4^x*2^(-2*x) is 2^(2*x)*2^(-2*x) = 1, 8^x/4^x is 2^x. A base alone keeps its form (4^x stays)."""
+    roots: dict[int, list[tuple[Expr, int]]] = {}
+    for base, exponents in bases.items():
+        if type(base) is Num and type(base.value) is int and base.value >= 2 and \
+                any(not isinstance(e, NUMBERS) for e in exponents):
+            root, degree = perfect_power(base.value)
+            roots.setdefault(root, []).append((base, degree))
+    for root, powers in roots.items():
+        if len(powers) < 2:
+            continue
+        common = bases.setdefault(Num(root), [])
+        for base, degree in powers:
+            if base is not Num(root):
+                common.extend(canonical_mul([Num(degree), e]) for e in bases.pop(base))
 
 
 # ---- powers -------------------------------------------------------------------------------------------
