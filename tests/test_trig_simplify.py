@@ -254,3 +254,15 @@ def test_simplify_never_changes_values_beside_other_functions(other, trig, seed)
             continue
         assert_same_values(expr, result, seed)
         assert cost(result) <= cost(symdiff.simplify(expr, level="basic"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sin(x)*cos(y) + cos(x)*sin(y)", "sin(x + y)"), ("sin(x)*cos(y) - cos(x)*sin(y)", "sin(x - y)"),
+    ("cos(x)*cos(y) - sin(x)*sin(y)", "cos(x + y)"), ("cos(x)*cos(y) + sin(x)*sin(y)", "cos(x - y)"),
+    ("sinh(a)*cosh(x) + cosh(a)*sinh(x)", "sinh(a + x)"), ("cosh(a)*cosh(x) + sinh(a)*sinh(x)", "cosh(a + x)"),
+    ("2*sin(x)*cos(y) + 2*cos(x)*sin(y) + z", "z + 2*sin(x + y)"),
+])
+def test_angle_sums_fold(text, expected):
+    """The addition theorems as rules (rules.py), worst cases of the external problems (SymPy's trigsimp tests:
+    cos x cos y - sin x sin y was 7 ops against SymPy's 2)."""
+    assert str(symdiff.simplify(text)) == expected

@@ -131,6 +131,12 @@ REWRITE_RULES = [
     rule("double angle (cos)",          "cos(a)^2 - sin(a)^2    => cos(2*a)"),
     rule("double angle (sinh)",         "2*sinh(a)*cosh(a)      => sinh(2*a)"),
     rule("double angle (cosh)",         "cosh(a)^2 + sinh(a)^2  => cosh(2*a)"),
+    rule("angle sum (sin)",             "sin(a)*cos(b) + cos(a)*sin(b)      => sin(a + b)"),
+    rule("angle difference (sin)",      "sin(a)*cos(b) - cos(a)*sin(b)      => sin(a - b)"),
+    rule("angle sum (cos)",             "cos(a)*cos(b) - sin(a)*sin(b)      => cos(a + b)"),
+    rule("angle difference (cos)",      "cos(a)*cos(b) + sin(a)*sin(b)      => cos(a - b)"),
+    rule("argument sum (sinh)",         "sinh(a)*cosh(b) + cosh(a)*sinh(b)  => sinh(a + b)"),
+    rule("argument sum (cosh)",         "cosh(a)*cosh(b) + sinh(a)*sinh(b)  => cosh(a + b)"),
     # ---- exponentials and logarithms -----------------------------------------------------------------------
     rule("exp of a sum",                "exp(a)*exp(b)          => exp(a + b)"),
     rule("exp of a log",                "exp(b*log(a))          => a^b"),
