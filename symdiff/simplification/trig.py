@@ -103,17 +103,22 @@ def _split_multiple(u: Expr) -> tuple[int, Expr]:
     return 1, u
 
 
-def _skeleton_functions(node: Expr) -> Iterable[Func]:
-    """The function applications in the rational skeleton of `node` (not inside other functions)."""
+def _skeleton(node: Expr) -> Iterable[Expr]:
+    """Every node of the rational skeleton of `node`: sums, products, integer powers and their parts, down to
+    the first node that is none of these (a function application is not entered)."""
     stack = [node]
     while stack:
         n = stack.pop()
+        yield n
         if type(n) in (Add, Mul):
             stack.extend(n.args)
         elif type(n) is Pow and type(n.exp) is Num and isinstance(n.exp.value, int):
             stack.append(n.base)
-        elif type(n) is Func:
-            yield n
+
+
+def _skeleton_functions(node: Expr) -> Iterable[Func]:
+    """The function applications in the rational skeleton of `node` (not inside other functions)."""
+    return (n for n in _skeleton(node) if type(n) is Func)
 
 
 def _worth_trying(node: Expr) -> bool:
@@ -501,16 +506,10 @@ def _denominators(form: RationalForm, node: Expr, exponential: dict[Expr, int]) 
     skeleton, and the cos (sin) under each tan and sec (cot and csc), none cancelled (cos(x)*tan(x) still
     needs cos(x) != 0, though its basis form sin(x) does not)."""
     found = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if type(n) in (Add, Mul):
-            stack.extend(n.args)
-        elif type(n) is Pow and type(n.exp) is Num and isinstance(n.exp.value, int):
-            stack.append(n.base)
-            if n.exp.value < 0:
-                # the power, not the base: sin(x)^2 reduces to 1 - cos(x)^2, which cos(x) + 1 divides
-                found.append(form.power(form.quotient(_to_basis(n.base, exponential), {})[0], -n.exp.value))
+    for n in _skeleton(node):
+        if type(n) is Pow and type(n.exp) is Num and isinstance(n.exp.value, int) and n.exp.value < 0:
+            # the power, not the base: sin(x)^2 reduces to 1 - cos(x)^2, which cos(x) + 1 divides
+            found.append(form.power(form.quotient(_to_basis(n.base, exponential), {})[0], -n.exp.value))
         elif type(n) is Func and n.name in _QUOTIENTS and len(n.arguments) == 1:
             odd, _, bottom = _QUOTIENTS[n.name]
             if bottom != "one":
