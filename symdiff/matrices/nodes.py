@@ -1,0 +1,969 @@
+"""Matrix expressions: immutable nodes with shapes, and the builders that keep them in a light normal form.
+
+A node is a vector, a matrix or a scalar (shape (1, 1)); its dimensions are scalar expressions of symdiff's core
+(`n`, `m`, `3`, `m*n`), so that `tr(I_n) = n` is an ordinary scalar. Vectors are columns (n x 1); a row vector is
+a transposed column.
+
+Build nodes with the builders (`add`, `mul`, `transpose`, `inverse`, ...), never with the classes: the builders
+check shapes (a ShapeError naming both operands) and keep the normal form every later stage relies on:
+
+- sums are flat, without zeros, like terms collected (`A*x + A*x = 2*A*x`), in a canonical order;
+- a product is a number coefficient, the scalar factors (shape 1 x 1, which commute) and a conformable chain of
+  non-scalar factors, with identities dropped; `x'*y*z` is the scalar `x'*y` times the vector `z`;
+- transposes sit on symbols, inverses, Kronecker products and vec only: (A*B)' = B'*A', (A + B)' = A' + B',
+  f.(A)' = f.(A'), and a symmetric or diagonal matrix is its own transpose;
+- functions, powers and Hadamard products act entrywise; on scalars they are the ordinary ones.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from ..core.build import add as scalar_add
+from ..core.build import mul as scalar_mul
+from ..core.build import number
+from ..core.build import power as scalar_power
+from ..core.errors import UsageError
+from ..core.expr import ONE, ZERO, Expr, Func, Num, Pow, Sym
+from ..core.expr import Add as ScalarAdd
+from ..core.expr import Mul as ScalarMul
+from ..functions import lookup
+from ..functions.application import apply_function
+from ..simplification.canonical import canonical
+
+Dim = Expr  # a dimension: Num(3), Sym("n"), or a product m*n
+Shape = tuple[Expr, Expr]
+
+SCALAR_SHAPE: Shape = (ONE, ONE)
+
+# The properties a symbol may be declared with; each implies those after it in its row.
+PROPERTIES = {
+    "symmetric": ("symmetric",),
+    "diagonal": ("diagonal", "symmetric"),
+    "positive_definite": ("positive_definite", "symmetric", "invertible"),
+    "invertible": ("invertible",),
+}
+
+
+class ShapeError(UsageError):
+    """Operands whose shapes do not fit the operation. `operation`, `operands` (their texts) and `shapes` say
+    which, as data."""
+
+    def __init__(self, message: str, operation: str = "", operands: Sequence[str] = (),
+                 shapes: Sequence[str] = ()):
+        super().__init__(message)
+        self.operation = operation
+        self.operands = tuple(operands)
+        self.shapes = tuple(shapes)
+
+
+class NotMatrixFormError(UsageError):
+    """A derivative that has no form in matrix notation here (a Jacobian through diag of a matrix, say)."""
+
+
+def dim(value: int | str | Expr) -> Dim:
+    if isinstance(value, Expr):
+        return canonical(value)
+    if isinstance(value, int):
+        return Num(value)
+    return Sym(value)
+
+
+def shape_text(shape: Shape) -> str:
+    rows, cols = shape
+    if shape == SCALAR_SHAPE:
+        return "scalar"
+    if cols is ONE:
+        return f"vector of {rows}"
+    return f"{rows} x {cols}"
+
+
+# ---------------------------------------------------------------------------------------------------- the nodes
+
+@dataclass(frozen=True)
+class MatExpr:
+    """Base of the matrix nodes. Equality is structural; `shape` is (rows, cols)."""
+
+    @property
+    def shape(self) -> Shape:
+        raise NotImplementedError
+
+    @property
+    def children(self) -> tuple[MatExpr, ...]:
+        return ()
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.shape == SCALAR_SHAPE
+
+    @property
+    def is_vector(self) -> bool:
+        return self.shape[1] is ONE and self.shape[0] is not ONE
+
+    @functools.cached_property
+    def symbols(self) -> frozenset[Symbol]:
+        """The symbols (and differentials) in the expression."""
+        found: frozenset[Symbol] = frozenset()
+        for c in self.children:
+            found |= c.symbols
+        return found
+
+    def contains(self, symbol: Symbol) -> bool:
+        return symbol in self.symbols
+
+    def __str__(self) -> str:
+        return to_text(self)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        """The same kind of node over new children, through the builders."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=True)
+class Scalar(MatExpr):
+    """A constant scalar: a number or a closed form (`2`, `1/2`, `pi`, a dimension `n`)."""
+    value: Expr
+
+    @property
+    def shape(self) -> Shape:
+        return SCALAR_SHAPE
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return self
+
+
+@dataclass(frozen=True, eq=True)
+class Symbol(MatExpr):
+    """A named scalar, vector or matrix, with its declared properties (symmetric, diagonal, ...)."""
+    name: str
+    rows: Dim = ONE
+    cols: Dim = ONE
+    properties: frozenset[str] = frozenset()
+
+    @property
+    def shape(self) -> Shape:
+        return (self.rows, self.cols)
+
+    @functools.cached_property
+    def symbols(self) -> frozenset[Symbol]:
+        return frozenset((self,))
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return self
+
+    def has(self, prop: str) -> bool:
+        return prop in self.properties
+
+
+@dataclass(frozen=True, eq=True)
+class Differential(Symbol):
+    """dX: the differential of a symbol, a symbol of the same shape (constant when differentiating again)."""
+    of: Symbol | None = None
+
+
+def differential_of(symbol: Symbol) -> Differential:
+    return Differential("d" + symbol.name, symbol.rows, symbol.cols, symbol.properties, symbol)
+
+
+@dataclass(frozen=True, eq=True)
+class PendingDifferential(Symbol):
+    """d(u) not yet worked out, in a derivation's intermediate lines: an opaque symbol of u's shape."""
+    of_expression: MatExpr | None = None
+
+
+def pending_differential(node: MatExpr) -> PendingDifferential:
+    text = str(node)
+    name = f"d{text}" if isinstance(node, Symbol) else f"d({text})"
+    return PendingDifferential(name, node.shape[0], node.shape[1], frozenset(), node)
+
+
+@dataclass(frozen=True, eq=True)
+class Identity(MatExpr):
+    size: Dim
+
+    @property
+    def shape(self) -> Shape:
+        return (self.size, self.size)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return self
+
+
+@dataclass(frozen=True, eq=True)
+class Zero(MatExpr):
+    rows: Dim
+    cols: Dim
+
+    @property
+    def shape(self) -> Shape:
+        return (self.rows, self.cols)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return self
+
+
+@dataclass(frozen=True, eq=True)
+class Ones(MatExpr):
+    """The vector or matrix of ones (𝟙)."""
+    rows: Dim
+    cols: Dim
+
+    @property
+    def shape(self) -> Shape:
+        return (self.rows, self.cols)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return self
+
+
+@dataclass(frozen=True, eq=True)
+class Commutation(MatExpr):
+    """K(m, n), the commutation matrix: K(m, n)*vec(A) = vec(A') for an m x n matrix A (mn x mn)."""
+    rows_of: Dim
+    cols_of: Dim
+
+    @property
+    def shape(self) -> Shape:
+        size = canonical(scalar_mul(self.rows_of, self.cols_of))
+        return (size, size)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return self
+
+
+@dataclass(frozen=True, eq=True)
+class Add(MatExpr):
+    terms: tuple[MatExpr, ...]
+
+    @property
+    def shape(self) -> Shape:
+        return self.terms[0].shape
+
+    @property
+    def children(self) -> tuple[MatExpr, ...]:
+        return self.terms
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return add(*children)
+
+
+@dataclass(frozen=True, eq=True)
+class MatMul(MatExpr):
+    """coefficient * scalars... * chain[0] * chain[1] * ...: the scalars are 1 x 1 factors, the chain conformable."""
+    coefficient: Expr
+    scalars: tuple[MatExpr, ...]
+    chain: tuple[MatExpr, ...]
+
+    @property
+    def shape(self) -> Shape:
+        if not self.chain:
+            return SCALAR_SHAPE
+        return (self.chain[0].shape[0], self.chain[-1].shape[1])
+
+    @property
+    def children(self) -> tuple[MatExpr, ...]:
+        return self.scalars + self.chain
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        k = len(self.scalars)
+        return mul(Scalar(self.coefficient), *children[:k], *children[k:])
+
+
+@dataclass(frozen=True, eq=True)
+class _Unary(MatExpr):
+    arg: MatExpr
+
+    @property
+    def children(self) -> tuple[MatExpr, ...]:
+        return (self.arg,)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return BUILDERS[type(self)](children[0])
+
+
+@dataclass(frozen=True, eq=True)
+class Transpose(_Unary):
+    @property
+    def shape(self) -> Shape:
+        rows, cols = self.arg.shape
+        return (cols, rows)
+
+
+@dataclass(frozen=True, eq=True)
+class Inverse(_Unary):
+    @property
+    def shape(self) -> Shape:
+        return self.arg.shape
+
+
+@dataclass(frozen=True, eq=True)
+class _ScalarOf(_Unary):
+    @property
+    def shape(self) -> Shape:
+        return SCALAR_SHAPE
+
+
+@dataclass(frozen=True, eq=True)
+class Trace(_ScalarOf):
+    pass
+
+
+@dataclass(frozen=True, eq=True)
+class Det(_ScalarOf):
+    pass
+
+
+@dataclass(frozen=True, eq=True)
+class LogDet(_ScalarOf):
+    """log det A (of a matrix with positive determinant; log |det A| in general, whose differential is the same)."""
+
+
+@dataclass(frozen=True, eq=True)
+class Norm(_ScalarOf):
+    """The Euclidean norm of a vector, the Frobenius norm of a matrix: sqrt(sum of squares of the entries)."""
+
+
+@dataclass(frozen=True, eq=True)
+class Sum(_ScalarOf):
+    """The sum of the entries."""
+
+
+@dataclass(frozen=True, eq=True)
+class LogSumExp(_ScalarOf):
+    """log(sum(exp.(x))) of a vector."""
+
+
+@dataclass(frozen=True, eq=True)
+class Softmax(_Unary):
+    """exp.(x) / sum(exp.(x)) of a vector."""
+
+    @property
+    def shape(self) -> Shape:
+        return self.arg.shape
+
+
+@dataclass(frozen=True, eq=True)
+class Diag(_Unary):
+    """The diagonal matrix with the vector's entries."""
+
+    @property
+    def shape(self) -> Shape:
+        return (self.arg.shape[0], self.arg.shape[0])
+
+
+@dataclass(frozen=True, eq=True)
+class DiagPart(_Unary):
+    """The vector of a square matrix's diagonal entries."""
+
+    @property
+    def shape(self) -> Shape:
+        return (self.arg.shape[0], ONE)
+
+
+@dataclass(frozen=True, eq=True)
+class Vec(_Unary):
+    """The columns stacked into one vector."""
+
+    @property
+    def shape(self) -> Shape:
+        rows, cols = self.arg.shape
+        return (canonical(scalar_mul(rows, cols)), ONE)
+
+
+@dataclass(frozen=True, eq=True)
+class Apply(_Unary):
+    """A function of the registry applied to each entry (`exp.(x)`); on a scalar, the function itself."""
+    name: str = ""
+
+    @property
+    def shape(self) -> Shape:
+        return self.arg.shape
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return apply(self.name, children[0])
+
+
+@dataclass(frozen=True, eq=True)
+class Power(_Unary):
+    """Each entry to a constant power (`x.^2`); on a scalar, the power itself."""
+    exponent: Expr = ONE
+
+    @property
+    def shape(self) -> Shape:
+        return self.arg.shape
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return power(children[0], self.exponent)
+
+
+@dataclass(frozen=True, eq=True)
+class Hadamard(MatExpr):
+    """The entrywise product of operands of one shape."""
+    factors: tuple[MatExpr, ...]
+
+    @property
+    def shape(self) -> Shape:
+        return self.factors[0].shape
+
+    @property
+    def children(self) -> tuple[MatExpr, ...]:
+        return self.factors
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return hadamard(*children)
+
+
+@dataclass(frozen=True, eq=True)
+class Kron(MatExpr):
+    """The Kronecker product A ⊗ B."""
+    left: MatExpr
+    right: MatExpr
+
+    @property
+    def shape(self) -> Shape:
+        (a, b), (c, d) = self.left.shape, self.right.shape
+        return (canonical(scalar_mul(a, c)), canonical(scalar_mul(b, d)))
+
+    @property
+    def children(self) -> tuple[MatExpr, ...]:
+        return (self.left, self.right)
+
+    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
+        return kron(children[0], children[1])
+
+
+# ------------------------------------------------------------------------------------------------ the builders
+
+def substitute(node: MatExpr, mapping: dict[MatExpr, MatExpr]) -> MatExpr:
+    """node with each key of `mapping` replaced by its value, rebuilt through the builders."""
+    memo: dict[MatExpr, MatExpr] = {}
+
+    def walk(n: MatExpr) -> MatExpr:
+        if n in mapping:
+            return mapping[n]
+        found = memo.get(n)
+        if found is None:
+            children = n.children
+            found = n._rebuild([walk(c) for c in children]) if children else n
+            memo[n] = found
+        return found
+
+    return walk(node)
+
+
+def scalar(value: int | Expr) -> Scalar:
+    return Scalar(canonical(value if isinstance(value, Expr) else number(value)))
+
+
+def symbol(name: str, rows: int | str | Expr = 1, cols: int | str | Expr = 1,
+           properties: Iterable[str] = ()) -> Symbol:
+    """A named scalar, vector (cols 1) or matrix, with properties from PROPERTIES (each adds what it implies)."""
+    implied: set[str] = set()
+    for p in properties:
+        if p not in PROPERTIES:
+            raise UsageError(f"unknown property {p!r}: use one of {', '.join(PROPERTIES)}")
+        implied.update(PROPERTIES[p])
+    r, c = dim(rows), dim(cols)
+    if implied and r != c:
+        raise ShapeError(f"{name} is declared {', '.join(sorted(properties))} but is not square ({r} x {c})",
+                         "declare", (name,), (shape_text((r, c)),))
+    return Symbol(name, r, c, frozenset(implied))
+
+
+def zero(shape: Shape) -> MatExpr:
+    return Scalar(ZERO) if shape == SCALAR_SHAPE else Zero(*shape)
+
+
+def ones(shape: Shape) -> MatExpr:
+    return Scalar(ONE) if shape == SCALAR_SHAPE else Ones(*shape)
+
+
+def identity(size: Dim) -> MatExpr:
+    return Scalar(ONE) if size is ONE else Identity(size)
+
+
+def is_zero(node: MatExpr) -> bool:
+    return isinstance(node, Zero) or (isinstance(node, Scalar) and node.value is ZERO)
+
+
+def _is_one(node: MatExpr) -> bool:
+    return isinstance(node, Scalar) and node.value is ONE
+
+
+def _mismatch(operation: str, operands: Sequence[MatExpr], why: str = "") -> ShapeError:
+    texts = [str(o) for o in operands]
+    shapes = [shape_text(o.shape) for o in operands]
+    listed = " and ".join(f"{t} ({s})" for t, s in zip(texts, shapes))
+    return ShapeError(f"shapes do not fit in {operation}: {listed}{why}", operation, texts, shapes)
+
+
+def sort_key(node: MatExpr) -> tuple[int, str]:
+    """The canonical order of terms and scalar factors: by kind, then by text."""
+    return (_KIND_ORDER.get(type(node), 50), str(node))
+
+
+def split_coefficient(node: MatExpr) -> tuple[Expr, MatExpr]:
+    """A term as number-coefficient and the rest (2*A*x -> 2, A*x)."""
+    if isinstance(node, MatMul) and node.coefficient is not ONE:
+        rest = MatMul(ONE, node.scalars, node.chain)
+        if not node.scalars and len(node.chain) == 1:
+            return node.coefficient, node.chain[0]
+        if len(node.scalars) == 1 and not node.chain:
+            return node.coefficient, node.scalars[0]
+        return node.coefficient, rest
+    if isinstance(node, Scalar):
+        return node.value, Scalar(ONE)
+    return ONE, node
+
+
+def add(*terms: MatExpr) -> MatExpr:
+    """The sum, flattened, like terms collected; a ShapeError when the shapes differ."""
+    if not terms:
+        return Scalar(ZERO)
+    shape = terms[0].shape
+    for t in terms[1:]:
+        if t.shape != shape:
+            raise _mismatch("a sum", [terms[0], t])
+    flat: list[MatExpr] = []
+    for t in terms:
+        flat.extend(t.terms if isinstance(t, Add) else (t,))
+    collected: dict[MatExpr, Expr] = {}
+    for t in flat:
+        if is_zero(t):
+            continue
+        c, rest = split_coefficient(t)
+        collected[rest] = canonical(scalar_add(collected.get(rest, ZERO), c))
+    kept = [_times(c, rest) for rest, c in collected.items() if c is not ZERO]
+    if not kept:
+        return zero(shape)
+    if len(kept) == 1:
+        return kept[0]
+    return Add(tuple(sorted(kept, key=sort_key)))
+
+
+def _times(coefficient: Expr, node: MatExpr) -> MatExpr:
+    if coefficient is ONE:
+        return node
+    return mul(Scalar(coefficient), node)
+
+
+def neg(node: MatExpr) -> MatExpr:
+    return mul(Scalar(Num(-1)), node)
+
+
+def sub(a: MatExpr, b: MatExpr) -> MatExpr:
+    return add(a, neg(b))
+
+
+def mul(*factors: MatExpr) -> MatExpr:
+    """The product: scalars (1 x 1) commute and are collected in front; the rest must be conformable."""
+    coefficient: Expr = ONE
+    scalars: list[MatExpr] = []
+    chain: list[MatExpr] = []
+    zero_shape: list[Shape] = []
+
+    def close_chain() -> None:
+        # the chain so far is a scalar (x'*y): it becomes one scalar factor, and a new chain starts
+        scalars.append(chain[0] if len(chain) == 1 else MatMul(ONE, (), tuple(chain)))
+        chain.clear()
+
+    def put(f: MatExpr, whole: Sequence[MatExpr]) -> None:
+        nonlocal coefficient
+        if isinstance(f, Scalar):
+            coefficient = canonical(scalar_mul(coefficient, f.value))
+        elif isinstance(f, MatMul):
+            coefficient = canonical(scalar_mul(coefficient, f.coefficient))
+            scalars.extend(f.scalars)
+            for g in f.chain:
+                put(g, whole)
+        elif f.is_scalar:
+            scalars.append(f)
+        else:
+            if chain:
+                rows_so_far, cols_so_far = chain[0].shape[0], chain[-1].shape[1]
+                if cols_so_far != f.shape[0]:
+                    if rows_so_far is ONE and cols_so_far is ONE:
+                        close_chain()
+                    else:
+                        raise _mismatch("a product", [_chain_node(chain), f])
+            if isinstance(f, Zero):
+                zero_shape.append(f.shape)
+            if isinstance(f, Identity):
+                if not chain:
+                    chain.append(f)  # kept until a neighbour absorbs it
+                return
+            if chain and isinstance(chain[-1], Identity):
+                chain.pop()
+            chain.append(f)
+
+    for f in factors:
+        put(f, factors)
+    if chain and len(chain) > 1 and isinstance(chain[0], Identity):
+        chain.pop(0)
+    if chain and chain[0].shape[0] is ONE and chain[-1].shape[1] is ONE and (scalars or coefficient is not ONE):
+        close_chain()  # a scalar-valued chain (x'*A*x) is one scalar factor among the others
+    result_shape = (chain[0].shape[0], chain[-1].shape[1]) if chain else SCALAR_SHAPE
+    if coefficient is ZERO or zero_shape or any(is_zero(s) for s in scalars):
+        return zero(result_shape)
+    scalars = _merge_scalar_powers(scalars)
+    scalars.sort(key=sort_key)
+    if not scalars and not chain:
+        return Scalar(coefficient)
+    if coefficient is ONE and not scalars and len(chain) == 1:
+        return chain[0]
+    if coefficient is ONE and len(scalars) == 1 and not chain:
+        return scalars[0]
+    return MatMul(coefficient, tuple(scalars), tuple(chain))
+
+
+def _chain_node(chain: Sequence[MatExpr]) -> MatExpr:
+    return chain[0] if len(chain) == 1 else MatMul(ONE, (), tuple(chain))
+
+
+def _merge_scalar_powers(scalars: list[MatExpr]) -> list[MatExpr]:
+    """s*s = s^2, s^a*s^b = s^(a + b) among the scalar factors."""
+    exponents: dict[MatExpr, Expr] = {}
+    for s in scalars:
+        base, e = (s.arg, s.exponent) if isinstance(s, Power) else (s, ONE)
+        exponents[base] = canonical(scalar_add(exponents.get(base, ZERO), e))
+    if len(exponents) == len(scalars):
+        return scalars
+    return [power(b, e) for b, e in exponents.items() if e is not ZERO]
+
+
+def transpose(node: MatExpr) -> MatExpr:
+    """A' pushed down to the symbols: (A*B)' = B'*A', (A + B)' = A' + B', f.(A)' = f.(A')."""
+    if node.is_scalar and not isinstance(node, (Symbol,)) and not node.children:
+        return node
+    rule = _TRANSPOSE_RULES.get(type(node))
+    if rule is not None:
+        return rule(node)
+    return Transpose(node)
+
+
+def _transpose_symbol(node: Symbol) -> MatExpr:
+    if node.is_scalar or node.has("symmetric"):
+        return node
+    return Transpose(node)
+
+
+def _transpose_product(node: MatMul) -> MatExpr:
+    return mul(Scalar(node.coefficient), *node.scalars, *(transpose(f) for f in reversed(node.chain)))
+
+
+def _transpose_entrywise(node: MatExpr) -> MatExpr:
+    return node._rebuild([transpose(c) for c in node.children])
+
+
+def _transpose_inverse(node: Inverse) -> MatExpr:
+    if _is_symmetric(node.arg):
+        return node
+    return Transpose(node)
+
+
+_TRANSPOSE_RULES: dict[type, Callable[[Any], MatExpr]] = {
+    Symbol: _transpose_symbol, Differential: _transpose_symbol, PendingDifferential: _transpose_symbol,
+    Transpose: lambda node: node.arg,
+    Add: _transpose_entrywise, Hadamard: _transpose_entrywise, Apply: _transpose_entrywise,
+    Power: _transpose_entrywise, MatMul: _transpose_product,
+    Inverse: _transpose_inverse,
+    Identity: lambda node: node, Diag: lambda node: node,
+    Zero: lambda node: Zero(node.cols, node.rows), Ones: lambda node: Ones(node.cols, node.rows),
+    Scalar: lambda node: node,
+    Kron: lambda node: kron(transpose(node.left), transpose(node.right)),
+}
+
+
+def _is_symmetric(node: MatExpr) -> bool:
+    """Known to be symmetric from its form (a symmetric symbol, A + A', A'*A, an inverse of one, I, diag(v))."""
+    if isinstance(node, Symbol):
+        return node.has("symmetric") or node.is_scalar
+    if isinstance(node, (Identity, Diag)):
+        return True
+    if isinstance(node, Inverse):
+        return _is_symmetric(node.arg)
+    if node.shape[0] != node.shape[1]:
+        return False
+    return transpose(node) == node
+
+
+def _square(operation: str, node: MatExpr) -> None:
+    rows, cols = node.shape
+    if rows != cols:
+        raise _mismatch(operation, [node], " is not square")
+
+
+def inverse(node: MatExpr) -> MatExpr:
+    _square("an inverse", node)
+    if node.is_scalar:
+        return power(node, Num(-1))
+    if isinstance(node, Inverse):
+        return node.arg
+    if isinstance(node, Identity):
+        return node
+    if isinstance(node, Transpose):
+        return transpose(inverse(node.arg))
+    if isinstance(node, MatMul) and (node.coefficient is not ONE or node.scalars):
+        factor = mul(Scalar(node.coefficient), *node.scalars)
+        return mul(power(factor, Num(-1)), inverse(mul(*node.chain)))
+    if isinstance(node, Diag):
+        return diag(power(node.arg, Num(-1)))
+    return Inverse(node)
+
+
+def trace(node: MatExpr) -> MatExpr:
+    _square("a trace", node)
+    if node.is_scalar:
+        return node
+    if isinstance(node, Add):
+        return add(*(trace(t) for t in node.terms))
+    if isinstance(node, MatMul) and (node.coefficient is not ONE or node.scalars):
+        return mul(Scalar(node.coefficient), *node.scalars, trace(mul(*node.chain)))
+    if isinstance(node, Transpose):
+        return trace(node.arg)
+    if isinstance(node, Identity):
+        return Scalar(node.size)
+    if isinstance(node, Zero):
+        return Scalar(ZERO)
+    if isinstance(node, Diag):
+        return sum_of(node.arg)
+    return Trace(node)
+
+
+def det(node: MatExpr) -> MatExpr:
+    _square("a determinant", node)
+    if node.is_scalar:
+        return node
+    if isinstance(node, Transpose):
+        return det(node.arg)
+    if isinstance(node, Identity):
+        return Scalar(ONE)
+    if isinstance(node, Inverse):
+        return power(det(node.arg), Num(-1))
+    return Det(node)
+
+
+def logdet(node: MatExpr) -> MatExpr:
+    _square("a log-determinant", node)
+    if node.is_scalar:
+        return apply("log", node)
+    if isinstance(node, Transpose):
+        return logdet(node.arg)
+    if isinstance(node, Identity):
+        return Scalar(ZERO)
+    if isinstance(node, Inverse):
+        return neg(logdet(node.arg))
+    return LogDet(node)
+
+
+def norm(node: MatExpr) -> MatExpr:
+    if node.is_scalar:
+        return apply("abs", node)
+    if isinstance(node, Transpose):
+        return norm(node.arg)
+    return Norm(node)
+
+
+def sum_of(node: MatExpr) -> MatExpr:
+    if node.is_scalar:
+        return node
+    if isinstance(node, Add):
+        return add(*(sum_of(t) for t in node.terms))
+    if isinstance(node, Transpose):
+        return sum_of(node.arg)
+    if isinstance(node, Ones):
+        return Scalar(canonical(scalar_mul(node.rows, node.cols)))
+    if isinstance(node, Zero):
+        return Scalar(ZERO)
+    if isinstance(node, Identity):
+        return Scalar(node.size)
+    if isinstance(node, MatMul) and (node.coefficient is not ONE or node.scalars):
+        return mul(Scalar(node.coefficient), *node.scalars, sum_of(mul(*node.chain)))
+    return Sum(node)
+
+
+def _vector_argument(operation: str, node: MatExpr) -> None:
+    if node.shape[1] is not ONE:
+        raise _mismatch(operation, [node], " is not a vector")
+
+
+def softmax(node: MatExpr) -> MatExpr:
+    _vector_argument("softmax", node)
+    return Softmax(node)
+
+
+def logsumexp(node: MatExpr) -> MatExpr:
+    _vector_argument("logsumexp", node)
+    return LogSumExp(node)
+
+
+def diag(node: MatExpr) -> MatExpr:
+    """diag of a vector: the diagonal matrix; diag of a square matrix: the vector of its diagonal."""
+    if node.shape[1] is ONE:
+        if node.is_scalar:
+            return node
+        if isinstance(node, Ones):
+            return Identity(node.rows)
+        if isinstance(node, Zero):
+            return Zero(node.rows, node.rows)
+        if isinstance(node, DiagPart) and isinstance(node.arg, Symbol) and node.arg.has("diagonal"):
+            return node.arg
+        return Diag(node)
+    if isinstance(node, Transpose) and node.shape[0] is ONE:  # a row vector, as a column
+        return diag(node.arg)
+    _square("diag", node)
+    if isinstance(node, Diag):
+        return node.arg
+    if isinstance(node, Identity):
+        return Ones(node.size, ONE)
+    if isinstance(node, Transpose):
+        return diag(node.arg)
+    if isinstance(node, Add):
+        return add(*(diag(t) for t in node.terms))
+    if isinstance(node, MatMul) and (node.coefficient is not ONE or node.scalars):
+        return mul(Scalar(node.coefficient), *node.scalars, diag(mul(*node.chain)))
+    return DiagPart(node)
+
+
+def vec(node: MatExpr) -> MatExpr:
+    """The columns stacked: a column vector is its own vec, a row vector's is its transpose."""
+    rows, cols = node.shape
+    if cols is ONE:
+        return node
+    if rows is ONE:
+        return transpose(node)
+    if isinstance(node, Add):
+        return add(*(vec(t) for t in node.terms))
+    if isinstance(node, MatMul) and (node.coefficient is not ONE or node.scalars):
+        return mul(Scalar(node.coefficient), *node.scalars, vec(mul(*node.chain)))
+    if isinstance(node, Zero):
+        return Zero(canonical(scalar_mul(rows, cols)), ONE)
+    return Vec(node)
+
+
+def kron(left: MatExpr, right: MatExpr) -> MatExpr:
+    if left.is_scalar:
+        return mul(left, right)
+    if right.is_scalar:
+        return mul(right, left)
+    if is_zero(left) or is_zero(right):
+        return zero(Kron(left, right).shape)
+    if isinstance(left, Identity) and isinstance(right, Identity):
+        return Identity(canonical(scalar_mul(left.size, right.size)))
+    return Kron(left, right)
+
+
+def commutation(rows_of: Dim, cols_of: Dim) -> MatExpr:
+    """K(m, n); K(m, 1) and K(1, n) are identities."""
+    if rows_of is ONE or cols_of is ONE:
+        return identity(canonical(scalar_mul(rows_of, cols_of)))
+    return Commutation(rows_of, cols_of)
+
+
+def hadamard(*factors: MatExpr) -> MatExpr:
+    """The entrywise product; on scalars the product. Ones are dropped, equal factors become powers."""
+    shape = factors[0].shape
+    for f in factors[1:]:
+        if f.shape != shape:
+            raise _mismatch("an entrywise product", [factors[0], f])
+    if shape == SCALAR_SHAPE:
+        return mul(*factors)
+    coefficient: Expr = ONE
+    flat: list[MatExpr] = []
+    for f in factors:
+        c, rest = split_coefficient(f)
+        coefficient = canonical(scalar_mul(coefficient, c))
+        flat.extend(rest.factors if isinstance(rest, Hadamard) else (rest,))
+    if coefficient is ZERO or any(is_zero(f) for f in flat):
+        return zero(shape)
+    exponents: dict[MatExpr, Expr] = {}
+    for f in flat:
+        if isinstance(f, Ones):
+            continue
+        if isinstance(f, Scalar):
+            coefficient = canonical(scalar_mul(coefficient, f.value))
+            continue
+        base, e = (f.arg, f.exponent) if isinstance(f, Power) else (f, ONE)
+        exponents[base] = canonical(scalar_add(exponents.get(base, ZERO), e))
+    kept = [power(b, e) for b, e in exponents.items() if e is not ZERO]
+    if not kept:
+        return _times(coefficient, ones(shape))
+    body = kept[0] if len(kept) == 1 else Hadamard(tuple(sorted(kept, key=sort_key)))
+    return _times(coefficient, body)
+
+
+def power(base: MatExpr, exponent: Expr | int) -> MatExpr:
+    """Each entry to a constant power; on a scalar, the power."""
+    e = canonical(exponent if isinstance(exponent, Expr) else number(exponent))
+    if e is ONE:
+        return base
+    if e is ZERO:
+        return ones(base.shape)
+    if isinstance(base, Scalar):
+        return Scalar(canonical(scalar_power(base.value, e)))
+    if isinstance(base, Ones):
+        return base
+    if isinstance(base, Power) and _is_integer(e):
+        return power(base.arg, canonical(scalar_mul(base.exponent, e)))
+    if isinstance(base, MatMul) and base.is_scalar and _is_integer(e):
+        return mul(Scalar(canonical(scalar_power(base.coefficient, e))),
+                   *(power(s, e) for s in base.scalars), *([power(mul(*base.chain), e)] if base.chain else []))
+    if isinstance(base, Diag):
+        return diag(power(base.arg, e))
+    return Power(base, e)
+
+
+def _is_integer(e: Expr) -> bool:
+    return isinstance(e, Num) and isinstance(e.value, int)
+
+
+def apply(name: str, arg: MatExpr) -> MatExpr:
+    """A function of the registry on each entry (on a scalar, the function); exp.(log.(x)) is not x."""
+    row = lookup(name, 1)
+    if row is None:
+        raise UsageError(f"{name} is not a function of one argument that symdiff knows")
+    if isinstance(arg, Scalar):
+        return Scalar(canonical(apply_function(name, [arg.value])))
+    if name == "exp" and isinstance(arg, LogSumExp):
+        return sum_of(apply("exp", arg.arg))
+    return Apply(arg, row.name)
+
+
+def entrywise(template: Expr, placeholder: Sym, arg: MatExpr) -> MatExpr:
+    """The scalar formula `template` in `placeholder` applied to each entry of `arg`, as a matrix expression:
+    constants become multiples of the ones matrix, products Hadamard products (1 - tanh(u)^2 gives
+    1 - tanh.(A).^2)."""
+    shape = arg.shape
+
+    def walk(e: Expr) -> MatExpr:
+        if e is placeholder:
+            return arg
+        if placeholder.name not in e.free_symbols:
+            return mul(Scalar(e), ones(shape))
+        if isinstance(e, ScalarAdd):
+            return add(*(walk(t) for t in e.operands))
+        if isinstance(e, ScalarMul):
+            return hadamard(*(walk(f) for f in e.operands))
+        if isinstance(e, Pow) and placeholder.name not in e.exp.free_symbols:
+            return power(walk(e.base), e.exp)
+        if isinstance(e, Func) and len(e.arguments) == 1:
+            return apply(e.name, walk(e.arguments[0]))
+        raise NotMatrixFormError(f"no entrywise form for {e}")
+
+    return walk(template)
+
+
+BUILDERS: dict[type, Callable[[MatExpr], MatExpr]] = {
+    Transpose: transpose, Inverse: inverse, Trace: trace, Det: det, LogDet: logdet, Norm: norm, Sum: sum_of,
+    LogSumExp: logsumexp, Softmax: softmax, Diag: diag, DiagPart: diag, Vec: vec,
+}
+
+_KIND_ORDER: dict[type, int] = {Scalar: 0, Symbol: 10, Differential: 11, PendingDifferential: 11, Transpose: 12,
+                                 Trace: 20, Det: 21, LogDet: 22, Norm: 23, Sum: 24, Apply: 30, Power: 31, MatMul: 40,
+                                 Hadamard: 41}
+
+
+# The text printer reads the node classes above; imported last, it finds them defined (str(node) is its text).
+from .text import to_text  # noqa: E402
