@@ -46,18 +46,25 @@ if TYPE_CHECKING:  # loaded on first use (symdiff.api.LAZY); named here for type
     from .api.interop import check, from_sympy, to_sympy
     from .api.latex_input import parse_latex
     from .api.matrix import Matrix, Vector
-    from .api.numbers import (check_differentiable, derivative_at, evaluate, lambdify, limit_table, plot_tangent,
-                              plot_with_derivative)
+    from .api.matrix_calculus import (MatrixDerivative, MatrixSteps, MatrixSymbol, ScalarSymbol, VectorSymbol, det,
+                                      diag, entry_sum, entrywise, hadamard, identity, inv, kron, logdet, matrix_diff,
+                                      matrix_steps, norm, ones, parse_matrix, trace, transpose, vec)
+    from .api.numbers import (check_differentiable, derivative_at, evaluate, lambdify, limit_table, numpy_code,
+                              plot_tangent, plot_with_derivative)
     from .version import __version__ as __version__
 
 __all__ = [
     "parse", "parse_list", "read", "diff", "simplify", "latex", "text", "sympy_code", "to_sympy", "from_sympy", "check",
     "parse_latex",
     "steps", "gradient", "jacobian", "hessian", "cse", "evaluate", "derivative_at", "check_differentiable", "lambdify",
+    "numpy_code",
     "limit_table", "plot_tangent", "plot_with_derivative",
     "implicit_diff", "implicit", "tangent", "normal", "taylor", "compare", "directional_derivative", "derivative_along",
     "run_batch", "run_batch_on_dask", "run_batch_files_on_dask", "BatchSummary",
     "Vector", "Matrix", "MAX_ORDER", "budget", "Budget",
+    "MatrixSymbol", "VectorSymbol", "ScalarSymbol", "matrix_diff", "matrix_steps", "parse_matrix", "MatrixDerivative",
+    "MatrixSteps", "transpose", "inv", "trace", "det", "logdet", "norm", "entry_sum", "diag", "hadamard", "kron",
+    "vec", "identity", "ones", "entrywise",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",
     "TimeLimitError", "Notation", "SymdiffWarning",

@@ -240,7 +240,7 @@ def test_tab_completion_of_options_and_their_values(tmp_path):
     status, found = _completions(tmp_path, "symdiff x^2 --for")
     assert (status, found) == (EXIT_OK, ["--format "])
     status, found = _completions(tmp_path, "symdiff x^2 -f ")
-    assert status == EXIT_OK and sorted(found) == ["json", "latex", "sympy", "text"]
+    assert status == EXIT_OK and sorted(found) == ["json", "latex", "numpy", "sympy", "text"]
     status, found = _completions(tmp_path, "symdiff x^2 -")
     assert {"-w", "--wrt", "-n", "--order", "-V", "--version"} <= set(found)
     (tmp_path / "exprs.txt").write_text("x^2\n")

@@ -29,6 +29,12 @@ def test_grammar_is_found_and_parses():
     assert str(symdiff.parse("x")) == "x"
 
 
+def test_matrix_grammar_is_found_and_parses():
+    from symdiff.matrices.reading import grammar_path as matrix_grammar_path
+    assert matrix_grammar_path().is_file()
+    assert str(symdiff.parse_matrix("x'*x")) == "x'*x"
+
+
 def test_console_script_and_module_entry_point():
     try:
         scripts = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}

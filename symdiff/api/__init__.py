@@ -24,12 +24,16 @@ from .interop import from_sympy
 # name -> the module of symdiff.api that defines it, imported when the name is first used.
 LAZY = {
     **dict.fromkeys(("steps", "gradient", "jacobian", "hessian", "cse"), "calculus"),
-    **dict.fromkeys(("evaluate", "derivative_at", "check_differentiable", "lambdify", "limit_table", "plot_tangent",
-                     "plot_with_derivative"), "numbers"),
+    **dict.fromkeys(("evaluate", "derivative_at", "check_differentiable", "lambdify", "numpy_code", "limit_table",
+                     "plot_tangent", "plot_with_derivative"), "numbers"),
     **dict.fromkeys(("to_sympy", "from_sympy", "check"), "interop"),
     **dict.fromkeys(("run_batch", "BatchSummary"), "batch"),
     **dict.fromkeys(("run_batch_on_dask", "run_batch_files_on_dask"), "cluster"),
     **dict.fromkeys(("Vector", "Matrix"), "matrix"),
+    **dict.fromkeys(("matrix_diff", "matrix_steps", "parse_matrix", "MatrixSymbol", "VectorSymbol", "ScalarSymbol",
+                     "MatrixDerivative", "MatrixSteps", "transpose", "inv", "trace", "det", "logdet", "norm",
+                     "entry_sum", "diag", "hadamard", "kron", "vec", "identity", "ones", "entrywise"),
+                    "matrix_calculus"),
     "parse_latex": "latex_input",
     **dict.fromkeys(("implicit", "implicit_diff", "tangent", "normal", "taylor", "compare",
                      "directional_derivative", "derivative_along"), "applications"),
@@ -52,8 +56,15 @@ if TYPE_CHECKING:  # what LAZY loads, for type checkers and documentation tools 
     from .interop import check as check, to_sympy as to_sympy
     from .latex_input import parse_latex as parse_latex
     from .matrix import Matrix as Matrix, Vector as Vector
+    from .matrix_calculus import (MatrixDerivative as MatrixDerivative, MatrixSteps as MatrixSteps,
+                                  MatrixSymbol as MatrixSymbol, ScalarSymbol as ScalarSymbol,
+                                  VectorSymbol as VectorSymbol, det as det, diag as diag, entry_sum as entry_sum,
+                                  entrywise as entrywise, hadamard as hadamard, identity as identity, inv as inv,
+                                  kron as kron, logdet as logdet, matrix_diff as matrix_diff,
+                                  matrix_steps as matrix_steps, norm as norm, ones as ones,
+                                  parse_matrix as parse_matrix, trace as trace, transpose as transpose, vec as vec)
     from .numbers import (check_differentiable as check_differentiable, derivative_at as derivative_at,
-                          evaluate as evaluate, lambdify as lambdify,
+                          evaluate as evaluate, lambdify as lambdify, numpy_code as numpy_code,
                           limit_table as limit_table, plot_tangent as plot_tangent,
                           plot_with_derivative as plot_with_derivative)
 

@@ -9,8 +9,9 @@ OverflowError or a MemoryError.
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
-from typing import Any, TypeAlias, Union
+from typing import Any, TypeAlias, Union, cast
 
 from ..calculus.derivatives import derivative
 from ..core import budget as _budget
@@ -72,7 +73,14 @@ def diff(expr: ExprLike, *variables: VariableLike, order: int = 1, simplify: boo
     the variable the text asks for ("d/dx x^2"). A variable that does not occur gives 0. `simplify`: True (or
     "full"), "basic" (canonical form only), or False (the rules' raw output). The total order is at most
     budget.max_order, and each intermediate result at most budget.max_size nodes (BudgetError). `functions`:
-    names to read as undefined functions in text."""
+    names to read as undefined functions in text. A matrix expression (sd.MatrixSymbol, sd.VectorSymbol) gives
+    its derivative in matrix form (symdiff.matrix_diff: the gradient of a scalar, else the Jacobian)."""
+    if getattr(expr, "is_matrix_expression", False):  # loaded on first use (symdiff.api.LAZY): not every diff
+        if order != 1 or len(variables) > 1:
+            raise UsageError("a derivative in matrix form is a first derivative in one variable: for second "
+                             "derivatives ask for the Hessian (symdiff.hessian)")
+        # a MatrixDerivative, typed as the Expr the scalar callers get
+        return cast(Expr, sys.modules[__package__].matrix_diff(expr, *variables, simplify=bool(simplify)))
     expr, variables, order = asked_derivative(expr, variables, order, functions)
     return derivative(expr, variables, order, simplify)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any, Callable, Iterable, SupportsIndex, TypeVar, overload
+from typing import Any, Callable, Iterable, SupportsIndex, TypeVar, cast, overload
 
 from ..core.build import number
+from ..core.errors import UsageError
 from ..core.expr import Expr
+from ..matrices.nodes import symbol
 from ..printing.latex import latex
 from ..printing.sympy_code import standalone_snippet, to_sympy_code
 from ..printing.text import to_text
@@ -24,10 +26,20 @@ _U = TypeVar("_U")
 
 
 class Vector(tuple[_T, ...]):
-    """A column of expressions."""
+    """A column of expressions. Given a name and a size instead, `Vector("x", "n")`, a vector symbol of matrix
+    calculus (the same as symdiff.VectorSymbol)."""
 
-    def __new__(cls, entries: Iterable[_T] = ()) -> Vector[_T]:
-        return super().__new__(cls, entries)
+    @overload
+    def __new__(cls, entries: str, size: int | str) -> Any: ...
+    @overload
+    def __new__(cls, entries: Iterable[_T] = ()) -> Vector[_T]: ...
+
+    def __new__(cls, entries: Iterable[_T] | str = (), size: int | str | None = None) -> Any:
+        if size is not None:
+            if not isinstance(entries, str):
+                raise UsageError("Vector(name, size) names a vector symbol: the name is a string")
+            return symbol(entries, size, 1)
+        return super().__new__(cls, cast(Iterable[_T], entries))
 
     @property
     def shape(self) -> tuple[int, int]:

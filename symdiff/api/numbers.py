@@ -12,6 +12,7 @@ from ..core.expr import Expr
 from ..numeric import difference_quotients, plot
 from ..numeric.compile import CompiledFunction
 from ..numeric.compile import lambdify as build_function
+from ..numeric.compile import numpy_source
 from ..numeric.difference_quotients import LimitTable
 from ..numeric.plot import PlotResult
 from ..numeric.point import check_differentiable as _check_differentiable, value_at
@@ -72,6 +73,17 @@ def lambdify(exprs: ExprLike | Sequence[ExprLike], variables: VariableLike | Ite
              backend: str = "auto", *, budget: Budget | None = None) -> CompiledFunction:
     """A fast Python function computing the expression(s), with NumPy arrays too (see symdiff.numeric.compile)."""
     return build_function(exprs, variables, backend=backend)
+
+
+@guard
+def numpy_code(expr: ExprLike, variables: VariableLike | Iterable[VariableLike] | None = None, name: str = "f", *,
+               budget: Budget | None = None) -> str:
+    """The source of a NumPy function `name` of `variables` (default: the free symbols, sorted) computing expr
+    on arrays: what `symdiff EXPR --format numpy` prints."""
+    expr = as_expr(expr, check=True)
+    names = [variable_name(v) for v in variables] if isinstance(variables, (list, tuple)) else \
+        [variable_name(variables)] if variables is not None else sorted(expr.free_symbols)
+    return numpy_source(expr, names, name)
 
 
 @guard

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ..core import budget
 from ..core.errors import SymdiffError
-from . import applications, modes
+from . import applications, matrices, modes
 from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .options import build_argument_parser, parse_arguments
 
@@ -36,6 +36,7 @@ MODES = {
     "tangent": applications.tangent,  # --tangent, --normal
     "compare": applications.compare,
     "directional": applications.directional,  # --direction, --along
+    "matrices": matrices.matrix_calculus,  # --shape, --matrix: matrix calculus in matrix notation
     "matrix": modes.matrix,  # --grad, --jacobian, --hessian
     "limit": modes.limit,
     "steps": modes.derivation,

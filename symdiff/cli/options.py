@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
         def add_argument(self, *name_or_flags: str, **settings: Any) -> argparse.Action: ...
 
-FORMATS = ("text", "latex", "sympy", "json")
+FORMATS = ("text", "latex", "sympy", "json", "numpy")
 
 # The options that select each mode, in precedence: the first mode whose options are given answers the request;
 # without any, "derivative". (So --grad with --limit prints the gradient: the matrix modes do not read --limit.)
@@ -41,6 +41,7 @@ MODE_OPTIONS = (
     ("tangent", ("--tangent", "--normal")),
     ("compare", ("--compare",)),
     ("directional", ("--direction", "--along")),
+    ("matrices", ("--shape", "--matrix")),
     ("matrix", ("--grad", "--jacobian", "--hessian")),
     ("limit", ("--limit",)),
     ("steps", ("--steps",)),
@@ -74,6 +75,8 @@ CONFLICTS = (
                                        "--order", "--simplify-only")),
     ("directional", ("--along",), (*_MATRIX, "--limit", "--steps", "--plot", "--cse", "--check", "--order",
                                    "--simplify-only")),
+    ("matrices", ("--shape", "--matrix"), ("--order", "--at", "--limit", "--plot", "--cse", "--simplify-only",
+                                           "--from", "--function", "--explain")),
     ("matrix", ("--order", "--simplify-only"), _MATRIX),
     ("matrix", ("--steps",), ("--jacobian", "--hessian")),
     ("limit", ("--limit",), ("--steps", "--check", "--plot", "--at", "--cse")),
@@ -87,6 +90,9 @@ REQUIRES = (
     ("--output", "--batch"),
     ("--resume", "--output"),
 )
+
+# Options that mean something for matrix expressions only (the "matrices" mode, --shape or --matrix).
+MATRIX_ONLY = ("--layout", "--differential")
 
 DEFAULT_TIMEOUT = 10.0  # seconds: the time budget of a call (of each line, for --batch)
 
@@ -251,6 +257,8 @@ def build_argument_parser() -> _ArgumentParser:
             ('"x^2*sin(x)" --compare "2x sin x + x^2 cos x"', "is this the derivative?"),
             ('"x^2*y" --direction 1,2', ""),
             ('"x^3 - 1/x" --plot tangent.svg --at x=1', ""),
+            ('"x\'*A*x" --wrt x --shape "x: n, A: n x n"', "matrix calculus: (A + A')*x"),
+            ('"norm(X*w - y)^2" --wrt w --matrix --hessian', "2*X'*X"),
             ('"-x^2"', "an expression may start with a minus"),
             ("-- -v", "after --, even one that looks like an option"),
             ('- < expr.txt', "- reads the expression from standard input"),
@@ -348,6 +356,19 @@ def build_argument_parser() -> _ArgumentParser:
     add(beyond, "--along", metavar="PATH",
         help='the derivative along the path PATH ("x=cos(t), y=sin(t)") in its parameter (--wrt, default t), '
              "by the chain rule")
+    matrices = parser.add_argument_group("matrix calculus")
+    add(matrices, "--shape", action="append", default=[], metavar="SHAPES",
+        help='read EXPR as a matrix expression with these shapes, "x: n, A: n x n symmetric, X: m x n, '
+             'lambda: scalar" (properties: symmetric, diagonal, positive definite, invertible); names not '
+             "declared follow --matrix's convention; the derivative is in matrix form")
+    add(matrices, "--matrix", action="store_true",
+        help="read EXPR as a matrix expression by the convention: an uppercase initial is a matrix, a lowercase "
+             "name a column vector, a Greek name a scalar, sizes inferred (A*x: A is m x n, x has n entries)")
+    add(matrices, "--layout", choices=("denominator", "numerator"),
+        help="with --shape or --matrix: denominator (the default; a gradient has the variable's shape, d(A*x)/dx "
+             "= A') or numerator (d(A*x)/dx = A; the default of --jacobian)")
+    add(matrices, "--differential", action="store_true",
+        help="with --shape or --matrix: the differential df, linear in dX (d(X*Y) = dX*Y + X*dY)")
     add(parser, "--cse", action="store_true",
         help="name the subexpressions the result uses more than once: t1 = ..., then the result")
     add(parser, "--check", action="store_true",
@@ -376,10 +397,14 @@ def refuse_conflicts(parser: _ArgumentParser, arguments: argparse.Namespace, mod
 
 
 def refuse_missing(parser: _ArgumentParser, arguments: argparse.Namespace) -> None:
-    """A UsageError for the first option given without the option it needs (see REQUIRES)."""
+    """A UsageError for the first option given without the option it needs (see REQUIRES and MATRIX_ONLY)."""
     for option, needed in REQUIRES:
         if parser.given(arguments, option) and not parser.given(arguments, needed):
             raise UsageError(f"{parser.as_spelled(option)} needs {needed}")
+    if arguments.mode != "matrices":
+        for option in MATRIX_ONLY:
+            if parser.given(arguments, option):
+                raise UsageError(f"{parser.as_spelled(option)} needs --shape or --matrix (a matrix expression)")
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:

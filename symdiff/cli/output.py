@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import api
+from ..core.errors import UsageError
 from ..printing.latex import latex_symbol
 
 class Shown(Protocol):
@@ -58,6 +59,11 @@ def _nested(value: Result, print_one: Callable[[Expr], str]) -> Nested:
 
 def _printed(value: Result, output_format: str, standalone: bool = True) -> str:
     """A result (expression, Vector or Matrix) as text, LaTeX or SymPy code."""
+    if output_format == "numpy":
+        if isinstance(value, (api.Vector, api.Matrix)):
+            raise UsageError("--format numpy prints one expression's function: for a gradient, Jacobian or Hessian "
+                             "as a NumPy function use symdiff.lambdify, or --shape/--matrix for matrix form")
+        return api.numpy_code(value)
     if isinstance(value, (api.Vector, api.Matrix)):
         if output_format == "sympy":
             return value.sympy_code(standalone)

@@ -8,7 +8,7 @@ raised: callers branch on it, never on the wording of the message.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,6 +67,22 @@ class ParseError(SymdiffError):
 
 class UsageError(SymdiffError):
     """A request that cannot be carried out as asked (e.g. no variable given for a multivariate expression)."""
+
+
+class ShapeError(UsageError):
+    """Matrix operands whose shapes do not fit the operation (symdiff.matrices). `operation`, `operands` (their
+    texts) and `shapes` say which, as data."""
+
+    def __init__(self, message: str, operation: str = "", operands: Sequence[str] = (),
+                 shapes: Sequence[str] = ()):
+        super().__init__(message)
+        self.operation = operation
+        self.operands = tuple(operands)
+        self.shapes = tuple(shapes)
+
+
+class NotMatrixFormError(UsageError):
+    """A derivative that has no form in matrix notation here (symdiff.matrices)."""
 
 
 class DifferentiationError(SymdiffError):

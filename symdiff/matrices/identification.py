@@ -12,7 +12,7 @@ For a symmetric X, dX is symmetric and G is taken symmetric: (G + G')/2, the gra
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..core.errors import UsageError
 from ..core.expr import HALF, ONE, ZERO
@@ -107,7 +107,15 @@ def _pull_diag(node: m.Diag | m.DiagPart, adjoint: MatExpr, d: m.Differential, f
 
 
 def _pull_vec(node: m.Vec, adjoint: MatExpr, d: m.Differential, found: list[MatExpr]) -> None:
-    raise NotMatrixFormError("the gradient through vec is not written in matrix form here")
+    """<G, vec(Y)> = <unvec(G), Y>: G is the vec of a matrix of Y's shape (vec(A) for vec(A)'*vec(X))."""
+    if isinstance(adjoint, m.Vec) and adjoint.arg.shape == node.arg.shape:
+        _pull(node.arg, adjoint.arg, d, found)
+    elif isinstance(adjoint, m.MatMul) and len(adjoint.chain) == 1 and isinstance(adjoint.chain[0], m.Vec):
+        inner = adjoint.chain[0]
+        _pull(node.arg, m.mul(m.Scalar(adjoint.coefficient), *adjoint.scalars, inner.arg), d, found)
+    else:
+        raise NotMatrixFormError("the gradient through vec is written in matrix form only against the vec of a "
+                                 "matrix")
 
 
 _PULL: dict[type, Callable[..., None]] = {
@@ -152,7 +160,36 @@ def _linear_map(node: MatExpr, d: m.Differential, variable: m.Symbol) -> MatExpr
         others = [f for f in node.factors if not f.contains(d)]
         inside = [f for f in node.factors if f.contains(d)][0]
         return m.mul(m.diag(m.vec(m.hadamard(*others))), _linear_map(inside, d, variable))
-    raise NotMatrixFormError(f"the Jacobian through {type(node).__name__} is not written in matrix form here")
+    rule = _LINEAR_MAPS.get(type(node))
+    if rule is None:
+        raise NotMatrixFormError(f"the Jacobian through {type(node).__name__} is not written in matrix form here")
+    return m.mul(rule(node), _linear_map(node.children[0] if not isinstance(node, m.Kron) else
+                                         (node.left if node.left.contains(d) else node.right), d, variable))
+
+
+def _diagonal_selection(size: m.Dim) -> MatExpr:
+    """S with vec(diag(v)) = S*v: diag(vec(I))*kron(ones(n), I)."""
+    return m.mul(m.diag(m.vec(m.Identity(size))), m.kron(m.Ones(size, ONE), m.Identity(size)))
+
+
+def _kron_map(node: m.Kron) -> MatExpr:
+    """vec(A ⊗ B) = (I_n ⊗ K(q, m) ⊗ I_p)*(vec(A) ⊗ vec(B)) for A m x n, B p x q; the constant side's vec
+    stands in a Kronecker product with the identity of the varying side's size."""
+    (rows_a, cols_a), (rows_b, cols_b) = node.left.shape, node.right.shape
+    shuffle = m.kron(m.kron(m.identity(cols_a), m.commutation(cols_b, rows_a)), m.identity(rows_b))
+    size_a, size_b = m.vec(node.left).shape[0], m.vec(node.right).shape[0]
+    if node.right.symbols & {s for s in node.symbols if isinstance(s, m.Differential)}:
+        return m.mul(shuffle, m.kron(m.vec(node.left), m.identity(size_b)))
+    return m.mul(shuffle, m.kron(m.identity(size_a), m.vec(node.right)))
+
+
+# vec(node) = M*vec(child) for the linear nodes of one child (and a Kronecker product with one side varying).
+_LINEAR_MAPS: dict[type, Callable[[Any], MatExpr]] = {
+    m.Diag: lambda node: _diagonal_selection(node.shape[0]),
+    m.DiagPart: lambda node: m.transpose(_diagonal_selection(node.shape[0])),
+    m.Vec: lambda node: m.identity(node.shape[0]),
+    m.Kron: _kron_map,
+}
 
 
 def _linear_map_product(node: m.MatMul, d: m.Differential, variable: m.Symbol) -> MatExpr:

@@ -18,13 +18,16 @@ check shapes (a ShapeError naming both operands) and keep the normal form every 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from fractions import Fraction
+from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable, Sequence
 
 from ..core.build import add as scalar_add
 from ..core.build import mul as scalar_mul
 from ..core.build import number
 from ..core.build import power as scalar_power
+from ..core.errors import NotMatrixFormError as NotMatrixFormError  # the layer's errors, defined with the others
+from ..core.errors import ShapeError as ShapeError
 from ..core.errors import UsageError
 from ..core.expr import ONE, ZERO, Expr, Func, Num, Pow, Sym
 from ..core.expr import Add as ScalarAdd
@@ -47,22 +50,6 @@ PROPERTIES = {
 }
 
 
-class ShapeError(UsageError):
-    """Operands whose shapes do not fit the operation. `operation`, `operands` (their texts) and `shapes` say
-    which, as data."""
-
-    def __init__(self, message: str, operation: str = "", operands: Sequence[str] = (),
-                 shapes: Sequence[str] = ()):
-        super().__init__(message)
-        self.operation = operation
-        self.operands = tuple(operands)
-        self.shapes = tuple(shapes)
-
-
-class NotMatrixFormError(UsageError):
-    """A derivative that has no form in matrix notation here (a Jacobian through diag of a matrix, say)."""
-
-
 def dim(value: int | str | Expr) -> Dim:
     if isinstance(value, Expr):
         return canonical(value)
@@ -82,9 +69,30 @@ def shape_text(shape: Shape) -> str:
 
 # ---------------------------------------------------------------------------------------------------- the nodes
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class MatExpr:
     """Base of the matrix nodes. Equality is structural; `shape` is (rows, cols)."""
+
+    # What the API's functions look for before treating an argument as a matrix expression (symdiff.diff is
+    # loaded with the package and does not import this layer).
+    is_matrix_expression = True
+
+    # Equality is structural and the hash is computed once per node (a dataclass's own hash would walk the
+    # whole tree at every lookup in a memo).
+    @functools.cached_property
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash((type(self), self._fields))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (type(other) is type(self) and isinstance(other, MatExpr)
+                                 and self._hash == other._hash and self._fields == other._fields)
 
     @property
     def shape(self) -> Shape:
@@ -116,12 +124,53 @@ class MatExpr:
     def __str__(self) -> str:
         return to_text(self)
 
+    __repr__ = __str__
+
     def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
         """The same kind of node over new children, through the builders."""
         raise NotImplementedError
 
+    # Python's operators, through the builders: `A @ x` and `A * x` are the matrix product, `x.T` the transpose,
+    # `x ** 2` an entrywise power (the power, of a scalar); numbers and constant scalars mix in.
+    def __add__(self, other: object) -> MatExpr:
+        return add(self, as_matrix_expr(other))
 
-@dataclass(frozen=True, eq=True)
+    def __radd__(self, other: object) -> MatExpr:
+        return add(as_matrix_expr(other), self)
+
+    def __sub__(self, other: object) -> MatExpr:
+        return sub(self, as_matrix_expr(other))
+
+    def __rsub__(self, other: object) -> MatExpr:
+        return sub(as_matrix_expr(other), self)
+
+    def __mul__(self, other: object) -> MatExpr:
+        return mul(self, as_matrix_expr(other))
+
+    def __rmul__(self, other: object) -> MatExpr:
+        return mul(as_matrix_expr(other), self)
+
+    __matmul__ = __mul__
+    __rmatmul__ = __rmul__
+
+    def __truediv__(self, other: object) -> MatExpr:
+        divisor = as_matrix_expr(other)
+        if not divisor.is_scalar:
+            raise _mismatch("a division", [self, divisor], ": divide by a scalar, or use inv() or an entrywise ./")
+        return mul(self, power(divisor, Num(-1)))
+
+    def __neg__(self) -> MatExpr:
+        return neg(self)
+
+    def __pow__(self, exponent: int | Expr) -> MatExpr:
+        return power(self, exponent)
+
+    @property
+    def T(self) -> MatExpr:
+        return transpose(self)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Scalar(MatExpr):
     """A constant scalar: a number or a closed form (`2`, `1/2`, `pi`, a dimension `n`)."""
     value: Expr
@@ -134,7 +183,7 @@ class Scalar(MatExpr):
         return self
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Symbol(MatExpr):
     """A named scalar, vector or matrix, with its declared properties (symmetric, diagonal, ...)."""
     name: str
@@ -157,7 +206,7 @@ class Symbol(MatExpr):
         return prop in self.properties
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Differential(Symbol):
     """dX: the differential of a symbol, a symbol of the same shape (constant when differentiating again)."""
     of: Symbol | None = None
@@ -167,7 +216,7 @@ def differential_of(symbol: Symbol) -> Differential:
     return Differential("d" + symbol.name, symbol.rows, symbol.cols, symbol.properties, symbol)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PendingDifferential(Symbol):
     """d(u) not yet worked out, in a derivation's intermediate lines: an opaque symbol of u's shape."""
     of_expression: MatExpr | None = None
@@ -179,7 +228,7 @@ def pending_differential(node: MatExpr) -> PendingDifferential:
     return PendingDifferential(name, node.shape[0], node.shape[1], frozenset(), node)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Identity(MatExpr):
     size: Dim
 
@@ -191,7 +240,7 @@ class Identity(MatExpr):
         return self
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Zero(MatExpr):
     rows: Dim
     cols: Dim
@@ -204,7 +253,7 @@ class Zero(MatExpr):
         return self
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Ones(MatExpr):
     """The vector or matrix of ones (𝟙)."""
     rows: Dim
@@ -218,7 +267,7 @@ class Ones(MatExpr):
         return self
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Commutation(MatExpr):
     """K(m, n), the commutation matrix: K(m, n)*vec(A) = vec(A') for an m x n matrix A (mn x mn)."""
     rows_of: Dim
@@ -233,7 +282,7 @@ class Commutation(MatExpr):
         return self
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Add(MatExpr):
     terms: tuple[MatExpr, ...]
 
@@ -249,7 +298,7 @@ class Add(MatExpr):
         return add(*children)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class MatMul(MatExpr):
     """coefficient * scalars... * chain[0] * chain[1] * ...: the scalars are 1 x 1 factors, the chain conformable."""
     coefficient: Expr
@@ -271,7 +320,7 @@ class MatMul(MatExpr):
         return mul(Scalar(self.coefficient), *children[:k], *children[k:])
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Unary(MatExpr):
     arg: MatExpr
 
@@ -283,7 +332,7 @@ class _Unary(MatExpr):
         return BUILDERS[type(self)](children[0])
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Transpose(_Unary):
     @property
     def shape(self) -> Shape:
@@ -291,51 +340,51 @@ class Transpose(_Unary):
         return (cols, rows)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Inverse(_Unary):
     @property
     def shape(self) -> Shape:
         return self.arg.shape
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _ScalarOf(_Unary):
     @property
     def shape(self) -> Shape:
         return SCALAR_SHAPE
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Trace(_ScalarOf):
     pass
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Det(_ScalarOf):
     pass
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class LogDet(_ScalarOf):
     """log det A (of a matrix with positive determinant; log |det A| in general, whose differential is the same)."""
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Norm(_ScalarOf):
     """The Euclidean norm of a vector, the Frobenius norm of a matrix: sqrt(sum of squares of the entries)."""
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Sum(_ScalarOf):
     """The sum of the entries."""
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class LogSumExp(_ScalarOf):
     """log(sum(exp.(x))) of a vector."""
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Softmax(_Unary):
     """exp.(x) / sum(exp.(x)) of a vector."""
 
@@ -344,7 +393,7 @@ class Softmax(_Unary):
         return self.arg.shape
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Diag(_Unary):
     """The diagonal matrix with the vector's entries."""
 
@@ -353,7 +402,7 @@ class Diag(_Unary):
         return (self.arg.shape[0], self.arg.shape[0])
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DiagPart(_Unary):
     """The vector of a square matrix's diagonal entries."""
 
@@ -362,7 +411,7 @@ class DiagPart(_Unary):
         return (self.arg.shape[0], ONE)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Vec(_Unary):
     """The columns stacked into one vector."""
 
@@ -372,7 +421,7 @@ class Vec(_Unary):
         return (canonical(scalar_mul(rows, cols)), ONE)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Apply(_Unary):
     """A function of the registry applied to each entry (`exp.(x)`); on a scalar, the function itself."""
     name: str = ""
@@ -385,7 +434,7 @@ class Apply(_Unary):
         return apply(self.name, children[0])
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Power(_Unary):
     """Each entry to a constant power (`x.^2`); on a scalar, the power itself."""
     exponent: Expr = ONE
@@ -398,7 +447,7 @@ class Power(_Unary):
         return power(children[0], self.exponent)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Hadamard(MatExpr):
     """The entrywise product of operands of one shape."""
     factors: tuple[MatExpr, ...]
@@ -415,7 +464,7 @@ class Hadamard(MatExpr):
         return hadamard(*children)
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Kron(MatExpr):
     """The Kronecker product A ⊗ B."""
     left: MatExpr
@@ -435,6 +484,22 @@ class Kron(MatExpr):
 
 
 # ------------------------------------------------------------------------------------------------ the builders
+
+def as_matrix_expr(value: object) -> MatExpr:
+    """A matrix expression from an operand: itself, or a number or constant scalar of the core as a Scalar."""
+    if isinstance(value, MatExpr):
+        return value
+    if isinstance(value, bool):
+        raise UsageError(f"{value!r} is not a matrix expression")
+    if isinstance(value, (int, Fraction)):
+        return Scalar(Num(value))
+    if isinstance(value, Expr):
+        if value.free_symbols:
+            raise UsageError(f"{value} is a scalar expression with symbols: use a scalar symbol of the matrix "
+                             "expressions (symbol(name)) for it")
+        return Scalar(canonical(value))
+    raise UsageError(f"{value!r} is not a matrix expression")
+
 
 def substitute(node: MatExpr, mapping: dict[MatExpr, MatExpr]) -> MatExpr:
     """node with each key of `mapping` replaced by its value, rebuilt through the builders."""
@@ -480,8 +545,9 @@ def ones(shape: Shape) -> MatExpr:
     return Scalar(ONE) if shape == SCALAR_SHAPE else Ones(*shape)
 
 
-def identity(size: Dim) -> MatExpr:
-    return Scalar(ONE) if size is ONE else Identity(size)
+def identity(size: int | str | Dim) -> MatExpr:
+    d = dim(size)
+    return Scalar(ONE) if d is ONE else Identity(d)
 
 
 def is_zero(node: MatExpr) -> bool:
@@ -602,6 +668,7 @@ def mul(*factors: MatExpr) -> MatExpr:
         put(f, factors)
     if chain and len(chain) > 1 and isinstance(chain[0], Identity):
         chain.pop(0)
+    chain[:] = _reduced_chain(chain, scalars)
     if chain and chain[0].shape[0] is ONE and chain[-1].shape[1] is ONE and (scalars or coefficient is not ONE):
         close_chain()  # a scalar-valued chain (x'*A*x) is one scalar factor among the others
     result_shape = (chain[0].shape[0], chain[-1].shape[1]) if chain else SCALAR_SHAPE
@@ -616,6 +683,82 @@ def mul(*factors: MatExpr) -> MatExpr:
     if coefficient is ONE and len(scalars) == 1 and not chain:
         return scalars[0]
     return MatMul(coefficient, tuple(scalars), tuple(chain))
+
+
+def _reduced_chain(chain: list[MatExpr], scalars: list[MatExpr]) -> list[MatExpr]:
+    """The chain in normal form: M*inv(M) cancelled, diag(a)*b written a .* b, and every scalar block inside
+    it (the x'*w of x*x'*w*z') moved out to `scalars`, so that a product has one form however it was built."""
+    changed = True
+    while changed and chain:
+        changed = False
+        for i in range(len(chain) - 1):
+            pair = _REDUCE_PAIR(chain[i], chain[i + 1])
+            if pair is not None:
+                # M*inv(M) leaves nothing where the chain goes on, and I where it was the whole chain
+                chain[i:i + 2] = [] if is_identity_like(pair) and len(chain) > 2 else [pair]
+                changed = True
+                break
+        if changed:
+            continue
+        block = _scalar_block(chain)
+        if block is not None:
+            i, j = block
+            inner = chain[i:j + 1]
+            scalars.append(_scalar_product(inner))
+            del chain[i:j + 1]
+            changed = True
+    return chain
+
+
+def is_identity_like(node: MatExpr) -> bool:
+    return isinstance(node, Identity)
+
+
+def _REDUCE_PAIR(a: MatExpr, b: MatExpr) -> MatExpr | None:  # noqa: N802
+    """What two neighbours of a chain are as one factor, when less: M*inv(M) = I, diag(a)*b = a .* b."""
+    if a.shape[0] == a.shape[1] and not isinstance(a, (Zero, Ones)) and b.shape == a.shape:
+        if _inverse_of(a) == b:
+            return Identity(a.shape[0])
+    if isinstance(a, Diag) and b.shape[1] is ONE:
+        return hadamard(a.arg, b)
+    if isinstance(b, Diag) and a.shape[0] is ONE:
+        return transpose(hadamard(b.arg, transpose(a)))
+    return None
+
+
+def _inverse_of(node: MatExpr) -> MatExpr | None:
+    if isinstance(node, Inverse):
+        return node.arg
+    if isinstance(node, Transpose) and isinstance(node.arg, Inverse):
+        return transpose(node.arg.arg)
+    if isinstance(node, (Symbol, Transpose)):
+        return inverse(node)
+    return None
+
+
+def _scalar_block(chain: Sequence[MatExpr]) -> tuple[int, int] | None:
+    """(i, j): chain[i..j] is a product of shape 1 x 1 with more of the chain around it."""
+    if len(chain) < 2:
+        return None
+    for i, start in enumerate(chain):
+        if start.shape[0] is ONE:
+            for j in range(i + 1, len(chain)):
+                if chain[j].shape[1] is ONE:
+                    if i == 0 and j == len(chain) - 1:
+                        return None  # the whole chain: a scalar product itself
+                    return (i, j)
+            return None
+    return None
+
+
+def _scalar_product(block: Sequence[MatExpr]) -> MatExpr:
+    """A scalar chain; a'*(b .* a.^k) as sum(b .* a.^(k + 1)) (the softmax's s'*(y ./ s) is sum(y))."""
+    if len(block) == 2 and isinstance(block[1], Hadamard):
+        row, column = block
+        if isinstance(row, Transpose) and any((f.arg if isinstance(f, Power) else f) == row.arg
+                                              for f in block[1].factors):
+            return sum_of(hadamard(row.arg, column))
+    return MatMul(ONE, (), tuple(block))
 
 
 def _chain_node(chain: Sequence[MatExpr]) -> MatExpr:
@@ -710,6 +853,9 @@ def inverse(node: MatExpr) -> MatExpr:
         return mul(power(factor, Num(-1)), inverse(mul(*node.chain)))
     if isinstance(node, Diag):
         return diag(power(node.arg, Num(-1)))
+    if isinstance(node, MatMul) and all(f.shape[0] == f.shape[1] for f in node.chain):
+        # inv(A*X*B) = inv(B)*inv(X)*inv(A): each factor of an invertible product of square ones is invertible
+        return mul(*(inverse(f) for f in reversed(node.chain)))
     return Inverse(node)
 
 
@@ -729,6 +875,8 @@ def trace(node: MatExpr) -> MatExpr:
         return Scalar(ZERO)
     if isinstance(node, Diag):
         return sum_of(node.arg)
+    if isinstance(node, Kron) and node.left.shape[0] == node.left.shape[1]:
+        return mul(trace(node.left), trace(node.right))  # tr(A ⊗ B) = tr(A)*tr(B)
     return Trace(node)
 
 
@@ -907,9 +1055,11 @@ def power(base: MatExpr, exponent: Expr | int) -> MatExpr:
         return base
     if isinstance(base, Power) and _is_integer(e):
         return power(base.arg, canonical(scalar_mul(base.exponent, e)))
-    if isinstance(base, MatMul) and base.is_scalar and _is_integer(e):
-        return mul(Scalar(canonical(scalar_power(base.coefficient, e))),
-                   *(power(s, e) for s in base.scalars), *([power(mul(*base.chain), e)] if base.chain else []))
+    if isinstance(base, MatMul) and base.is_scalar and _is_integer(e) and (base.scalars or base.coefficient
+                                                                          is not ONE):
+        chain = [power(MatMul(ONE, (), base.chain), e)] if base.chain else []
+        return mul(Scalar(canonical(scalar_power(base.coefficient, e))), *(power(s, e) for s in base.scalars),
+                   *chain)
     if isinstance(base, Diag):
         return diag(power(base.arg, e))
     return Power(base, e)
@@ -928,6 +1078,8 @@ def apply(name: str, arg: MatExpr) -> MatExpr:
         return Scalar(canonical(apply_function(name, [arg.value])))
     if name == "exp" and isinstance(arg, LogSumExp):
         return sum_of(apply("exp", arg.arg))
+    if name == "log" and isinstance(arg, Det):
+        return logdet(arg.arg)  # log(det(A)) = logdet(A) wherever it is real
     return Apply(arg, row.name)
 
 

@@ -269,6 +269,12 @@ def _source(exprs: list[Expr], variables: list[str], backend: str, many: bool) -
     return "\n".join(source) + "\n"
 
 
+def numpy_source(expr: Expr, variables: list[str], name: str = "f") -> str:
+    """The source of a NumPy function of `variables` computing `expr` on arrays (what `--format numpy` prints)."""
+    body = _source([expr], variables, "numpy", False).replace("def _array(", f"def {_identifier(name)}(", 1)
+    return "import numpy\n\n\n" + body
+
+
 def _dispatch(scalar: Callable[..., Any], array: FunctionType, arguments: tuple[Any, ...]) -> Any:
     """The auto backend's slow path: arrays and lists to NumPy, other numbers (Fraction, numpy.float64, bool)
     converted to float."""
