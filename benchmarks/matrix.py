@@ -87,6 +87,10 @@ def symdiff_matrix_form(n: int) -> tuple[Callable[..., Any], Callable[..., Any]]
     return gradient.numpy(["X", "y", "w"]), hessian.numpy(["X", "y", "w"])
 
 
+# How long SymPy's matrix route took to derive, when compiling its result then failed (printed beside the failure).
+DERIVED_IN: dict[int, float] = {}
+
+
 def sympy_matrix_symbols(n: int) -> tuple[Callable[..., Any], Callable[..., Any]]:
     import sympy
     from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -95,8 +99,10 @@ def sympy_matrix_symbols(n: int) -> tuple[Callable[..., Any], Callable[..., Any]
     softplus = sympy.Lambda(t, sympy.log(1 + sympy.exp(t)))
     z = sympy.HadamardProduct(-y, X * w)
     loss = (sympy.OneMatrix(1, n) * ElementwiseApplyFunction(softplus, z))[0, 0]
+    start = time.perf_counter()
     gradient = loss.diff(w)
     hessian = gradient.diff(w)
+    DERIVED_IN[n] = time.perf_counter() - start
     return (sympy.lambdify((X, y, w), gradient, "numpy"), sympy.lambdify((X, y, w), hessian, "numpy"))
 
 
@@ -115,7 +121,7 @@ def _component_loss(n: int) -> tuple[Any, list[str], list[str]]:
 def _vectorised(function: Callable[..., Any], n: int) -> Callable[..., Any]:
     """A compiled function of the n^2 + 2n scalar entries, called with the arrays X, y, w."""
     def call(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
-        return function(*X.reshape(-1, order="F"), *y, *w)
+        return function(*X.reshape(-1), *y, *w)  # the entries' names run along rows (X_1_1, X_1_2, ...)
     return call
 
 
@@ -169,7 +175,9 @@ def main() -> None:
                 print(f"{name:<22}{n:>5}{'>' + format(arguments.seconds, 'g') + ' s':>16}")
                 continue
             if isinstance(compiled, Exception):
-                print(f"{name:<22}{n:>5}   fails: {type(compiled).__name__}: {str(compiled)[:60]}")
+                derived = f"derived in {DERIVED_IN[n] * 1000:.1f} ms, then " if name.startswith("SymPy M") and \
+                    n in DERIVED_IN else ""
+                print(f"{name:<22}{n:>5}   {derived}fails: {type(compiled).__name__}: {str(compiled)[:70]}")
                 continue
             start = time.perf_counter()
             try:
