@@ -78,7 +78,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -90,8 +90,6 @@ from ..core.build import neg as scalar_neg
 from ..core.build import power as scalar_power
 from ..core.errors import BudgetError, ParseError, Reason, SymdiffError, UndefinedError, UsageError
 from ..core.expr import HALF, ONE, Const, Expr, Float, Num, Sym
-from ..core.expr import Mul as ScalarMul
-from ..core.expr import Pow as ScalarPow
 from ..functions import ALIASES, lookup
 from ..parsing.names import GREEK_LETTERS
 from ..parsing.parser import check_nesting
@@ -99,6 +97,7 @@ from ..simplification.canonical import canonical
 from . import nodes as m
 from .declarations import dimension_names, read_shapes
 from .nodes import MatExpr, ShapeError, Symbol
+from .unification import Dimensions
 
 __all__ = ["MatrixReading", "parse_matrix", "grammar_path", "LOOKALIKES"]
 
@@ -305,159 +304,11 @@ def _syntax_tree(text: str) -> _Ast:
     return tree
 
 
-# ------------------------------------------------------------------------------------------------- dimensions
-
-@dataclass(frozen=True)
-class _Product:
-    """A dimension that is the product of others not all known yet (the rows of kron(A, B), of vec(X))."""
-    factors: tuple[int, ...]
-
-
-_Value = Union[Expr, _Product, None]
-
-
-class _Dims:
-    """Union-find over dimension variables. A class may be bound to a known dimension (an Expr), or to a product of
-    classes; a variable made for an undeclared name may never become 1. Equalities involving products are checked
-    once every dimension is named (`deferred`)."""
-
-    def __init__(self) -> None:
-        self.parent: list[int] = []
-        self.value: list[_Value] = []
-        self.not_one: list[bool] = []
-        self.first: list[int] = []
-        self.deferred: list[tuple[_Value, _Value, Callable[[], SymdiffError]]] = []
-
-    def new(self, value: _Value = None, not_one: bool = False) -> int:
-        i = len(self.parent)
-        self.parent.append(i)
-        self.value.append(value)
-        self.not_one.append(not_one)
-        self.first.append(i)
-        return i
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return root
-
-    def known(self, i: int) -> Expr | None:
-        value = self.value[self.find(i)]
-        return value if isinstance(value, Expr) else None
-
-    def is_one(self, i: int) -> bool:
-        return self.known(i) == ONE
-
-    def product(self, factors: Sequence[int]) -> int:
-        values = [self.known(f) for f in factors]
-        if all(v is not None for v in values):
-            return self.new(canonical(scalar_mul(*[v for v in values if v is not None])))
-        return self.new(_Product(tuple(factors)), any(self.not_one[self.find(f)] for f in factors))
-
-    def unify(self, a: int, b: int, error: Callable[[], SymdiffError]) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        va, vb = self.value[ra], self.value[rb]
-        if isinstance(va, Expr) and isinstance(vb, Expr) and va != vb:
-            raise error()
-        if (va == ONE and self.not_one[rb]) or (vb == ONE and self.not_one[ra]):
-            raise error()
-        if va is not None and vb is not None and not (isinstance(va, Expr) and isinstance(vb, Expr)):
-            self.deferred.append((va, vb, error))
-            if isinstance(va, _Product) and isinstance(vb, Expr):
-                self.solve(va, vb, error)
-            elif isinstance(vb, _Product) and isinstance(va, Expr):
-                self.solve(vb, va, error)
-        keep = va if isinstance(va, Expr) or vb is None else vb
-        self.parent[rb] = ra
-        self.value[ra] = keep
-        self.not_one[ra] = self.not_one[ra] or self.not_one[rb]
-        self.first[ra] = min(self.first[ra], self.first[rb])
-
-    def solve(self, product: _Product, value: Expr, error: Callable[[], SymdiffError]) -> None:
-        """Match a product of free dimensions with a known one factor by factor, when they have as many factors:
-        K(m, n)*vec(X) makes X m x n, kron(inv(Y), inv(Y)')*K(n, n) makes Y n x n (a product of known factors is
-        checked once every dimension is named)."""
-        free = [f for f in product.factors if self.known(f) is None]
-        known = [k for k in (self.known(f) for f in product.factors) if k is not None]
-        if len(free) == 1 and isinstance(value, Num) and all(isinstance(k, Num) for k in known):
-            whole = canonical(scalar_mul(*known)) if known else ONE  # kron(x, y) with x: 2 and 6 entries: y has 3
-            if isinstance(whole, Num) and isinstance(whole.value, int) and isinstance(value.value, int) \
-                    and value.value % whole.value == 0:
-                self.unify(free[0], self.new(Num(value.value // whole.value)), error)
-            return
-        parts = _factors(value)
-        free = []
-        for f in product.factors:
-            found = self.known(f)
-            if found is None:
-                free.append(f)
-            elif found != ONE:
-                if found not in parts:
-                    return
-                parts.remove(found)
-        if free and len(free) == len(parts) and all(self.value[self.find(f)] is None for f in free):
-            for f, part in zip(free, parts):
-                self.unify(f, self.new(part), error)
-
-    def names(self, taken: set[str]) -> dict[int, str]:
-        """A name for each free class, in order of first appearance: n, m, k, p, q, r, n1, m1, ..."""
-        free = sorted({self.find(i) for i in range(len(self.parent)) if self.value[self.find(i)] is None},
-                      key=lambda r: self.first[r])
-        found: dict[int, str] = {}
-        candidates = _dimension_names(taken)
-        for root in free:
-            found[root] = next(candidates)
-        return found
-
-    def resolve(self, value: _Value | int, names: dict[int, str], visiting: frozenset[int] = frozenset()) -> Expr:
-        """A variable's (or a value's) dimension, the free classes named by `names`."""
-        if isinstance(value, int):
-            root = self.find(value)
-            bound = self.value[root]
-            if bound is None:
-                return Sym(names.get(root, "?"))
-            if root in visiting:
-                raise ShapeError("a dimension would be a product involving itself: declare the shapes", "infer")
-            return self.resolve(bound, names, visiting | {root})
-        if isinstance(value, _Product):
-            return canonical(scalar_mul(*(self.resolve(f, names, visiting) for f in value.factors)))
-        if value is None:
-            raise ShapeError("a dimension is not known", "infer")
-        return value
-
-
-def _factors(value: Expr) -> list[Expr]:
-    """A known dimension as a list of factors: m*n -> [m, n], n^2 -> [n, n], 3*n -> [3, n]."""
-    if isinstance(value, ScalarMul):
-        return [part for operand in value.operands for part in _factors(operand)]
-    if isinstance(value, ScalarPow) and isinstance(value.exp, Num) and isinstance(value.exp.value, int) \
-            and 1 <= value.exp.value <= 16:
-        return [value.base] * value.exp.value
-    return [value]
-
-
-def _dimension_names(taken: set[str]) -> Any:
-    suffix = ""
-    number = 0
-    while True:
-        for base in ("n", "m", "k", "p", "q", "r"):
-            if base + suffix not in taken:
-                yield base + suffix
-        number += 1
-        suffix = str(number)
-
-
 # ------------------------------------------------------------------------------------------- shapes, then nodes
 
-_Shape = tuple[int, int]
+_Shape = tuple[int, int]  # rows and columns: variables of the reader's Dimensions
 _SCALAR_NAMES = frozenset(g for g in GREEK_LETTERS if g[0].islower() and g != "pi") | {"eps", "lam"}
 _CONSTANTS = {"pi": Const("pi"), "e": Const("e")}
-# How an undeclared name was read, for its note.
 def _declared_as(symbol: m.Symbol) -> str:
     """A symbol's shape as a declaration writes it: `n x m`, `n` (a column vector), `scalar`."""
     rows, cols = symbol.shape
@@ -489,7 +340,7 @@ class _Reader:
     def __init__(self, text: str, original: str, origin: list[int], declared: Mapping[str, Symbol]) -> None:
         self.text, self.original, self.origin = text, original, origin
         self.declared = declared
-        self.dims = _Dims()
+        self.dims = Dimensions()
         self.one = self.dims.new(ONE)
         self.undeclared: dict[str, tuple[_Shape, str]] = {}
         self.vars_of: dict[str, _Shape] = {}
@@ -517,7 +368,7 @@ class _Reader:
         return self.dims.is_one(shape[0]) and self.dims.is_one(shape[1])
 
     def shape_text(self, shape: _Shape) -> str:
-        names = self.dims.names(self.taken)
+        names = self.dims.free_names(self.taken)
         try:
             return m.shape_text((self.dims.resolve(shape[0], names), self.dims.resolve(shape[1], names)))
         except SymdiffError:
@@ -564,7 +415,7 @@ class _Reader:
                 self.note("e is read as Euler's number: declare e to use it as a vector")
             return (self.one, self.one)
         elif name == "I":
-            size = self.dims.new(None, True)
+            size = self.dims.new(never_one=True)
             self.identity_of[node] = size
             return (size, size)
         elif (name in _CALLS and name != "K") or (_function_name(name) and _base_name(name) not in _SCALAR_NAMES):
@@ -578,10 +429,10 @@ class _Reader:
             shape = (self.one, self.one)
             self.undeclared[name] = (shape, "scalar")
         elif name[0].isupper():
-            shape = (self.dims.new(None, True), self.dims.new(None, True))
+            shape = (self.dims.new(never_one=True), self.dims.new(never_one=True))
             self.undeclared[name] = (shape, "matrix")
         else:
-            shape = (self.dims.new(None, True), self.one)
+            shape = (self.dims.new(never_one=True), self.one)
             self.undeclared[name] = (shape, "vector")
         self.vars_of[name] = shape
         return shape
@@ -1098,15 +949,8 @@ def _read(text: str, original: str, origin: list[int], declared: dict[str, Symbo
     reader.taken |= names | reader.dimension_names
     reader.tree_names = names
     reader.infer(tree)
-    reader.names = reader.dims.names(reader.taken)
-    for left, right, error in reader.dims.deferred:
-        one, other = reader.dims.resolve(left, reader.names), reader.dims.resolve(right, reader.names)
-        if one != other:
-            found = error()
-            found.message += (f" ({one} against {other}: a dimension inferred as a product is solved for only factor "
-                              "by factor; declare the shapes)")
-            found.args = (found.message,)
-            raise found
+    reader.names = reader.dims.free_names(reader.taken)
+    reader.dims.check_products(reader.names)
     expression = reader.build(tree)
     symbols = dict(declared)
     notes: list[str] = []
