@@ -19,6 +19,7 @@ UndefinedError (reason Reason.DIVISION_BY_ZERO), not a ZeroDivisionError.
 from __future__ import annotations
 
 import builtins
+import sys
 import cmath
 import random
 import re
@@ -35,8 +36,6 @@ from ..core.expr import E as _E
 from ..functions import ALIASES, KNOWN_NAMES, arities, lookup
 from ..functions.application import apply_function
 from ..functions.shorthands import SHORTHANDS
-from ..matrices.calls import call_on_matrices
-from ..matrices.nodes import MatExpr
 from ..numeric.values import numeric_value
 from ..parsing.inputs import as_expr, as_operand, variable_name
 from ..simplification.simplifier import simplify
@@ -162,8 +161,9 @@ def Integer(n: ExprLike, *, budget: Budget | None = None) -> Num:
 
 def _constructor(name: str) -> Callable[..., Expr]:
     def construct(*arguments: ExprLike, budget: Budget | None = None) -> Expr:
-        if any(isinstance(a, MatExpr) for a in arguments):  # sd.exp(x) of a vector: on each entry
-            return cast(Expr, call_on_matrices(name, arguments))  # typed Expr for the scalar case's callers
+        if any(getattr(a, "is_matrix_expression", False) for a in arguments):  # sd.exp(x) of a vector: entrywise
+            # the matrix layer, loaded on first use (symdiff.api.LAZY); typed Expr for the scalar case's callers
+            return cast(Expr, sys.modules[__package__].entrywise(name, *arguments))
         converted = [_argument(a, name) for a in arguments]
         try:
             return _checked(apply_function(name, converted))

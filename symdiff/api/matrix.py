@@ -10,13 +10,13 @@ and such a Vector or Matrix shows as text in a notebook.
 from __future__ import annotations
 
 import math
+import sys
 from fractions import Fraction
 from typing import Any, Callable, Iterable, SupportsIndex, TypeVar, cast, overload
 
 from ..core.build import number
 from ..core.errors import UsageError
 from ..core.expr import Expr
-from ..matrices.nodes import symbol
 from ..printing.latex import latex
 from ..printing.sympy_code import standalone_snippet, to_sympy_code
 from ..printing.text import to_text
@@ -38,7 +38,8 @@ class Vector(tuple[_T, ...]):
         if size is not None:
             if not isinstance(entries, str):
                 raise UsageError("Vector(name, size) names a vector symbol: the name is a string")
-            return symbol(entries, size, 1)
+            # the matrix layer, loaded on first use (symdiff.api.LAZY) rather than with every Vector
+            return sys.modules[__package__].VectorSymbol(entries, size)
         return super().__new__(cls, cast(Iterable[_T], entries))
 
     @property

@@ -25,6 +25,7 @@ from ..core.budget import Budget
 from ..core.display import Displayed
 from ..core.errors import UsageError
 from ..matrices import identification, nodes
+from ..matrices.calls import call_on_matrices
 from ..matrices.algebra import simplify as simplify_matrix
 from ..matrices.check import CheckResult, check_components, finite_differences
 from ..matrices.differentials import differential
@@ -118,9 +119,10 @@ def ones(rows: int | str, cols: int | str = 1) -> MatExpr:
     return nodes.ones((nodes.dim(rows), nodes.dim(cols)))
 
 
-def entrywise(name: str, a: MatExpr) -> MatExpr:
-    """A function of the registry on each entry (sd.exp(x) does this for a vector or matrix x)."""
-    return nodes.apply(name, nodes.as_matrix_expr(a))
+def entrywise(name: str, *arguments: MatExpr) -> MatExpr:
+    """A function of the registry on each entry of a vector or matrix (sd.exp(x) calls this for a vector x);
+    softmax and logsumexp of a vector are those of the whole vector, sqrt of a scalar its square root."""
+    return call_on_matrices(name, arguments)
 
 
 # ---------------------------------------------------------------------------------------------- derivatives

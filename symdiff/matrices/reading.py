@@ -316,6 +316,7 @@ def _declared_as(symbol: m.Symbol) -> str:
         return "scalar"
     return str(rows) if cols == ONE else f"{rows} x {cols}"
 
+
 _DIMENSION_CALLS = frozenset({"I", "eye", "ones", "zeros", "K"})
 
 
