@@ -8,7 +8,9 @@ A page asks for output in two ways, both replaced before MkDocs reads the Markdo
 
       symdiff-math       the value's LaTeX (an expression, a Vector/Matrix, steps, CSE, or a LaTeX string)
                          as display maths, rendered by KaTeX
-      symdiff-text       the value (its .text() when it has one, else str) in a code block
+      symdiff-text       the value (its .text() when it has one, else str) in a code block; `symdiff-text
+                         session` shows the cell itself as a Python session instead: each statement after
+                         >>> (and ...), followed by what it prints and the repr of its value, as the REPL would
       symdiff-markdown   the value, a Markdown string, inserted as it is (tables, option lists)
       symdiff-plot NAME  the cell draws into `path` (NAME, e.g. tangent.svg, beside the built page) and its
                          value, if a string, is the caption
@@ -201,9 +203,24 @@ def option_help(option: str) -> str:
             if action.metavar or action.choices:
                 argument = action.metavar or "{" + ",".join(action.choices) + "}"
                 spelling = ", ".join(f"`{s} {argument}`" for s in action.option_strings)
-            text = (action.help or "").replace("%(prog)s", "symdiff")
+            text = (action.help or "").replace("%(prog)s", "symdiff").replace("*", r"\*")  # d(A*x)/dx: no emphasis
             return f"**{spelling}**: {text}"
     raise PluginError(f"symdiff has no option {option}")
+
+
+def cli(command: str) -> str:
+    """`$ symdiff COMMAND` and what it prints (standard output, then standard error), run now: for output that
+    depends on the machine, such as --check's finite-difference errors, which a tested example cannot pin down."""
+    import contextlib
+    import io
+    import shlex
+
+    from symdiff.cli.command import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        main(shlex.split(command))
+    return "\n".join([f"$ symdiff {command}", *out.getvalue().rstrip("\n").splitlines(),
+                      *err.getvalue().rstrip("\n").splitlines()])
 
 
 def grammar() -> str:
@@ -222,9 +239,34 @@ def _run(code: str, namespace: dict):
     return eval(compile(ast.Expression(last.value), "<docs cell>", "eval"), namespace)
 
 
+def _session(code: str, namespace: dict) -> str:
+    """A cell as a Python session: each top-level statement after >>> (continued with ...), then what it printed
+    and, for an expression that is not None, its repr, as the interactive interpreter shows them."""
+    import contextlib
+    import io
+    tree = ast.parse(code)
+    shown = []
+    for statement in tree.body:
+        source = ast.get_source_segment(code, statement) or ""
+        lines = source.splitlines()
+        shown += [f">>> {lines[0]}", *(f"... {line}" for line in lines[1:])]
+        if len(lines) > 1 and not isinstance(statement, (ast.Expr, ast.Assign)):
+            shown.append("...")
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            if isinstance(statement, ast.Expr):
+                value = eval(compile(ast.Expression(statement.value), "<docs cell>", "eval"), namespace)
+                if value is not None:
+                    print(repr(value))
+            else:
+                exec(compile(ast.Module([statement], []), "<docs cell>", "exec"), namespace)
+        shown += printed.getvalue().rstrip("\n").splitlines() if printed.getvalue().strip() else []
+    return "\n".join(shown)
+
+
 def _namespace() -> dict:
     helpers = (latex_of, derivative, partial, markdown_table, rule_table, alias_table, notation_table, sweep_table,
-               limits_table, cli_help, cli_options, option_help, grammar)
+               limits_table, cli_help, cli_options, option_help, cli, grammar)
     return {"sd": sd, "symdiff": sd, **{f.__name__: f for f in helpers}}
 
 
@@ -241,6 +283,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             out_dir.mkdir(parents=True, exist_ok=True)
             namespace["path"] = str(out_dir / name)
         try:
+            if kind == "text" and name == "session":
+                return f"```pycon\n{_session(code, namespace)}\n```"
             value = _run(code, namespace)
         except Exception as error:  # any failure fails the build, with the cell that failed
             raise PluginError(f"{page.file.src_uri}: symdiff-{kind} cell failed: {error!r}\n{code}") from error

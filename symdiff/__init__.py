@@ -31,8 +31,8 @@ from .core import budget
 from .core.budget import Budget
 from .core.equation import Equation
 from .core.errors import (BudgetError, ConversionError, DifferentiationError, EvaluationError, MissingExtraError,
-                          Notation, ParseError, PathError, Reason, SymdiffError, SymdiffWarning, TimeLimitError,
-                          UndefinedError, UndefinedPointError, UsageError)
+                          Notation, NotMatrixFormError, ParseError, PathError, Reason, ShapeError, SymdiffError,
+                          SymdiffWarning, TimeLimitError, UndefinedError, UndefinedPointError, UsageError)
 from .core.expr import Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym, srepr
 from .functions import KNOWN_NAMES
 
@@ -67,7 +67,7 @@ __all__ = [
     "vec", "identity", "ones", "entrywise",
     "SymdiffError", "ParseError", "UsageError", "DifferentiationError", "ConversionError", "BudgetError",
     "UndefinedError", "EvaluationError", "UndefinedPointError", "MissingExtraError", "PathError", "Reason",
-    "TimeLimitError", "Notation", "SymdiffWarning",
+    "TimeLimitError", "Notation", "SymdiffWarning", "ShapeError", "NotMatrixFormError",
     "Expr", "Equation", "Num", "Float", "Sym", "Const", "Add", "Mul", "Pow", "Func", "Derivative", "srepr",
     "symbols", "Symbol", "Integer", "Rational", "pi", "E", "subs", "equals",
     # the function constructors (sd.sin, sd.log, ...), but not those named as Python's builtins (abs, max, min):

@@ -17,7 +17,7 @@ from symdiff.cli.options import CONFLICTS, MODE_OPTIONS, build_argument_parser
 VALUES = {"--batch": ["FILE"], "--at": ["x=1"], "--limit": ["x=1"], "--plot": ["p.svg"], "--order": ["2"],
           "--from": ["latex"], "--function": ["y"], "--wrt": ["x"], "--implicit": ["y"], "--tangent": ["x=1"],
           "--normal": ["x=1"], "--taylor": ["x=0"], "--compare": ["2*x"], "--direction": ["1,2"],
-          "--along": ["x=t"], "--shape": ["x: n"]}
+          "--along": ["x=t"], "--shape": ["x: n"], "--layout": ["numerator"]}
 
 FORBIDDEN = [(option, other) for _, options, others in CONFLICTS for option, other in product(options, others)]
 

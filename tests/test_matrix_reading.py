@@ -283,7 +283,7 @@ def test_a_dimension_name_is_a_scalar() -> None:
     ("A^(1/2)", None, ShapeError, 1),
     ("tr(X)", "X: m x n", ShapeError, 0),
     ("softmax(X)", None, ShapeError, 0),
-    ("norm(X, 2)", None, ShapeError, 0),
+    ("norm(X, 2)", None, ParseError, 0),
     ("x .* y", "x: 2, y: 3", ShapeError, 2),
     ("2x", None, ParseError, 1),
     ("A x", None, ParseError, 2),

@@ -33,6 +33,9 @@ def steps(expr: ExprLike, variable: VariableLike | Iterable[VariableLike] | None
     each order from the simplified result of the one before; `each` derives expr once per variable (default:
     every free symbol), the components of its gradient."""
     if _is_matrix(expr):  # a matrix expression: its derivation through the differential rules
+        if order != 1 or each:
+            raise UsageError("a derivation in matrix form is of a first derivative in one variable: for second "
+                             "derivatives ask for the Hessian's steps (symdiff.matrix_steps(f, x, 'hessian'))")
         return cast("Derivation", _matrix_api().matrix_steps(expr, _matrix_variable(variable)))
     given = () if variable is None else tuple(variable) if isinstance(variable, (list, tuple)) else (variable,)
     expr, variables, order = asked_derivative(expr, given, order, functions)

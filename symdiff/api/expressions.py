@@ -115,14 +115,19 @@ def simplify(expr: ExprLike, level: str = "full", *, budget: Budget | None = Non
 @guard
 def latex(expr: ExprLike, *, budget: Budget | None = None) -> str:
     """LaTeX for an expression, e.g. `\\frac{x}{2 y}`. An expression of more than budget.max_size nodes (as
-    printed) is a BudgetError, at once."""
+    printed) is a BudgetError, at once. A matrix expression's LaTeX is in matrix notation (x^\\top A x)."""
+    if getattr(expr, "is_matrix_expression", False):
+        return cast(str, expr.latex())  # type: ignore[union-attr]  # a MatExpr (symdiff.matrices)
     return _latex(as_expr(expr, check=True))
 
 
 @guard
 def text(expr: ExprLike, *, budget: Budget | None = None) -> str:
     """Plain text for an expression, which parse() reads back to the same expression. An expression of more than
-    budget.max_size nodes (as printed) is a BudgetError, at once."""
+    budget.max_size nodes (as printed) is a BudgetError, at once. A matrix expression's text is what
+    symdiff.parse_matrix reads back."""
+    if getattr(expr, "is_matrix_expression", False):
+        return cast(str, expr.text())  # type: ignore[union-attr]  # a MatExpr (symdiff.matrices)
     return to_text(as_expr(expr, check=True))
 
 

@@ -58,7 +58,11 @@ _MATRIX = ("--grad", "--jacobian", "--hessian")
 CONFLICTS = (
     ("batch", ("--grad", "--jacobian", "--hessian", "--steps", "--check", "--at", "--limit", "--plot", "--cse",
                "--from", "--explain", "--function", "--implicit", "--taylor", "--tangent", "--normal", "--compare",
-               "--direction", "--along"), ("--batch",)),
+               "--direction", "--along", "--shape", "--matrix", "--layout", "--differential"), ("--batch",)),
+    # the modes beyond the derivative are of scalar expressions: a matrix expression's declarations refused there
+    *((mode, options, ("--shape", "--matrix")) for mode, options in (
+        ("implicit", ("--implicit",)), ("taylor", ("--taylor",)), ("tangent", ("--tangent", "--normal")),
+        ("compare", ("--compare",)), ("directional", ("--direction", "--along")))),
     (None, ("--steps",), ("--at", "--plot", "--cse")),
     (None, ("--check",), ("--at",)),
     ("implicit", ("--implicit",), ("--taylor", "--tangent", "--normal", "--compare", "--direction", "--along",
@@ -77,6 +81,7 @@ CONFLICTS = (
                                    "--simplify-only")),
     ("matrices", ("--shape", "--matrix"), ("--order", "--at", "--limit", "--plot", "--cse", "--simplify-only",
                                            "--from", "--function", "--explain")),
+    (None, ("--differential",), _MATRIX),
     ("matrix", ("--order", "--simplify-only"), _MATRIX),
     ("matrix", ("--steps",), ("--jacobian", "--hessian")),
     ("limit", ("--limit",), ("--steps", "--check", "--plot", "--at", "--cse")),
@@ -93,6 +98,8 @@ REQUIRES = (
 
 # Options that mean something for matrix expressions only (the "matrices" mode, --shape or --matrix).
 MATRIX_ONLY = ("--layout", "--differential")
+# The modes whose result --format numpy can print: a derivative, scalar or in matrix form.
+NUMPY_MODES = ("derivative", "matrices")
 
 DEFAULT_TIMEOUT = 10.0  # seconds: the time budget of a call (of each line, for --batch)
 
@@ -302,7 +309,8 @@ def build_argument_parser() -> _ArgumentParser:
     add(output, "-l", "--latex", action="store_const", const="latex", dest="format",
         help="print LaTeX (same as --format latex)")
     add(output, "-f", "--format", choices=FORMATS, default="text",
-        help="output: text (parses back), latex, sympy (a runnable SymPy snippet), or json")
+        help="output: text (parses back), latex, sympy (a runnable SymPy snippet), json, or numpy (the source of "
+             "a NumPy function computing the derivative)")
     add(parser, "--steps", action="store_true",
         help="show the derivation rule by rule (text, LaTeX aligned environment, or JSON)")
     simplification = parser.add_mutually_exclusive_group()
@@ -373,7 +381,9 @@ def build_argument_parser() -> _ArgumentParser:
         help="name the subexpressions the result uses more than once: t1 = ..., then the result")
     add(parser, "--check", action="store_true",
         help="also differentiate with SymPy and say whether the results agree (exit 3 if not); with "
-             "--grad, --jacobian or --hessian, every entry")
+             "--grad, --jacobian or --hessian, every entry; with --shape or --matrix, the matrix result by "
+             "components at sizes 1 to 3 (against symdiff's and SymPy's scalar derivatives) and by finite "
+             "differences")
     add(parser, "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=f"the time budget of the command, in seconds (default {DEFAULT_TIMEOUT:g}); with --batch, of "
              "each line, which is then reported as a TimeLimitError while the rest goes on")
@@ -401,6 +411,9 @@ def refuse_missing(parser: _ArgumentParser, arguments: argparse.Namespace) -> No
     for option, needed in REQUIRES:
         if parser.given(arguments, option) and not parser.given(arguments, needed):
             raise UsageError(f"{parser.as_spelled(option)} needs {needed}")
+    if arguments.format == "numpy" and (arguments.mode not in NUMPY_MODES or arguments.at is not None):
+        raise UsageError("--format numpy prints the NumPy function of a derivative (or, with --shape or --matrix, "
+                         "of a matrix derivative): not of steps, values, tables or other results")
     if arguments.mode != "matrices":
         for option in MATRIX_ONLY:
             if parser.given(arguments, option):

@@ -39,7 +39,7 @@ def sympy_check(f: MatExpr, variable: m.Symbol, derivative: MatExpr, kind: str,
         raise UsageError(f"unknown kind of derivative {kind!r}: use one of {', '.join(KINDS)}")
     if layout not in ("denominator", "numerator"):
         raise UsageError(f"unknown layout {layout!r}: use denominator or numerator")
-    nodes = [f, derivative, m.differential_of(variable)]
+    nodes = [f, derivative, m.differential_of(variable), variable]
     symbols: list[m.Symbol] = sorted(set().union(*(n.symbols for n in nodes)), key=lambda s: s.name)
     results = []
     for assignment in size_assignments(nodes, sizes):

@@ -73,7 +73,8 @@ class SizeResult:
 
     def text(self) -> str:
         where = ", ".join(f"{k} = {v}" for k, v in self.sizes) or "no dimensions"
-        line = f"{where}: {self.verdict} ({self.entries} entries, max error {self.max_error:.2g})"
+        entries = f"{self.entries} entr{'y' if self.entries == 1 else 'ies'}"
+        line = f"{where}: {self.verdict} ({entries}, max error {self.max_error:.2g})"
         return line if self.counterexample is None else f"{line}: {self.counterexample}"
 
 
@@ -404,7 +405,7 @@ def check_differential(f: MatExpr, variable: m.Symbol, df: MatExpr, sizes: Itera
     if order not in (1, 2):
         raise UsageError(f"a differential is checked of order 1 or 2, not {order}")
     kind = "differential" if order == 1 else "second differential"
-    return _run(kind, "components", variable, [f, df, m.differential_of(variable)], sizes,
+    return _run(kind, "components", variable, [f, df, m.differential_of(variable), variable], sizes,
                 lambda s: _differential_claims(f, variable, df, s, order), seed, points, exact, exact_seconds, rtol)
 
 
@@ -448,7 +449,7 @@ def finite_differences(f: MatExpr, variable: m.Symbol, derivative: MatExpr, kind
     _variable(variable)
     _kind(kind)
     _layout(layout)
-    nodes = [f, derivative, m.differential_of(variable)]
+    nodes = [f, derivative, m.differential_of(variable), variable]
     symbols = _all_symbols(nodes)
     results = []
     for assignment in size_assignments(nodes, sizes):

@@ -208,6 +208,9 @@ def _linear_map_product(node: m.MatMul, d: m.Differential, variable: m.Symbol) -
 
 def hessian(f: MatExpr, variable: m.Symbol) -> MatExpr:
     """d^2 f / d vec(X) d vec(X)': the Jacobian of the gradient (symmetric, so the same in both layouts)."""
+    if not f.is_scalar:
+        raise m.ShapeError(f"a Hessian is of a scalar, and {f} is a {m.shape_text(f.shape)}", "hessian",
+                           (str(f),), (m.shape_text(f.shape),))
     g = gradient(f, variable)
     return jacobian(g, variable, layout="numerator")
 

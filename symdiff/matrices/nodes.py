@@ -29,7 +29,7 @@ from ..core.build import power as scalar_power
 from ..core.errors import NotMatrixFormError as NotMatrixFormError  # the layer's errors, defined with the others
 from ..core.errors import ShapeError as ShapeError
 from ..core.errors import UsageError
-from ..core.expr import ONE, ZERO, Expr, Func, Num, Pow, Sym
+from ..core.expr import NAME_PATTERN, ONE, ZERO, Expr, Func, Num, Pow, Sym
 from ..core.expr import Add as ScalarAdd
 from ..core.expr import Mul as ScalarMul
 from ..functions import lookup
@@ -51,11 +51,18 @@ PROPERTIES = {
 
 
 def dim(value: int | str | Expr) -> Dim:
+    """A dimension: a whole number >= 1, a name (n), or a product of them (m*n)."""
     if isinstance(value, Expr):
+        if isinstance(value, Num) and not (isinstance(value.value, int) and value.value >= 1):
+            raise UsageError(f"a dimension is a whole number >= 1 or a name, not {value}")
         return canonical(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 1:
+            raise UsageError(f"a dimension is a whole number >= 1 or a name, not {value}")
         return Num(value)
-    return Sym(value)
+    if isinstance(value, str) and NAME_PATTERN.match(value):
+        return Sym(value)
+    raise UsageError(f"a dimension is a whole number >= 1 or a name, not {value!r}")
 
 
 def shape_text(shape: Shape) -> str:
@@ -122,7 +129,7 @@ class MatExpr:
         return symbol in self.symbols
 
     def __str__(self) -> str:
-        return to_text(self)
+        return text_printer.to_text(self)
 
     __repr__ = __str__
 
@@ -132,17 +139,29 @@ class MatExpr:
 
     # Python's operators, through the builders: `A @ x` and `A * x` are the matrix product, `x.T` the transpose,
     # `x ** 2` an entrywise power (the power, of a scalar); numbers and constant scalars mix in.
+    # A scalar added to a vector or matrix is added to each entry (1 + exp(x)), as NumPy and the reader do.
     def __add__(self, other: object) -> MatExpr:
-        return add(self, as_matrix_expr(other))
+        return add(*broadcast(self, as_matrix_expr(other)))
 
     def __radd__(self, other: object) -> MatExpr:
-        return add(as_matrix_expr(other), self)
+        return add(*broadcast(as_matrix_expr(other), self))
 
     def __sub__(self, other: object) -> MatExpr:
-        return sub(self, as_matrix_expr(other))
+        return sub(*broadcast(self, as_matrix_expr(other)))
 
     def __rsub__(self, other: object) -> MatExpr:
-        return sub(as_matrix_expr(other), self)
+        return sub(*broadcast(as_matrix_expr(other), self))
+
+    def text(self) -> str:
+        """The text, which the matrix reader reads back (symdiff.parse_matrix)."""
+        return text_printer.to_text(self)
+
+    def latex(self) -> str:
+        """The LaTeX, in textbook notation: x^\\top A x, \\operatorname{tr}, \\lVert x \\rVert."""
+        return latex_printer.to_latex(self)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {latex_printer.to_latex(self)}$"
 
     def __mul__(self, other: object) -> MatExpr:
         return mul(self, as_matrix_expr(other))
@@ -159,11 +178,16 @@ class MatExpr:
             raise _mismatch("a division", [self, divisor], ": divide by a scalar, or use inv() or an entrywise ./")
         return mul(self, power(divisor, Num(-1)))
 
+    def __rtruediv__(self, other: object) -> MatExpr:
+        if not self.is_scalar:
+            raise _mismatch("a division", [as_matrix_expr(other), self], ": divide by a scalar, or use inv() or ./")
+        return mul(as_matrix_expr(other), power(self, Num(-1)))
+
     def __neg__(self) -> MatExpr:
         return neg(self)
 
-    def __pow__(self, exponent: int | Expr) -> MatExpr:
-        return power(self, exponent)
+    def __pow__(self, exponent: object) -> MatExpr:
+        return power(self, constant_exponent(exponent))
 
     @property
     def T(self) -> MatExpr:
@@ -501,6 +525,38 @@ def as_matrix_expr(value: object) -> MatExpr:
     raise UsageError(f"{value!r} is not a matrix expression")
 
 
+def constant_exponent(value: object) -> Expr:
+    """An exponent of a matrix expression: a number or a constant (the powers here are of constant exponent)."""
+    if isinstance(value, Scalar):
+        return value.value
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return Num(value)
+    if isinstance(value, Expr) and not value.free_symbols:
+        return value
+    raise UsageError(f"the exponent of a vector, matrix or scalar expression is a constant number, not {value!r}")
+
+
+def broadcast(a: MatExpr, b: MatExpr) -> tuple[MatExpr, MatExpr]:
+    """Two terms of a sum, a scalar one spread over the other's shape (1 + x is ones(n) + x)."""
+    if a.is_scalar and not b.is_scalar:
+        return mul(a, ones(b.shape)), b
+    if b.is_scalar and not a.is_scalar:
+        return a, mul(b, ones(a.shape))
+    return a, b
+
+
+def node_count(node: MatExpr) -> int:
+    """The number of distinct nodes (a part shared in the tree counted once), without recursion."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) not in seen:
+            seen.add(id(n))
+            stack.extend(n.children)
+    return len(seen)
+
+
 def substitute(node: MatExpr, mapping: dict[MatExpr, MatExpr]) -> MatExpr:
     """node with each key of `mapping` replaced by its value, rebuilt through the builders."""
     memo: dict[MatExpr, MatExpr] = {}
@@ -525,6 +581,8 @@ def scalar(value: int | Expr) -> Scalar:
 def symbol(name: str, rows: int | str | Expr = 1, cols: int | str | Expr = 1,
            properties: Iterable[str] = ()) -> Symbol:
     """A named scalar, vector (cols 1) or matrix, with properties from PROPERTIES (each adds what it implies)."""
+    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+        raise UsageError(f"a symbol's name is a letter and then letters, digits or _, not {name!r}")
     implied: set[str] = set()
     for p in properties:
         if p not in PROPERTIES:
@@ -1117,5 +1175,7 @@ _KIND_ORDER: dict[type, int] = {Scalar: 0, Symbol: 10, Differential: 11, Pending
                                  Hadamard: 41}
 
 
-# The text printer reads the node classes above; imported last, it finds them defined (str(node) is its text).
-from .text import to_text  # noqa: E402
+# The printers read the node classes above: imported last, as modules (either may be the one imported first,
+# and import this one), they are looked up when a node is printed.
+from . import latex as latex_printer  # noqa: E402
+from . import text as text_printer  # noqa: E402

@@ -593,11 +593,11 @@ class _Reader:
             return
         if kind == "2":
             if not (self.dims.is_one(shape[0]) or self.dims.is_one(shape[1])):
-                raise self.mismatch("a 2-norm", [(arg, shape)], position,
-                                    ": the spectral norm of a matrix is not supported; norm(X) and ||X||_F are "
-                                    "the Frobenius norm")()
+                raise self.error("the 2-norm (spectral norm) of a matrix is not supported: norm(X) and ||X||_F "
+                                 "are its Frobenius norm", position)
             return
-        raise self.error(f"norm {kind!r} is not supported: the 2-norm and the Frobenius norm (\"fro\") are", position)
+        raise self.error(f"norm {kind!r} is not supported: only the 2-norm of a vector (norm(x), ||x||) and the "
+                         "Frobenius norm (norm(X), ||X||_F) are", position)
 
     def infer_call(self, node: _Ast) -> _Shape:
         name = node.value
@@ -614,7 +614,9 @@ class _Reader:
         if function is None:
             if rule is not None:
                 raise self.error(f"{name}.(...) is not entrywise: write {name}(...)", node.start)
-            raise self.error(f"unknown function {name}: to multiply, write {name}*(...)", node.start)
+            raise self.error(f"unknown function {name}: functions act on each entry of a vector or matrix "
+                             "(exp.(X)), and matrix functions such as the matrix exponential are not supported; "
+                             f"to multiply, write {name}*(...)", node.start)
         if len(node.args) != 1:
             raise self.error(f"{name} takes one argument", node.start)
         shape = self.infer(node.args[0])
