@@ -462,3 +462,24 @@ def assert_same_values_somewhere(a, b):
         assert vb is not None and abs(va - vb) <= 1e-9 * max(1.0, abs(va)), f"{a} != {b} at {point}"
         compared += 1
     assert compared >= 5
+
+
+def test_every_rule_naming_no_function_is_about_roots():
+    """The simplifier tries no rule on a node without functions or roots (Simplifier.rules_for), so that a
+    polynomial's derivative never parses the rules: a rule naming no function must match roots only."""
+    from symdiff.core.expr import Pow
+    from symdiff.simplification.simplifier import Simplifier
+    for rule in RULES:
+        if not rule.functions:
+            assert any(type(n) is Pow for n in _nodes(rule.pattern)), rule.name
+    simplifier = Simplifier()
+    for text in ("x^2*y + 3*x - 1/(x + 1)", "(x + 1)^3/(x - 2)"):
+        node = symdiff.parse(text)
+        assert not simplifier.has_root(node) and simplifier.rules_for(node) == []
+    assert simplifier.has_root(symdiff.parse("sqrt(x^2)"))
+
+
+def _nodes(node):
+    yield node
+    for child in node.operands:
+        yield from _nodes(child)

@@ -15,7 +15,7 @@ fixed internal budget, so that no caller's budget changes how they are read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -112,10 +112,32 @@ def local_partials(node: Expr, depends: Depends) -> list[Partial]:
 
 # ---- functions -----------------------------------------------------------------------------------------------
 
-# (name, arity) -> the registry's partial derivatives as nodes in u (and v), parsed once; None where the row says
-# NOT_DIFFERENTIABLE.
-FORMULAS = {key: tuple(None if formula == NOT_DIFFERENTIABLE else parse_internal(formula) for formula in row.partials)
-            for key, row in REGISTRY.items()}
+class _Formulas(Mapping[tuple[str, int], tuple[Expr | None, ...]]):
+    """(name, arity) -> the registry's partial derivatives as nodes in u (and v); None where the row says
+    NOT_DIFFERENTIABLE. Each row's formulas are parsed the first time they are read (under the fixed internal
+    budget, as at import), so that a command differentiating a polynomial parses none of them: parsing all of
+    them was a third of the command line's start. Read-only: a row read by two threads at once is parsed twice,
+    to equal (interned) nodes, and either is kept."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, int], tuple[Expr | None, ...]] = {}
+
+    def __getitem__(self, key: tuple[str, int]) -> tuple[Expr | None, ...]:
+        found = self._parsed.get(key)
+        if found is None:
+            row = REGISTRY[key]
+            found = tuple(None if f == NOT_DIFFERENTIABLE else parse_internal(f) for f in row.partials)
+            self._parsed[key] = found
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return iter(REGISTRY)
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+
+FORMULAS: Mapping[tuple[str, int], tuple[Expr | None, ...]] = _Formulas()
 
 
 def argument_partials(node: Func | Derivative) -> list[Expr | None]:

@@ -14,12 +14,13 @@ or out of a root, and the root of a positive number multiplies another root with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from fractions import Fraction
 from typing import cast
 
 from ..core.expr import Expr, Float, Num, Pow
-from .rewrite import Bindings, exact_root
+from .rewrite import Bindings, Rule, exact_root
 from .rewrite import make_rule as rule
 
 
@@ -110,54 +111,71 @@ _INTO_ROOT = _exact(_rational_root_of_n, n=lambda n: n > 0 and n != 1, m=lambda 
 _NUMBER_ROOT = _exact(k=_positive, m=_fraction)
 
 
-REWRITE_RULES = [
-    # ---- Pythagorean identities (with any common coefficient: 3*sin(x)^2 + 3*cos(x)^2 -> 3) ----------------
-    rule("pythagorean",                 "sin(a)^2 + cos(a)^2    => 1"),
-    rule("pythagorean (cos)",           "1 - sin(a)^2           => cos(a)^2"),
-    rule("pythagorean (sin)",           "1 - cos(a)^2           => sin(a)^2"),
-    rule("secant square",               "1 + tan(a)^2           => sec(a)^2"),
-    rule("cosecant square",             "1 + cot(a)^2           => csc(a)^2"),
-    rule("hyperbolic identity",         "cosh(a)^2 - sinh(a)^2  => 1"),
-    rule("cosh square",                 "1 + sinh(a)^2          => cosh(a)^2"),
-    rule("sinh square",                 "cosh(a)^2 - 1          => sinh(a)^2"),
-    rule("sech square",                 "1 - tanh(a)^2          => sech(a)^2"),
-    rule("csch square",                 "coth(a)^2 - 1          => csch(a)^2"),
-    # ---- quotients and double angles -----------------------------------------------------------------------
-    rule("tangent",                     "sin(a)/cos(a)          => tan(a)"),
-    rule("cotangent",                   "cos(a)/sin(a)          => cot(a)"),
-    rule("hyperbolic tangent",          "sinh(a)/cosh(a)        => tanh(a)"),
-    rule("hyperbolic cotangent",        "cosh(a)/sinh(a)        => coth(a)"),
-    rule("double angle (sin)",          "2*sin(a)*cos(a)        => sin(2*a)"),
-    rule("double angle (cos)",          "cos(a)^2 - sin(a)^2    => cos(2*a)"),
-    rule("double angle (sinh)",         "2*sinh(a)*cosh(a)      => sinh(2*a)"),
-    rule("double angle (cosh)",         "cosh(a)^2 + sinh(a)^2  => cosh(2*a)"),
-    rule("angle sum (sin)",             "sin(a)*cos(b) + cos(a)*sin(b)      => sin(a + b)"),
-    rule("angle difference (sin)",      "sin(a)*cos(b) - cos(a)*sin(b)      => sin(a - b)"),
-    rule("angle sum (cos)",             "cos(a)*cos(b) - sin(a)*sin(b)      => cos(a + b)"),
-    rule("angle difference (cos)",      "cos(a)*cos(b) + sin(a)*sin(b)      => cos(a - b)"),
-    rule("argument sum (sinh)",         "sinh(a)*cosh(b) + cosh(a)*sinh(b)  => sinh(a + b)"),
-    rule("argument sum (cosh)",         "cosh(a)*cosh(b) + sinh(a)*sinh(b)  => cosh(a + b)"),
-    # ---- exponentials and logarithms -----------------------------------------------------------------------
-    rule("exp of a sum",                "exp(a)*exp(b)          => exp(a + b)"),
-    rule("exp of a log",                "exp(b*log(a))          => a^b"),
-    rule("log of exp",                  "log(exp(a))            => a"),
-    rule("log of a power",              "log(a^n)               => n*log(a)",           _not_even_integer),
-    rule("log of an even power",        "log(a^n)               => n*log(abs(a))",      _even_integer),
-    # ---- absolute value and sign ---------------------------------------------------------------------------
-    rule("root of a square",            "sqrt(a^2)              => abs(a)",             None, _is_root),
-    rule("even power of abs",           "abs(a)^n               => a^n",                _exact(n=_even)),
-    rule("abs times sign",              "abs(a)*sign(a)         => a"),
-    rule("sign times value",            "a*sign(a)              => abs(a)"),
-    rule("abs over value",              "abs(a)/a               => sign(a)"),
-    # ---- powers and roots (m not an integer: a base is >= 0 wherever the input is defined) -----------------
-    rule("root of an even power",       "(a^n)^m                => abs(a)^(n*m)",       _EVEN_ROOT, _is_root),
-    rule("root of a power",             "(a^n)^m                => a^(n*m)",            _ROOT, _is_root),
-    rule("root content",                "(n*a)^m                => n^m*a^m",            _POSITIVE_ROOT, _is_root),
-    rule("root content (times n)",      "n*(k*a)^m              => n*k^m*a^m",          _SCALED_ROOT, _has_root),
-    rule("number into a root",          "n*a^m                  => (n^(1/m)*a)^m",      _INTO_ROOT, _has_root),
-    rule("product of roots",            "k^m*a^m                => (k*a)^m",            _NUMBER_ROOT, _has_root),
-    rule("cube root of a cube",         "cbrt(a^n)              => a^(n/3)",            _exact(n=_cube_multiple)),
-    rule("cube root content",           "cbrt(n*a)              => cbrt(n)*cbrt(a)"),
-    rule("cube root content (times n)", "n*cbrt(k*a)            => n*cbrt(k)*cbrt(a)",  _exact(n=_not_one)),
-    rule("cube root content (power)",   "n*cbrt(k*a)^m          => n*cbrt(k)^m*cbrt(a)^m",  _exact(k=_positive)),
-]
+def _rules() -> list[Rule]:
+    """The rules, parsed (under the fixed internal budget)."""
+    return [
+        # ---- Pythagorean identities (with any common coefficient: 3*sin(x)^2 + 3*cos(x)^2 -> 3) ----------------
+        rule("pythagorean",                 "sin(a)^2 + cos(a)^2    => 1"),
+        rule("pythagorean (cos)",           "1 - sin(a)^2           => cos(a)^2"),
+        rule("pythagorean (sin)",           "1 - cos(a)^2           => sin(a)^2"),
+        rule("secant square",               "1 + tan(a)^2           => sec(a)^2"),
+        rule("cosecant square",             "1 + cot(a)^2           => csc(a)^2"),
+        rule("hyperbolic identity",         "cosh(a)^2 - sinh(a)^2  => 1"),
+        rule("cosh square",                 "1 + sinh(a)^2          => cosh(a)^2"),
+        rule("sinh square",                 "cosh(a)^2 - 1          => sinh(a)^2"),
+        rule("sech square",                 "1 - tanh(a)^2          => sech(a)^2"),
+        rule("csch square",                 "coth(a)^2 - 1          => csch(a)^2"),
+        # ---- quotients and double angles -----------------------------------------------------------------------
+        rule("tangent",                     "sin(a)/cos(a)          => tan(a)"),
+        rule("cotangent",                   "cos(a)/sin(a)          => cot(a)"),
+        rule("hyperbolic tangent",          "sinh(a)/cosh(a)        => tanh(a)"),
+        rule("hyperbolic cotangent",        "cosh(a)/sinh(a)        => coth(a)"),
+        rule("double angle (sin)",          "2*sin(a)*cos(a)        => sin(2*a)"),
+        rule("double angle (cos)",          "cos(a)^2 - sin(a)^2    => cos(2*a)"),
+        rule("double angle (sinh)",         "2*sinh(a)*cosh(a)      => sinh(2*a)"),
+        rule("double angle (cosh)",         "cosh(a)^2 + sinh(a)^2  => cosh(2*a)"),
+        rule("angle sum (sin)",             "sin(a)*cos(b) + cos(a)*sin(b)      => sin(a + b)"),
+        rule("angle difference (sin)",      "sin(a)*cos(b) - cos(a)*sin(b)      => sin(a - b)"),
+        rule("angle sum (cos)",             "cos(a)*cos(b) - sin(a)*sin(b)      => cos(a + b)"),
+        rule("angle difference (cos)",      "cos(a)*cos(b) + sin(a)*sin(b)      => cos(a - b)"),
+        rule("argument sum (sinh)",         "sinh(a)*cosh(b) + cosh(a)*sinh(b)  => sinh(a + b)"),
+        rule("argument sum (cosh)",         "cosh(a)*cosh(b) + sinh(a)*sinh(b)  => cosh(a + b)"),
+        # ---- exponentials and logarithms -----------------------------------------------------------------------
+        rule("exp of a sum",                "exp(a)*exp(b)          => exp(a + b)"),
+        rule("exp of a log",                "exp(b*log(a))          => a^b"),
+        rule("log of exp",                  "log(exp(a))            => a"),
+        rule("log of a power",              "log(a^n)               => n*log(a)",           _not_even_integer),
+        rule("log of an even power",        "log(a^n)               => n*log(abs(a))",      _even_integer),
+        # ---- absolute value and sign ---------------------------------------------------------------------------
+        rule("root of a square",            "sqrt(a^2)              => abs(a)",             None, _is_root),
+        rule("even power of abs",           "abs(a)^n               => a^n",                _exact(n=_even)),
+        rule("abs times sign",              "abs(a)*sign(a)         => a"),
+        rule("sign times value",            "a*sign(a)              => abs(a)"),
+        rule("abs over value",              "abs(a)/a               => sign(a)"),
+        # ---- powers and roots (m not an integer: a base is >= 0 wherever the input is defined) -----------------
+        rule("root of an even power",       "(a^n)^m                => abs(a)^(n*m)",       _EVEN_ROOT, _is_root),
+        rule("root of a power",             "(a^n)^m                => a^(n*m)",            _ROOT, _is_root),
+        rule("root content",                "(n*a)^m                => n^m*a^m",            _POSITIVE_ROOT, _is_root),
+        rule("root content (times n)",      "n*(k*a)^m              => n*k^m*a^m",          _SCALED_ROOT, _has_root),
+        rule("number into a root",          "n*a^m                  => (n^(1/m)*a)^m",      _INTO_ROOT, _has_root),
+        rule("product of roots",            "k^m*a^m                => (k*a)^m",            _NUMBER_ROOT, _has_root),
+        rule("cube root of a cube",         "cbrt(a^n)              => a^(n/3)",            _exact(n=_cube_multiple)),
+        rule("cube root content",           "cbrt(n*a)              => cbrt(n)*cbrt(a)"),
+        rule("cube root content (times n)", "n*cbrt(k*a)            => n*cbrt(k)*cbrt(a)",  _exact(n=_not_one)),
+        rule("cube root content (power)",   "n*cbrt(k*a)^m          => n*cbrt(k)^m*cbrt(a)^m",  _exact(k=_positive)),
+    ]
+
+
+@functools.cache
+def rewrite_rules() -> tuple[Rule, ...]:
+    """REWRITE_RULES, parsed the first time a simplification needs a rule: a command whose derivative needs none
+    (a polynomial's) does not parse them, which was a third of its start. Under the fixed internal budget, as at
+    import; two threads at once may both parse them, to equal rules, and one is kept."""
+    return tuple(_rules())
+
+
+def __getattr__(name: str) -> tuple[Rule, ...]:
+    """REWRITE_RULES, the table of rules (PEP 562: built on first use)."""
+    if name == "REWRITE_RULES":
+        return rewrite_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,9 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from ..core.build import has_negative_sign, rebuild, substitute
 from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
@@ -27,7 +29,7 @@ from .canonical import Canonicalizer, canonical, canonical_add, canonical_functi
 from .cse import cse
 from .rational import rational_candidates
 from .rewrite import Rule, rewrites
-from .rules import REWRITE_RULES
+from .rules import rewrite_rules
 from .textbook import ReaderCost, cleared
 from .trig import TRIG_TRIGGERS, trig_candidates
 
@@ -42,6 +44,18 @@ REWRITE_REACH = 1.5
 MAX_TIES = 3
 # Rules are re-tried on a node's result at most this often (each success shrinks the node).
 MAX_REWRITES_PER_NODE = 8
+
+
+@functools.cache
+def rules_by_head() -> dict[type[Expr] | tuple[type[Expr], str], list[Rule]]:
+    """The rewrite rules by the kind of node their pattern is (a function's by its name), built once, on the
+    first rule tried."""
+    table: dict[type[Expr] | tuple[type[Expr], str], list[Rule]] = {}
+    for rule in rewrite_rules():
+        head = type(rule.pattern)
+        key = (head, cast(Func, rule.pattern).name) if head is Func else head
+        table.setdefault(key, []).append(rule)
+    return table
 
 
 def simplify(node: Expr, level: str = "full") -> Expr:
@@ -137,12 +151,8 @@ class Simplifier:
         self.reader = ReaderCost()              # the cost, folded over the tree once per node
         self.costs: dict[Expr, int] = {}
         self.names: dict[Expr, frozenset[str]] = {}  # function names under each node
+        self.roots: dict[Expr, bool] = {}  # whether a root is under each node (see has_root)
         self.clock = self.canonical.clock      # the time budget, checked at every node simplified and every rewrite
-        self.rules_by_head: dict[type[Expr] | tuple[type[Expr], str], list[Rule]] = {}
-        for rule in REWRITE_RULES:
-            head = type(rule.pattern)
-            key = (head, rule.pattern.name) if type(rule.pattern) is Func else head
-            self.rules_by_head.setdefault(key, []).append(rule)
 
     def __call__(self, node: Expr) -> Expr:
         result = self.memo.get(node)
@@ -236,10 +246,23 @@ class Simplifier:
             self.names[node] = found
         return found
 
+    def has_root(self, node: Expr) -> bool:
+        """Whether a power with an exponent that is not a whole number (a root: x^(1/2), x^(3/2)) is in node."""
+        found = self.roots.get(node)
+        if found is None:
+            found = (type(node) is Pow and not (type(node.exp) is Num and isinstance(node.exp.value, int))) or \
+                any(self.has_root(c) for c in children(node))
+            self.roots[node] = found
+        return found
+
     def rules_for(self, node: Expr) -> list[Rule]:
         key = (Func, node.name) if type(node) is Func else type(node)
         names = self.function_names(node)
-        return [rule for rule in self.rules_by_head.get(key, ()) if rule.functions <= names]
+        if not names and not self.has_root(node):
+            # the rules that name no function are of roots (sqrt(a^2), (a^n)^m with m a fraction ...): none
+            # applies to a polynomial or rational function, which so never parses the rules (rules.rewrite_rules)
+            return []
+        return [rule for rule in rules_by_head().get(key, ()) if rule.functions <= names]
 
     def rewrite(self, node: Expr) -> Expr:
         """Apply the rules at the top of `node` while one makes it smaller."""
