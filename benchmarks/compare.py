@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""symdiff, SymPy and SymEngine side by side: cold start, parse + differentiate, swell, memory (issue 9).
+"""symdiff, SymPy and SymEngine (and Maxima) side by side: cold start, parse + differentiate, swell, memory (issues 9, 21).
 
     python benchmarks/compare.py [--only coldstart,random,corpus,swell,twenty,memory] [--runs N]
                                  [--random N] [--seed S] [--corpus FILE] [--limit N] [--repeat R]
                                  [--sympy-seconds S] [--symdiff-seconds S] [--twenty EXPR]... [--nodes N]
+                                 [--maxima auto|off] [--maxima-seconds S]
                                  [--json FILE] [--profile [--profile-sort KEY]]
 
 Run by hand, not by pytest. Every section runs the three libraries in the same process (or, for the cold
@@ -58,6 +59,25 @@ one run; the figures are printed beside the targets of issue 9 and its reference
     a warm-up derivative (the grammar and FLINT loaded), and after each step. On Linux the peak is VmHWM of
     /proc/self/status, the high-water mark that ru_maxrss reports but of the worker's own address space:
     ru_maxrss keeps the peak of the process that started the worker across its fork and exec.
+Maxima (issue 21, item 4: a peer that simplifies), where a `maxima` command is on PATH (Debian's package
+`maxima`) and --maxima is auto (the default; without it the corpus and swell sections say so and go on):
+  * corpus: each antiderivative, converted as benchmarks/simplify.py converts (its maxima_text, from the SymPy
+    form of symdiff's reading), is given to diff in its variable and the result to ratsimp, 25 expressions per
+    `maxima --very-quiet --batch-string` process (a batch over its time, --maxima-seconds per expression, is
+    redone one expression per process); each call is timed inside Maxima, CPU time (user + system, read from
+    /proc/self/stat: Maxima's elapsed_run_time leaves out the system time, a fifth of its CPU time here), and a
+    call under 0.05 s is repeated in a loop for 0.05 s (the clock ticks every 10 ms) and the mean kept. Printed,
+    on the expressions symdiff and Maxima both did: medians, p90s and totals of symdiff's parse + diff +
+    simplify, Maxima's diff, ratsimp and diff + ratsimp (and SymPy's and SymEngine's parse + diff there), the
+    ratio symdiff / Maxima beside issue 21's target (below 1), and how often Maxima's result is shorter or
+    longer than symdiff's simplified derivative, in characters of symdiff.text (Maxima's result read back
+    into symdiff with simplify.py's from_maxima, %e^u as exp(u), so that both are printed alike; its own 1-D
+    output's length is shown too), and whether its value agrees with symdiff's (simplify.py's check_values).
+  * swell: in one process, best of --repeat chains, Maxima's diff of its previous order (a column of the
+    table, beside SymPy's and SymEngine's unsimplified diffs), then ratsimp of its 12th; and ratsimp(diff(
+    previous)) at every order, as symdiff simplifies every order. Printed beside issue 21's targets: the
+    12th derivative simplified in under 0.3 s and shorter than Maxima's ratsimp result (both printed by
+    symdiff.text).
 With --profile, cProfile runs over the random section's symdiff part (symdiff.diff(text, "x") on each
 random expression, once) and the top 25 entries are printed, by --profile-sort (default cumulative).
 With --json FILE, the raw numbers (every expression's times, every run of the cold start) are saved.
@@ -75,6 +95,7 @@ import multiprocessing
 import os
 import pstats
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -93,6 +114,7 @@ from sympy.core.cache import clear_cache  # noqa: E402
 import symdiff  # noqa: E402
 from corpus_pairs import CORPUS, find, pairs_without_i  # noqa: E402  (benchmarks/corpus_pairs.py)
 from expressions import RandomExpressions  # noqa: E402  (benchmarks/expressions.py: the seeded generator)
+from simplify import NoMaxima, check_values, from_maxima, maxima_text  # noqa: E402  (benchmarks/simplify.py)
 from symdiff.core.traversal import tree_size  # noqa: E402
 from symdiff.interop.verify import SympyTimeout, time_limit  # noqa: E402
 
@@ -113,6 +135,9 @@ TARGET_VS_SYMENGINE = 10.0     # symdiff parse + diff + simplify / SymEngine par
 TARGET_SWELL_SECONDS = 1.0     # 12th derivative, simplified, cumulative
 TARGET_SWELL_CHARS = 22591     # SymPy's 12th derivative (unsimplified), characters
 TARGET_MEMORY_MB = 50.0        # peak RSS with a 10,000-node expression and its derivative
+# The targets of issue 21 (item 4), against Maxima.
+TARGET_SWELL21_SECONDS = 0.3   # 12th derivative, simplified, cumulative; and shorter than Maxima's ratsimp
+TARGET_VS_MAXIMA = 1.0         # symdiff parse + diff + simplify / Maxima diff + ratsimp (corpus), below
 
 # The issue's reference figures (its machine).
 REFERENCE_RANDOM = "SymPy parse 4.5 ms, diff 17 ms; SymEngine parse + diff 0.14 ms (medians, CPU time)"
@@ -275,6 +300,8 @@ class Row:
     nodes: int
     times: dict = field(default_factory=dict)   # stage -> CPU seconds (None: failed)
     errors: dict = field(default_factory=dict)  # stage -> status and message, where not ok
+    result: str = ""   # symdiff's simplified derivative (symdiff.text), compared with Maxima's
+    maxima: dict = field(default_factory=dict)  # Maxima's times, sizes and status (corpus, where it ran)
 
 
 # Stages timed per expression, and sums of stages shown as their own lines.
@@ -318,7 +345,9 @@ def measure(case: Case, options) -> Row:
         if not row.nodes:
             row.nodes = tree_size(parsed)
         record(row, "symdiff diff", cpu(lambda: symdiff.diff(parsed, case.var, simplify=False), repeat, ours_cap))
-    record(row, "symdiff all", cpu(lambda: symdiff.diff(case.text, case.var), repeat, ours_cap))
+    ours = record(row, "symdiff all", cpu(lambda: symdiff.diff(case.text, case.var), repeat, ours_cap))
+    if ours is not None:
+        row.result = symdiff.text(ours)
 
     x = sympy.Symbol(case.var)
     theirs = record(row, "sympy parse", cpu(lambda: sympy.parse_expr(case.sympy_text), repeat, sympy_cap,
@@ -442,7 +471,7 @@ def summarize(rows: list, options) -> dict:
     return figures
 
 
-def per_expression(title: str, cases: list, options) -> dict:
+def per_expression(title: str, cases: list, options, maxima: bool = False) -> dict:
     print(f"\n=== {title} ===")
     warm_up()
     rows = []
@@ -452,7 +481,24 @@ def per_expression(title: str, cases: list, options) -> dict:
         if (i + 1) % 25 == 0 or i + 1 == len(cases):
             progress(f"  [{title.split(':')[0]} {i + 1}/{len(cases)}] {time.time() - started:.0f} s")
     figures = summarize(rows, options)
-    return {"figures": figures, "rows": [asdict(r) for r in rows]}
+    out = {"figures": figures}
+    if maxima:
+        if maxima_skipped(options):
+            print(f"  Maxima: {maxima_skipped(options)}")
+        else:
+            maxima_corpus(cases, rows, options)
+            out["maxima"] = summarize_maxima(rows, options, options.maxima_version)
+    out["rows"] = [asdict(r) for r in rows]
+    return out
+
+
+def maxima_skipped(options) -> str:
+    """Why Maxima does not run ('' when it does)."""
+    if options.maxima == "off":
+        return "off (--maxima off): skipped"
+    if options.maxima_version is None:
+        return "not installed (no `maxima` on PATH; Debian: apt-get install maxima): skipped"
+    return ""
 
 
 def warm_up() -> None:
@@ -461,6 +507,264 @@ def warm_up() -> None:
     sympy.diff(sympy.parse_expr("x**2*exp(x)/(1 + x) + sin(x)**2"), sympy.Symbol("x"))
     if symengine is not None:
         symengine.sympify("x^2*exp(x)/(1 + x)").diff(symengine.Symbol("x"))
+
+
+# ---- Maxima (issue 21, item 4) -----------------------------------------------------------------------------
+
+# A peer that simplifies: Maxima's diff, then ratsimp. Expressions reach it as simplify.py sends them (its
+# maxima_text, from the SymPy form of symdiff's reading: symbols prefixed s_, %e, %pi) and come back through its
+# from_maxima; the batches, the time cap and the redo of a failed batch one expression at a time are its too.
+# The times are taken inside Maxima around each call, so that neither the process start nor the reading of the
+# input counts, as CPU time, user + system like time.process_time: cpu_() reads utime + stime from
+# /proc/self/stat (elsewhere it falls back on get-internal-run-time). Maxima's own elapsed_run_time is GCL's
+# get-internal-run-time, which counts user time only: it missed the 20-25% of the CPU time that Debian's GCL
+# Maxima spent in the kernel in loops of diff measured here. Both tick every 10 ms, so a call that took under
+# MAXIMA_LOOP seconds is run again, in rounds of 1, 2, 4, ... calls between two readings of the clock (a reading
+# costs about 60 us), until MAXIMA_LOOP seconds have passed, and the mean is kept; the loop adds about 2.5 us a
+# call (Maxima's interpreter), counted against Maxima. At least one round is run: a garbage collection between
+# two readings can take more than MAXIMA_LOOP seconds (a division by a count of 0 once gave, under load, the
+# previous expression's results). The first call's own time is kept too (for a check: on
+# many expressions its sum should match the means').
+MAXIMA_BATCH = 25
+MAXIMA_LOOP = 0.05
+MAXIMA_PRELUDE = [
+    "display2d:false$", "linel:100000$",
+    (":lisp (defun $cpu_ () (if (probe-file \"/proc/self/stat\") (with-open-file (s \"/proc/self/stat\") "
+     "(let* ((l (read-line s)) (r (subseq l (1+ (position #\\) l :from-end t))))) (with-input-from-string (i r) "
+     "(dotimes (k 11) (read i)) (/ (+ (read i) (read i)) 100d0)))) "
+     "(/ (get-internal-run-time) (float internal-time-units-per-second 1d0))))"),
+    # timed_(f, args): [errcatch(apply(f, args)), mean CPU seconds, the first call's CPU seconds]
+    ("timed_(f_,a_):=block([t0_,t_,t1_,n_,m_,r_],t0_:cpu_(),r_:errcatch(apply(f_,a_)),t1_:cpu_()-t0_,t_:t1_,"
+     f"if r_#[] and t_<{MAXIMA_LOOP} then (n_:0,m_:1,t0_:cpu_(),"
+     f"while n_=0 or cpu_()-t0_<{MAXIMA_LOOP} do (for i_:1 thru m_ do apply(f_,a_),n_:n_+m_,m_:2*m_),"
+     "t_:(cpu_()-t0_)/n_),"
+     "[r_,t_,t1_])$"),
+    # emit_(tag, i, seconds, first, text): one line (print breaks a line longer than linel between its arguments)
+    'emit_(g_,i_,t_,t1_,x_):=print(sconcat("@@",g_," ",i_," ",t_," ",t1_," ",x_))$',
+    # warm-up (untimed): whatever diff and ratsimp load on first use
+    "timed_('ratsimp,[diff(exp(sin(s_x))*s_x^2/(1+s_x^2),s_x)])$",
+]
+
+
+def maxima_version() -> str | None:
+    """'Maxima 5.46.0 (GCL)' or the like, where a `maxima` command is on PATH; None where there is none."""
+    if shutil.which("maxima") is None:
+        return None
+    try:
+        done = subprocess.run(["maxima", "--very-quiet", "--batch-string",
+                               ":lisp (format t \"@@lisp ~a~%\" (lisp-implementation-type))\n"],
+                              check=False, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        version = subprocess.run(["maxima", "--version"], check=False, capture_output=True, text=True, timeout=60,
+                                 stdin=subprocess.DEVNULL).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"maxima (fails to run: {error})"
+    lisp = next((line.split(" ", 1)[1].strip() for line in done.stdout.splitlines()
+                 if line.startswith("@@lisp ")), "")
+    return f"{version or 'maxima'}{f' ({lisp})' if lisp else ''}"
+
+
+def maxima_lines(lines: list, timeout: float) -> list | None:
+    """The output lines of one `maxima --very-quiet --batch-string` process running MAXIMA_PRELUDE and
+    `lines`; None when it ran out of time."""
+    try:
+        done = subprocess.run(["maxima", "--very-quiet", "--batch-string", "\n".join(MAXIMA_PRELUDE + lines)],
+                              check=False, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return None
+    return [line.strip() for line in done.stdout.splitlines()]
+
+
+def exp_form(text: str) -> str:
+    """Maxima's %e^u as exp(u), so that its results print as symdiff's do (symdiff prints exp(x), and reads
+    e^x as a power of e, which it prints as e^x). u is what Maxima's 1-D output puts after ^: an optional
+    minus, then a name, a number, a call or a parenthesized group, then possibly ^ and another such."""
+    out, i = [], 0
+    while True:
+        j = text.find("%e^", i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        out.append(text[i:j])
+        k = operand_end(text, j + 3)
+        out.append(f"exp({exp_form(text[j + 3:k])})")
+        i = k
+
+
+def operand_end(text: str, k: int) -> int:
+    if k < len(text) and text[k] == "-":
+        k += 1
+    name = re.compile(r"%?[A-Za-z_][A-Za-z0-9_]*|[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?").match(text, k)
+    if name:
+        k = name.end()
+    if k < len(text) and text[k] == "(":  # a group, or the arguments of the call just read
+        depth = 0
+        while k < len(text):
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            k += 1
+            if depth == 0:
+                break
+    if k < len(text) and text[k] == "^":
+        return operand_end(text, k + 1)
+    return k
+
+
+@dataclass
+class MaximaText:
+    """A result of Maxima's, as its own 1-D output and as symdiff reads it back."""
+    own: str                  # Maxima's string(), our s_ prefixes taken off
+    expr: object = None       # symdiff's reading (None if it cannot read it)
+    chars: int | None = None  # len(symdiff.text(expr)): the size measure of the other libraries' results
+    error: str = ""
+
+
+def read_maxima(text: str) -> MaximaText:
+    out = MaximaText(re.sub(r"\bs_([A-Za-z0-9_]+)", r"\1", text))
+    try:
+        out.expr = from_maxima(exp_form(text))
+        out.chars = len(symdiff.text(out.expr))
+    except NoMaxima as error:
+        out.error = str(error)[:120]
+    return out
+
+
+def to_maxima(text: str) -> str:
+    """symdiff's reading of `text` in Maxima's syntax (simplify.py's converter, from the SymPy form)."""
+    return maxima_text(symdiff.to_sympy(symdiff.parse(text)))
+
+
+def maxima_corpus(cases: list, rows: list, options) -> None:
+    """Maxima's diff and ratsimp of each case, in batches of MAXIMA_BATCH per process (a batch that runs out of
+    time, --maxima-seconds per expression, is redone one expression per process): fills each row's maxima."""
+    items = []
+    for index, (case, row) in enumerate(zip(cases, rows)):
+        try:
+            items.append((index, to_maxima(case.text), f"s_{case.var}"))
+        except (NoMaxima, symdiff.SymdiffError, RecursionError, ValueError, TypeError) as error:
+            row.maxima = {"status": "conversion", "error": f"{type(error).__name__}: {error}"[:120]}
+    started = time.time()
+    for start in range(0, len(items), MAXIMA_BATCH):
+        batch = items[start:start + MAXIMA_BATCH]
+        answers = maxima_batch(batch, options.maxima_seconds)
+        for item in batch:
+            if item[0] not in answers or len(answers[item[0]]) < 2:  # the batch ran out of time or broke
+                answers.update(maxima_batch([item], options.maxima_seconds, alone=True))
+            fill_maxima(rows[item[0]], answers.get(item[0], {}))
+        progress(f"  [maxima {min(start + MAXIMA_BATCH, len(items))}/{len(items)}] {time.time() - started:.0f} s")
+
+
+def maxima_batch(items: list, seconds: float, alone: bool = False) -> dict:
+    """{index: {"d": (seconds, text), "r": (seconds, text)}} for (index, Maxima text, variable) items run in
+    one process; {index: {"timeout": True}} for a lone item that ran out of time."""
+    lines = []
+    for index, text, var in items:
+        # d_ and r_ emptied first: a statement that fails outside errcatch must not emit the last expression's
+        lines.append(f"d_:[[],0,0]$ r_:[[],0,0]$ "
+                     f"e_:errcatch({text})$ d_:if e_=[] then [[],0,0] else timed_('diff,[e_[1],{var}])$ "
+                     f'emit_("d",{index},d_[2],d_[3],if d_[1]=[] then "ERROR" else string(d_[1][1]))$ '
+                     f"r_:if d_[1]=[] then [[],0,0] else timed_('ratsimp,[d_[1][1]])$ "
+                     f'emit_("r",{index},r_[2],r_[3],if r_[1]=[] then "ERROR" else string(r_[1][1]))$')
+    output = maxima_lines(lines, seconds * len(items) + 30)
+    if output is None:
+        return {items[0][0]: {"timeout": True}} if alone else {}
+    answers: dict = {}
+    for line in output:
+        found = re.match(r"@@([dr]) (\d+) (\S+) (\S+) (.*)$", line)
+        if found:
+            answers.setdefault(int(found.group(2)), {})[found.group(1)] = (
+                float(found.group(3)), found.group(5).strip(), float(found.group(4)))
+    return answers
+
+
+def fill_maxima(row: Row, answer: dict) -> None:
+    if answer.get("timeout"):
+        row.maxima = {"status": "timeout", "error": "the process ran out of time"}
+        return
+    if "d" not in answer or "r" not in answer:
+        row.maxima = {"status": "error", "error": "no answer read"}
+        return
+    (diff_seconds, derivative, diff_first), (ratsimp_seconds, result, ratsimp_first) = answer["d"], answer["r"]
+    if "ERROR" in (derivative, result):
+        row.maxima = {"status": "error", "error": f"Maxima's {'diff' if derivative == 'ERROR' else 'ratsimp'} "
+                                                  f"raised"}
+        return
+    read = read_maxima(result)
+    row.maxima = {"status": "ok", "diff": diff_seconds, "ratsimp": ratsimp_seconds,
+                  "all": diff_seconds + ratsimp_seconds, "first": diff_first + ratsimp_first, "result": read.own, "own chars": len(read.own),
+                  "chars": read.chars, "unread": read.error}
+    if read.expr is not None and row.result:
+        try:
+            row.maxima["wrong"] = check_values(symdiff.parse(row.result), read.expr, seed=len(row.name))
+        except Exception as error:  # noqa: BLE001 - an unchecked result is shown as such
+            row.maxima["wrong"] = f"not checked: {type(error).__name__}"
+
+
+def summarize_maxima(rows: list, options, version: str) -> dict:
+    ran = [r for r in rows if r.maxima]
+    print(f"  Maxima: {version}: diff, then ratsimp; CPU time (user + system, 10 ms ticks) read inside Maxima; a "
+          f"call under {MAXIMA_LOOP:g} s repeated for {MAXIMA_LOOP:g} s, the mean kept; {MAXIMA_BATCH} expressions "
+          f"per process, cap {options.maxima_seconds:g} s each")
+    counts: dict = {}
+    for r in ran:
+        counts[r.maxima["status"]] = counts.get(r.maxima["status"], 0) + 1
+    print(f"    {len(ran)} given to Maxima: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for r in [r for r in ran if r.maxima["status"] != "ok"][:3]:
+        print(f"      {r.maxima['status']}: {r.name}: {r.maxima.get('error', '')}")
+    both = [r for r in ran if r.maxima["status"] == "ok" and r.times.get("symdiff all") is not None]
+    if not both:
+        return {}
+    print(f"    on the {len(both)} that symdiff and Maxima both did        median        p90      total")
+    lines = [("symdiff parse+diff+simplify", [r.times["symdiff all"] for r in both]),
+             ("maxima diff", [r.maxima["diff"] for r in both]),
+             ("maxima ratsimp", [r.maxima["ratsimp"] for r in both]),
+             ("maxima diff+ratsimp", [r.maxima["all"] for r in both])]
+    for name, key in (("sympy parse+diff", "sympy parse+diff"), ("symengine parse+diff", "symengine parse+diff")):
+        values = [r.times.get(key) for r in both]
+        if values and all(v is not None for v in values):
+            lines.append((name, values))
+    medians = {}
+    for name, values in lines:
+        medians[name] = statistics.median(values)
+        print(f"      {name:44} {shown(medians[name]):>10} {shown(quantile(values, 0.9)):>10} "
+              f"{shown(sum(values)):>10}")
+    print(f"    check of the repeated calls: Maxima's first calls alone (one 10 ms reading each) add up to "
+          f"{shown(sum(r.maxima['first'] for r in both))}, the means of the repeats to "
+          f"{shown(sum(r.maxima['all'] for r in both))}")
+    ours, theirs = medians["symdiff parse+diff+simplify"], medians["maxima diff+ratsimp"]
+    ratio = ours / theirs if theirs else math.inf
+    totals = sum(r.times["symdiff all"] for r in both) / max(sum(r.maxima["all"] for r in both), 1e-9)
+    per = [r.times["symdiff all"] / max(r.maxima["all"], 1e-9) for r in both]
+    print(f"    target (issue 21): symdiff parse+diff+simplify / Maxima diff+ratsimp < {TARGET_VS_MAXIMA:g}: "
+          f"{ratio:.2f} (ratio of medians) [{verdict(ratio < TARGET_VS_MAXIMA)}]; ratio of totals {totals:.2f}; "
+          f"per expression: median {statistics.median(per):.2f}, p90 {quantile(per, 0.9):.2f}, symdiff faster on "
+          f"{sum(p < 1 for p in per)} of {len(per)}")
+    for name in ("sympy parse+diff", "symengine parse+diff"):
+        if name in medians:
+            print(f"      {name} / Maxima diff+ratsimp: {medians[name] / theirs:.2f} (ratio of medians)")
+    sized = [r for r in both if r.maxima.get("chars") is not None and r.result]
+    figures = {"count": len(both), "medians": medians, "ratio": ratio, "ratio_totals": totals}
+    if sized:
+        ours_chars = [len(r.result) for r in sized]
+        shorter = sum(r.maxima["chars"] < len(r.result) for r in sized)
+        longer = sum(r.maxima["chars"] > len(r.result) for r in sized)
+        own_shorter = sum(r.maxima["own chars"] < len(r.result) for r in sized)
+        print(f"    size, characters of symdiff.text (Maxima's result read back into symdiff, so that both print "
+              f"alike) on {len(sized)} ({len(both) - len(sized)} unread): Maxima's shorter than symdiff's on "
+              f"{shorter}, longer on {longer}, the same on {len(sized) - shorter - longer}; median symdiff "
+              f"{statistics.median(ours_chars):g}, Maxima {statistics.median(r.maxima['chars'] for r in sized):g}"
+              f" (Maxima's own 1-D output: median {statistics.median(r.maxima['own chars'] for r in sized):g}, "
+              f"shorter than symdiff's on {own_shorter})")
+        worst = sorted((r for r in sized if r.maxima["chars"] < len(r.result)),
+                       key=lambda r: len(r.result) / max(r.maxima["chars"], 1), reverse=True)[:3]
+        for r in worst:
+            print(f"      symdiff longer, {len(r.result)} vs {r.maxima['chars']}: {r.name}\n"
+                  f"        symdiff: {r.result[:200]}\n        maxima:  {r.maxima['result'][:200]}")
+        figures.update(shorter=shorter, longer=longer, sized=len(sized))
+    wrong = [r for r in both if r.maxima.get("wrong")]
+    print(f"    Maxima's result differs in value from symdiff's (real points) on {len(wrong)}")
+    for r in wrong[:3]:
+        print(f"      {r.name}: {r.maxima['wrong']}\n        symdiff: {r.result[:200]}\n"
+              f"        maxima:  {r.maxima['result'][:200]}")
+    return figures
 
 
 # ---- swell and the 20th derivative -------------------------------------------------------------------------
@@ -491,7 +795,7 @@ def symdiff_step(previous):
 def value_at(result, library: str) -> float | None:
     """The value of a result at x = CHECK_POINT, or None if it cannot be computed."""
     try:
-        if library == "symdiff":
+        if library == "symdiff" or library.startswith("maxima"):  # Maxima's: read back into symdiff
             return float(symdiff.evaluate(result, {"x": CHECK_POINT}, exact=False))
         if library == "symengine":
             result = sympy.sympify(str(result))
@@ -524,10 +828,20 @@ def swell(options) -> dict:
         y = symengine.Symbol("x")
         libraries["symengine"] = best_chain(lambda e: e.diff(y), symengine.sympify(SWELL_FUNCTION), SWELL_ORDERS,
                                             options.repeat)
-    text = {"symdiff": symdiff.text}
+    peer = None
+    if maxima_skipped(options):
+        print(f"  Maxima: {maxima_skipped(options)}")
+    else:
+        peer = maxima_swell(options)
+        progress("  swell: maxima done")
+        if peer["diff"]:
+            libraries["maxima"] = [(seconds, read.expr) for seconds, read in peer["diff"]]
+    text = {"symdiff": symdiff.text, "maxima": symdiff.text}
     names = list(libraries)
     print(f"  CPU time (symdiff, SymEngine: best of {options.repeat} chains; SymPy: one, each order capped at "
-          f"{options.sympy_seconds:g} s) and characters of the result")
+          f"{options.sympy_seconds:g} s) and characters of the result"
+          + (f"; Maxima: its diff, unsimplified like SymPy's and SymEngine's, best of {options.repeat} chains in "
+             f"one process, timed inside it, its results printed by symdiff.text" if "maxima" in libraries else ""))
     print("   n | " + " | ".join(f"{name:>9} {'cumul.':>9} {'chars':>7}" for name in names))
     table, totals = [], {name: 0.0 for name in names}
     for n in range(1, SWELL_ORDERS + 1):
@@ -545,6 +859,9 @@ def swell(options) -> dict:
         table.append(entry)
         print(f"  {n:>2} | " + " | ".join(cells))
     last = {name: run[-1][1] for name, run in libraries.items() if len(run) == SWELL_ORDERS}
+    if peer:
+        last.update({f"maxima {kind}": peer[kind][-1][1].expr for kind in ("ratsimp", "chain")
+                     if len(peer[kind]) == (1 if kind == "ratsimp" else SWELL_ORDERS)})
     print(f"  order {SWELL_ORDERS}: " + agreement({name: value_at(r, name) for name, r in last.items()}))
     print(f"  issue's figures: {REFERENCE_SWELL}")
     ours = table[-1].get("symdiff")
@@ -555,7 +872,79 @@ def swell(options) -> dict:
         print(f"  target: shorter than SymPy's {TARGET_SWELL_CHARS:,} characters: {ours['chars']:,} "
               f"[{verdict(ours['chars'] < TARGET_SWELL_CHARS)}]"
               + (f" (SymPy's in this run: {theirs:,})" if theirs else ""))
-    return {"table": table}
+    out = {"table": table}
+    if peer:
+        out["maxima"] = swell_maxima_figures(peer, ours, table)
+    return out
+
+
+def maxima_swell(options) -> dict:
+    """Maxima on the swell, in one process, best of --repeat chains (CPU time inside Maxima): "diff", each order
+    the diff of the previous; "ratsimp", the ratsimp of its 12th; "chain", ratsimp(diff(previous)) at every
+    order, as symdiff simplifies every order. {kind: [(seconds, MaximaText)]} (the texts of the last chain)."""
+    repeat, orders = options.repeat, SWELL_ORDERS
+    last = f"if rep_={repeat} then string"
+    program = [f"f_:{to_maxima(SWELL_FUNCTION)}$",
+               (f"for rep_:1 thru {repeat} do (p_:f_, q_:f_, "
+                f"for k_:1 thru {orders} do (d_:timed_('diff,[p_,s_x]), p_:d_[1][1], "
+                f'emit_("diff",k_,d_[2],rep_,{last}(p_) else "-")), '
+                f"r_:timed_('ratsimp,[p_]), "
+                f'emit_("ratsimp",1,r_[2],rep_,{last}(r_[1][1]) else "-"), '
+                f"for k_:1 thru {orders} do (d_:timed_('diff,[q_,s_x]), c_:timed_('ratsimp,[d_[1][1]]), "
+                f'q_:c_[1][1], emit_("chain",k_,d_[2]+c_[2],rep_,{last}(q_) else "-")))$')]
+    output = maxima_lines(program, options.maxima_seconds * orders * 3 * repeat + 60)
+    seconds: dict = {"diff": {}, "ratsimp": {}, "chain": {}}
+    texts: dict = {"diff": {}, "ratsimp": {}, "chain": {}}
+    for line in output or []:
+        found = re.match(r"@@(diff|ratsimp|chain) (\d+) (\S+) (\d+) (.*)$", line)
+        if found:
+            kind, k, value = found.group(1), int(found.group(2)), float(found.group(3))
+            seconds[kind][k] = min(value, seconds[kind].get(k, math.inf))
+            if int(found.group(4)) == repeat:
+                texts[kind][k] = found.group(5).strip()
+    out = {}
+    for kind in seconds:
+        out[kind] = []
+        for k in sorted(texts[kind]):
+            if k != len(out[kind]) + 1:
+                break
+            out[kind].append((seconds[kind][k], read_maxima(texts[kind][k])))
+    if output is None:
+        print(f"  Maxima ran out of time ({options.maxima_seconds:g} s per call): partial results")
+    return out
+
+
+def swell_maxima_figures(peer: dict, ours: dict | None, table: list) -> dict:
+    figures = {}
+    diff_total = sum(seconds for seconds, _ in peer["diff"])
+    if len(peer["diff"]) == SWELL_ORDERS and peer["ratsimp"]:
+        seconds, read = peer["ratsimp"][0]
+        figures["ratsimp"] = {"seconds": seconds, "chars": read.chars, "own chars": len(read.own),
+                              "diff+ratsimp": diff_total + seconds}
+        print(f"  Maxima, order {SWELL_ORDERS}: diff {shown(diff_total)} (cumulative), "
+              f"{table[-1].get('maxima', {}).get('chars', '-'):,} characters; then ratsimp {shown(seconds)}: "
+              f"{read.chars if read.chars is not None else '-':,} characters as symdiff prints it "
+              f"(Maxima's own 1-D output {len(read.own):,}); diff + ratsimp {shown(diff_total + seconds)}")
+    if len(peer["chain"]) == SWELL_ORDERS:
+        total = sum(seconds for seconds, _ in peer["chain"])
+        read = peer["chain"][-1][1]
+        figures["chain"] = {"cumulative": total, "chars": read.chars, "own chars": len(read.own),
+                            "per order": [seconds for seconds, _ in peer["chain"]]}
+        print(f"  Maxima, ratsimp(diff(previous)) at every order (as symdiff simplifies every order): order "
+              f"{SWELL_ORDERS} in {shown(total)} (cumulative), {read.chars if read.chars is not None else '-':,} "
+              f"characters as symdiff prints it (Maxima's own {len(read.own):,})")
+    if ours and "ratsimp" in figures:
+        theirs = figures["ratsimp"]
+        print(f"  target (issue 21): order {SWELL_ORDERS} simplified in under {TARGET_SWELL21_SECONDS:g} s "
+              f"(cumulative): {shown(ours['cumulative'])} [{verdict(ours['cumulative'] < TARGET_SWELL21_SECONDS)}]"
+              f"; symdiff / Maxima diff+ratsimp = {ours['cumulative'] / max(theirs['diff+ratsimp'], 1e-9):.2f}"
+              + (f", / Maxima's ratsimp at every order = "
+                 f"{ours['cumulative'] / max(figures['chain']['cumulative'], 1e-9):.2f}" if "chain" in figures else ""))
+        if theirs["chars"] is not None:
+            print(f"  target (issue 21): shorter than Maxima's ratsimp result: {ours['chars']:,} vs "
+                  f"{theirs['chars']:,} characters (both printed by symdiff.text) "
+                  f"[{verdict(ours['chars'] < theirs['chars'])}]")
+    return figures
 
 
 def twenty(options) -> dict:
@@ -719,6 +1108,11 @@ def parse_arguments(argv=None):
                              f"{' and '.join(TWENTY_DEFAULT)})")
     parser.add_argument("--nodes", type=int, default=10000,
                         help="memory: tree nodes of the expression (default 10000)")
+    parser.add_argument("--maxima", choices=("auto", "off"), default="auto",
+                        help="corpus and swell: also run Maxima's diff + ratsimp where `maxima` is installed "
+                             "(auto, the default), or never (off)")
+    parser.add_argument("--maxima-seconds", type=float, default=10.0,
+                        help="cap per Maxima expression (default 10)")
     parser.add_argument("--json", metavar="FILE", help="save the raw numbers to FILE")
     parser.add_argument("--profile", action="store_true",
                         help="profile symdiff's parse + diff + simplify over the random expressions")
@@ -734,8 +1128,17 @@ def parse_arguments(argv=None):
 
 def main(argv=None) -> int:
     options = parse_arguments(argv)
+    wanted = options.maxima == "auto" and {"corpus", "swell"} & set(options.sections)
+    options.maxima_version = maxima_version() if wanted else None
+    if options.maxima == "off":
+        peer = "off"
+    elif not wanted:
+        peer = "not used (no corpus or swell section)"
+    else:
+        peer = options.maxima_version or "not installed"
     print(f"symdiff {symdiff.__version__} at {revision()}, SymPy {sympy.__version__}, SymEngine "
-          f"{symengine.__version__ if symengine else 'not installed'}, Python {sys.version.split()[0]}; {load()}")
+          f"{symengine.__version__ if symengine else 'not installed'}, Maxima {peer}, "
+          f"Python {sys.version.split()[0]}; {load()}")
     results = {"options": {k: v for k, v in vars(options).items()}}
     started = time.time()
     random_set = None
@@ -756,7 +1159,7 @@ def main(argv=None) -> int:
                 continue
             cases, skipped = corpus_cases(path, options.limit)
             results[section] = per_expression(f"corpus: antiderivatives of {path.name}, {len(cases)} pairs "
-                                              f"({skipped} with I skipped)", cases, options)
+                                              f"({skipped} with I skipped)", cases, options, maxima=True)
         elif section == "swell":
             results[section] = swell(options)
         elif section == "twenty":

@@ -1,4 +1,5 @@
 """The command line: symdiff EXPR [--wrt VAR]... [--order N] [--latex | --format F] [--no-simplify] [--check]
+(and `symdiff serve [--host H] [--port P]`: the web page, symdiff.cli.serve)
 
 Exit status: 0 on success, 2 for bad input or usage (one line saying what is wrong, then the input with a
 caret under the position) or a call over its --timeout, 3 when --check finds that symdiff and SymPy disagree,
@@ -20,7 +21,7 @@ from typing import TextIO
 
 from ..core import budget
 from ..core.errors import SymdiffError
-from . import applications, matrices, modes
+from . import applications, matrices, modes, serve
 from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .options import build_argument_parser, parse_arguments
 
@@ -48,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv is None and "_ARGCOMPLETE" in os.environ:  # the shell asks for completions, not for a derivative
             return complete(build_argument_parser())
-        arguments = parse_arguments(list(sys.argv[1:] if argv is None else argv))
+        given = list(sys.argv[1:] if argv is None else argv)
+        if given[:1] == ["serve"]:  # symdiff serve: the web page (`symdiff -- serve` differentiates "serve")
+            return serve.serve_main(given[1:])
+        arguments = parse_arguments(given)
         if arguments.expression == "-":
             arguments.expression = modes.expression_from_standard_input()
         # --timeout: the time budget of the mode's work; a batch gives it to each of its lines instead
