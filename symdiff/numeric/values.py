@@ -55,6 +55,15 @@ class _Real:
     def result(value: float) -> float:
         return value
 
+    @staticmethod
+    def bounded(value: float) -> float:
+        return value  # a float cannot grow past 1.8e308: OverflowError or inf, reported where it arises
+
+
+# The magnitude, in bits, past which a complex (mpmath) intermediate value is refused as an overflow: far beyond a
+# float's 1024, so that cancellations between large terms still come out, and far below what makes mpmath slow.
+MAX_BITS = 100_000
+
 
 class _Complex:
     """Arithmetic over the complex numbers with mpmath, principal branches (mpmath's numbers are untyped: Any)."""
@@ -79,6 +88,14 @@ class _Complex:
         if base == 0 and self.mpmath.re(exponent) <= 0 and exponent != 0:
             raise EvaluationError("0 to a non-positive power", reason=Reason.DIVISION_BY_ZERO)
         return self.mpmath.power(base, exponent)
+
+    def bounded(self, value: Any) -> Any:
+        """The value, unless its magnitude is past MAX_BITS: mpmath would carry on to 10^(10^10) and beyond
+        (exact exponents, minutes and gigabytes, holding the interpreter), and no float could show it."""
+        if value != 0 and self.mpmath.mag(value) > MAX_BITS:
+            raise EvaluationError("a value too large for any number symdiff shows (over 2^100000)",
+                                  reason=Reason.OVERFLOW)
+        return value
 
     def result(self, value: SupportsComplex | complex) -> complex:
         value = complex(value)
@@ -147,6 +164,7 @@ def _evaluate(node: Expr, values: Mapping[str, Number],
             raise EvaluationError(f"cannot evaluate a derivative of the undefined function {n.name}")
         else:  # pragma: no cover - every node type is listed above
             raise TypeError(kind)
+        value = arithmetic.bounded(value)
         memo[n] = value
         return value
 
