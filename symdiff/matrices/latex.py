@@ -25,12 +25,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable, Sequence
 
-from ..core.build import has_negative_sign, neg
 from ..core.expr import HALF, ONE, Expr, Num
 from ..functions import lookup
 from ..printing.latex import latex as scalar_latex
 from ..printing.latex import latex_symbol
-from ..simplification.canonical import canonical
 from . import nodes as m
 from .nodes import MatExpr
 
@@ -113,24 +111,15 @@ def _zeros(node: m.Zero) -> tuple[str, int]:
 
 # --------------------------------------------------------------------------------------------------- sums
 
-def _magnitude(coefficient: Expr) -> tuple[bool, Expr]:
-    if coefficient is ONE:
-        return False, coefficient
-    if isinstance(coefficient, Num):
-        return coefficient.value < 0, Num(-coefficient.value) if coefficient.value < 0 else coefficient
-    if has_negative_sign(coefficient):
-        return True, canonical(neg(coefficient))
-    return False, coefficient
-
 
 def _signed(node: MatExpr) -> tuple[bool, str, int]:
     if isinstance(node, m.MatMul):
-        negative, magnitude = _magnitude(node.coefficient)
+        negative, magnitude = m.split_sign(node.coefficient)
         if negative:
             text, strength = _product(magnitude, node.scalars, node.chain)
             return True, text, strength
     elif isinstance(node, m.Scalar):
-        negative, magnitude = _magnitude(node.value)
+        negative, magnitude = m.split_sign(node.value)
         if negative:
             text, strength = _scalar(m.Scalar(magnitude))
             return True, text, strength
@@ -174,7 +163,7 @@ def _factors(nodes: Sequence[MatExpr]) -> list[str]:
 
 
 def _product(coefficient: Expr, scalars: Sequence[MatExpr], chain: Sequence[MatExpr]) -> tuple[str, int]:
-    negative, magnitude = _magnitude(coefficient)
+    negative, magnitude = m.split_sign(coefficient)
     numerators = [s for s in scalars if _below(s) is None]
     denominators = [d for d in (_below(s) for s in scalars) if d is not None]
     body = numerators + list(chain)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..core.build import add as scalar_add
 from ..core.build import mul as scalar_mul
-from ..core.build import number
+from ..core.build import has_negative_sign, number
 from ..core.build import power as scalar_power
 from ..core.errors import NotMatrixFormError as NotMatrixFormError  # the layer's errors, defined with the others
 from ..core.errors import ShapeError as ShapeError
@@ -626,6 +626,18 @@ def _mismatch(operation: str, operands: Sequence[MatExpr], why: str = "") -> Sha
 def sort_key(node: MatExpr) -> tuple[int, str]:
     """The canonical order of terms and scalar factors: by kind, then by text."""
     return (_KIND_ORDER.get(type(node), 50), str(node))
+
+
+def split_sign(coefficient: Expr) -> tuple[bool, Expr]:
+    """(negative, |coefficient|) of a number; of a closed form, its sign as printed and the rest (the printers
+    write -2*A*x as a difference)."""
+    if coefficient is ONE:
+        return False, coefficient
+    if isinstance(coefficient, Num):
+        return coefficient.value < 0, Num(-coefficient.value) if coefficient.value < 0 else coefficient
+    if has_negative_sign(coefficient):
+        return True, canonical(scalar_mul(Num(-1), coefficient))
+    return False, coefficient
 
 
 def split_coefficient(node: MatExpr) -> tuple[Expr, MatExpr]:

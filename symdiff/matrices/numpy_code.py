@@ -45,14 +45,12 @@ import math
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Sequence
 
-from ..core.build import has_negative_sign, neg
 from ..core.errors import UsageError
 from ..core.expr import ONE, Expr, Num, Sym
 from ..functions import lookup
 from ..numeric.compile import (ADD, ATOM, MATH, MUL, POW, UNARY, CodePrinter, _array_functions, _identifier, _numpy,
                                _pattern_precedence)
 from ..numeric.values import numeric_value
-from ..simplification.canonical import canonical
 from . import nodes as m
 from .nodes import MatExpr, ShapeError
 
@@ -65,15 +63,6 @@ def _parameter(name: str) -> str:
     identifier = _identifier(name)
     return f"_v_{identifier}" if identifier in RESERVED else identifier
 
-
-def _magnitude(coefficient: Expr) -> tuple[bool, Expr]:
-    if coefficient is ONE:
-        return False, coefficient
-    if isinstance(coefficient, Num):
-        return coefficient.value < 0, Num(-coefficient.value) if coefficient.value < 0 else coefficient
-    if has_negative_sign(coefficient):
-        return True, canonical(neg(coefficient))
-    return False, coefficient
 
 
 def _shared_parts(node: MatExpr) -> set[MatExpr]:
@@ -186,12 +175,12 @@ class _Writer:
         for t in node.terms:
             negative, text = False, ""
             if isinstance(t, m.MatMul):
-                negative, magnitude = _magnitude(t.coefficient)
+                negative, magnitude = m.split_sign(t.coefficient)
                 if negative:
                     body, precedence = self.product(magnitude, t.scalars, t.chain)
                     text = f"({body})" if precedence <= ADD else body
             elif isinstance(t, m.Scalar):
-                negative, magnitude = _magnitude(t.value)
+                negative, magnitude = m.split_sign(t.value)
                 if negative:
                     text = self.scalar_code(magnitude)[0]
             signed.append((negative, text or self.code(t, MUL)))
@@ -202,7 +191,7 @@ class _Writer:
         return "".join(parts), ADD
 
     def matmul(self, node: m.MatMul) -> tuple[str, int]:
-        negative, magnitude = _magnitude(node.coefficient)
+        negative, magnitude = m.split_sign(node.coefficient)
         text, precedence = self.product(magnitude, node.scalars, node.chain)
         if negative:
             if precedence < MUL or text.startswith("-"):

@@ -42,10 +42,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable, Sequence
 
-from ..core.build import has_negative_sign, neg
 from ..core.expr import ONE, Expr, Num, Sym
 from ..printing.text import to_text as scalar_text
-from ..simplification.canonical import canonical
 from . import nodes as m
 from .nodes import MatExpr
 
@@ -93,28 +91,18 @@ def _scalar(node: m.Scalar) -> tuple[str, int]:
     return text, _number_strength(text)
 
 
-def _magnitude(coefficient: Expr) -> tuple[bool, Expr]:
-    """(negative, |coefficient|) for a number; for a closed form, its sign as printed and the rest."""
-    if coefficient is ONE:
-        return False, coefficient
-    if isinstance(coefficient, Num):
-        return coefficient.value < 0, Num(-coefficient.value) if coefficient.value < 0 else coefficient
-    if has_negative_sign(coefficient):
-        return True, canonical(neg(coefficient))
-    return False, coefficient
-
 
 # -------------------------------------------------------------------------------------------------- sums
 
 def _signed(node: MatExpr) -> tuple[bool, str, int]:
     """A term as (negative, text of its magnitude, strength of that text): -2*A*x gives (True, "2*A*x", ...)."""
     if isinstance(node, m.MatMul):
-        negative, magnitude = _magnitude(node.coefficient)
+        negative, magnitude = m.split_sign(node.coefficient)
         if negative:
             text, strength = _product(magnitude, node.scalars, node.chain)
             return True, text, strength
     elif isinstance(node, m.Scalar):
-        negative, magnitude = _magnitude(node.value)
+        negative, magnitude = m.split_sign(node.value)
         if negative:
             text = scalar_text(magnitude)
             return True, text, _number_strength(text)
@@ -159,7 +147,7 @@ def _below(node: MatExpr) -> MatExpr | None:
 
 
 def _product(coefficient: Expr, scalars: Sequence[MatExpr], chain: Sequence[MatExpr]) -> tuple[str, int]:
-    negative, magnitude = _magnitude(coefficient)
+    negative, magnitude = m.split_sign(coefficient)
     above: list[str] = []
     below: list[str] = []
     if isinstance(magnitude, Num) and isinstance(magnitude.value, Fraction):
