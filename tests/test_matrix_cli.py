@@ -378,9 +378,6 @@ def test_huge_inputs_are_one_line_errors(capsys, expression):
     assert "Traceback" not in err and len(err.splitlines()) <= 3
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: --check exits 3 for the correct gradient sign.(x) of sum(abs.(x)) (and "
-                                       "heaviside.(x) of sum(relu.(x))): the SymPy check finds 'no point where every "
-                                       "entry is defined'; the scalar `symdiff abs(x) --check` agrees")
 @pytest.mark.parametrize("expression", ["sum(abs.(x))", "sum(relu.(x))"])
 def test_check_of_kinks(capsys, expression):
     status, out, _ = call(capsys, expression, "--wrt", "x", "--shape", "x: n", "--check")

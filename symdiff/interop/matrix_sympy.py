@@ -62,7 +62,7 @@ def _entries(node: MatExpr, sizes: Mapping[str, int]) -> Any:
 
 def _to_sympy(e: Any) -> Any:
     from ..interop.sympy_bridge import to_sympy  # loads SymPy: only when a check runs
-    return to_sympy(e)
+    return to_sympy(e, real=True)  # symdiff's semantics: the entries are real (d|x|/dx is sign(x))
 
 
 def _claims(f: MatExpr, variable: m.Symbol, derivative: MatExpr, kind: str, layout: str,

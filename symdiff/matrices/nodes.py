@@ -654,10 +654,31 @@ def split_coefficient(node: MatExpr) -> tuple[Expr, MatExpr]:
     return ONE, node
 
 
+def one_symbol_per_name(operands: Sequence[MatExpr]) -> None:
+    """A ShapeError when the operands hold two different symbols of one name (an x of n entries and an x of m,
+    A and a symmetric A): one name is one symbol in an expression."""
+    if len(operands) < 2:
+        return
+    symbols = frozenset().union(*(o.symbols for o in operands))
+    if len({s.name for s in symbols}) < len(symbols):
+        seen: dict[str, Symbol] = {}
+        for s in sorted(symbols, key=lambda s: (s.name, str(s.shape), sorted(s.properties))):
+            other = seen.setdefault(s.name, s)
+            if other != s:
+                shapes = (_declared(other), _declared(s))
+                raise ShapeError(f"two symbols named {s.name}: {shapes[0]} and {shapes[1]} (one name is one symbol "
+                                 "in an expression)", "name", (s.name, s.name), shapes)
+
+
+def _declared(s: Symbol) -> str:
+    return shape_text(s.shape) + "".join(f", {p}" for p in sorted(s.properties))
+
+
 def add(*terms: MatExpr) -> MatExpr:
     """The sum, flattened, like terms collected; a ShapeError when the shapes differ."""
     if not terms:
         return Scalar(ZERO)
+    one_symbol_per_name(terms)
     shape = terms[0].shape
     for t in terms[1:]:
         if t.shape != shape:
@@ -695,6 +716,7 @@ def sub(a: MatExpr, b: MatExpr) -> MatExpr:
 
 def mul(*factors: MatExpr) -> MatExpr:
     """The product: scalars (1 x 1) commute and are collected in front; the rest must be conformable."""
+    one_symbol_per_name(factors)
     coefficient: Expr = ONE
     scalars: list[MatExpr] = []
     chain: list[MatExpr] = []
@@ -1082,6 +1104,7 @@ def commutation(rows_of: Dim, cols_of: Dim) -> MatExpr:
 
 def hadamard(*factors: MatExpr) -> MatExpr:
     """The entrywise product; on scalars the product. Ones are dropped, equal factors become powers."""
+    one_symbol_per_name(factors)
     shape = factors[0].shape
     for f in factors[1:]:
         if f.shape != shape:
