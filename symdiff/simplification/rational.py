@@ -108,6 +108,7 @@ class RationalForm:
         # polynomials that would grow past this many terms are refused (TooLarge)
         self.term_limit = min(MAX_TERMS, MAX_CELLS // max(1, len(generators)))
         self.clock = Clock()  # FLINT's C code cannot be interrupted: the time budget is checked before each call
+        self.written: dict[str, Expr] = {}  # to_expr's memo
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
         # the roots of numbers over their basis (see radical_basis): g^L = b for each basis root g = b^(1/L),
@@ -265,7 +266,16 @@ class RationalForm:
         return polynomial
 
     def to_expr(self, polynomial: fmpq_mpoly) -> Expr:
-        """A polynomial written back as an expanded sum (canonical)."""
+        """A polynomial written back as an expanded sum (canonical). Memoised by the polynomial's text (FLINT's,
+        in C): the candidate forms write the same numerators, factors and contents again and again, and writing
+        back was a third of the simplifier's time."""
+        key = str(polynomial)
+        found = self.written.get(key)
+        if found is None:
+            found = self.written[key] = self._written_out(polynomial)
+        return found
+
+    def _written_out(self, polynomial: fmpq_mpoly) -> Expr:
         terms = []
         for exponents, coefficient in polynomial.terms():
             self.clock.check()
