@@ -112,8 +112,8 @@ ATTACHED_VALUE = re.compile(r"[\w.,:/+=-]+")
 UNKNOWN_OPTION_HINTS = {"-v": "-V or --version prints the version"}
 
 
-def _seconds(text: str) -> float:
-    """--timeout's value: a number of seconds > 0."""
+def seconds_value(text: str) -> float:
+    """--timeout's value (of symdiff and of symdiff serve): a number of seconds > 0."""
     try:
         value = float(text)
     except ValueError:
@@ -384,7 +384,7 @@ def build_argument_parser() -> _ArgumentParser:
              "--grad, --jacobian or --hessian, every entry; with --shape or --matrix, the matrix result by "
              "components at sizes 1 to 3 (against symdiff's and SymPy's scalar derivatives) and by finite "
              "differences")
-    add(parser, "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    add(parser, "--timeout", type=seconds_value, default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=f"the time budget of the command, in seconds (default {DEFAULT_TIMEOUT:g}); with --batch, of "
              "each line, which is then reported as a TimeLimitError while the rest goes on")
     add(parser, "-V", "--version", action=_ShowVersion, help="print symdiff's version and exit")

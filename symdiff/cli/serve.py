@@ -8,10 +8,10 @@ arguments after `serve` (`symdiff -- serve` still differentiates the expression 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
 from .exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .options import seconds_value
 
 __all__ = ["serve_main", "build_serve_parser"]
 
@@ -31,16 +31,6 @@ def _port(text: str) -> int:
     return port
 
 
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
-    if not 0 < seconds < math.inf:
-        raise argparse.ArgumentTypeError(f"the timeout must be a number of seconds > 0, not {text}")
-    return seconds
-
-
 def build_serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symdiff serve",
@@ -52,7 +42,7 @@ def build_serve_parser() -> argparse.ArgumentParser:
                              "there is no authentication")
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT,
                         help="the port to listen on (default 8000; 0: any free port)")
-    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    parser.add_argument("--timeout", type=seconds_value, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help="each request's time budget in seconds (default 5): longer work is answered with "
                              "503")
     parser.add_argument("--no-browser", action="store_true", help="do not open the page in a web browser")

@@ -92,7 +92,7 @@ from ..core.errors import BudgetError, ParseError, Reason, SymdiffError, Undefin
 from ..core.expr import HALF, ONE, Const, Expr, Float, Num, Sym
 from ..functions import ALIASES, lookup
 from ..parsing.names import GREEK_LETTERS
-from ..parsing.parser import check_nesting
+from ..parsing.parser import check_nesting, checked_input
 from ..simplification.canonical import canonical
 from . import nodes as m
 from .declarations import dimension_names, read_shapes
@@ -919,14 +919,8 @@ def parse_matrix(text: str, shapes: str | Mapping[str, Symbol] | None = None) ->
     """Read a matrix expression (the syntax and the shape convention are in this module's docstring). `shapes`:
     declarations as text ("x: n, A: n x n symmetric") or a mapping of names to symbols. Raises ParseError,
     ShapeError or BudgetError, with the position of the problem in `text`."""
-    if not isinstance(text, str):
-        raise TypeError(f"parse_matrix() takes a string, not {type(text).__name__}")
+    current = checked_input(text, "parse_matrix")
     declared = _declared(shapes)
-    current = _budget.current()
-    if len(text) > current.max_input_length:
-        raise BudgetError(f"input too long: {len(text)} characters, the limit is {current.max_input_length}")
-    if not text.strip():
-        raise ParseError("empty expression", text, 0)
     ascii_text, origin = _ascii(text)
     _budget.ensure_recursion_room(current)
     try:

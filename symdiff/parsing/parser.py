@@ -190,16 +190,23 @@ def _warn(notes: Iterable[Note]) -> None:
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
-def _read(text: str, start: str, declared: Functions) -> tuple[_Tree, tuple[Note, ...]]:
-    """(the tree, the notes), positions in `text` as given."""
+def checked_input(text: object, reader: str) -> _budget.Budget:
+    """The checks every reader of text makes first (a string, within the budget's length, not blank); the budget
+    in force."""
     if not isinstance(text, str):
-        raise TypeError(f"parse() takes a string, not {type(text).__name__}")
-    declared = _declared(declared)
+        raise TypeError(f"{reader}() takes a string, not {type(text).__name__}")
     current = _budget.current()
     if len(text) > current.max_input_length:
         raise BudgetError(f"input too long: {len(text)} characters, the limit is {current.max_input_length}")
     if not text.strip():
         raise ParseError("empty expression", text, 0)
+    return current
+
+
+def _read(text: str, start: str, declared: Functions) -> tuple[_Tree, tuple[Note, ...]]:
+    """(the tree, the notes), positions in `text` as given."""
+    current = checked_input(text, "parse")
+    declared = _declared(declared)
     ascii_text, origin = _ascii(text)
     try:
         opened = check_nesting(ascii_text, current.max_depth, "([{", ")]}")
