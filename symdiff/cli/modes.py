@@ -21,7 +21,7 @@ from ..core import budget
 from ..core.build import number
 from ..core.errors import BudgetError, UsageError
 from ..parsing import parser
-from ..parsing.inputs import default_variable, parse_point, variable_name
+from ..parsing.inputs import default_variable, parse_point, single_variable, variable_name
 from ..parsing.reading import Reading
 from .exit_status import EXIT_DISAGREE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .output import (MANY_LABELS, derivative_label, entries, explanation, render, render_limit_table, render_steps,
@@ -111,7 +111,7 @@ def limit(arguments: argparse.Namespace) -> int:
     variables = _variables(arguments)
     expr = parser.expression_of(_reading(arguments), warn=False)
     point = parse_point(arguments.limit)  # given: the mode is limit
-    variable = _single_variable(variables, expr, point, "--limit")
+    variable = single_variable(variables, expr, point, "--limit", "--wrt")
     others = {name: value for name, value in point.items() if name != variable}
     if variable not in point:
         raise UsageError(f"--limit needs the point of {variable}, e.g. --limit {variable}=1")
@@ -167,7 +167,7 @@ def _standard_input() -> BinaryIO | TextIO:
 
 def plot(arguments: argparse.Namespace, expr: Expr, variables: Sequence[str], point: dict[str, Expr] | None) -> str:
     """--plot FILE: f with its tangent at the --at point, or f and f' over --range; returns what was done."""
-    variable = _single_variable(variables, expr, point, "--plot")
+    variable = single_variable(variables, expr, point, "--plot", "--wrt")
     x_range = None if arguments.range is None else _x_range(arguments.range)
     if point is not None:
         if set(point) != {variable}:
@@ -287,18 +287,6 @@ def _expression_and_order(arguments: argparse.Namespace, reading: Reading, varia
         raise UsageError(f"the expression has several free symbols ({names}): say which with --wrt, "
                          f"e.g. --wrt {min(expr.free_symbols)}")
     return expr, order
-
-
-def _single_variable(variables: Sequence[str], expr: Expr, point: dict[str, Expr] | None, option: str) -> str:
-    """The one variable of --limit or --plot: from --wrt, the point, or the expression."""
-    if len(variables) > 1:
-        raise UsageError(f"{option} is for a function of one variable: give one --wrt")
-    if variables:
-        return variables[0]
-    if point is not None and len(point) == 1:
-        return next(iter(point))
-    free = sorted(expr.free_symbols - set(point or {}))
-    return free[0] if len(free) == 1 else default_variable(expr)
 
 
 def _x_range(text: str) -> tuple[float, float]:

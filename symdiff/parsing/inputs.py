@@ -16,7 +16,7 @@ import math
 import numbers
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Callable, NoReturn
 
@@ -183,6 +183,20 @@ def default_variable(expr: Expr) -> str:
         return "x"  # a constant: its derivative is 0 in any variable
     raise UsageError(f"the expression has several free symbols ({', '.join(free)}): say which to "
                      "differentiate in")
+
+
+def single_variable(variables: Sequence[str], expr: Expr, point: Mapping[str, Expr] | None, what: str,
+                    option: str) -> str:
+    """The one variable of a limit table or a plot: the one given, else the point's, else the expression's
+    (`what` and `option` name the request and its variable option in the refusal of several)."""
+    if len(variables) > 1:
+        raise UsageError(f"{what} is for a function of one variable: give one {option}")
+    if variables:
+        return variables[0]
+    if point is not None and len(point) == 1:
+        return next(iter(point))
+    free = sorted(expr.free_symbols - set(point or {}))
+    return free[0] if len(free) == 1 else default_variable(expr)
 
 
 def variable_names(variables: str | Sym | Iterable[object] | None, exprs: Iterable[Expr]) -> list[str]:

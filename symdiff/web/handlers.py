@@ -23,7 +23,7 @@ import logging
 import math
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from ..core.errors import (BudgetError, EvaluationError, MissingExtraError, Symd
                            UsageError)
 from ..core.expr import Expr
 from ..parsing import parser
-from ..parsing.inputs import as_point, default_variable, parse_point, variable_name
+from ..parsing.inputs import as_point, default_variable, parse_point, single_variable, variable_name
 from ..parsing.reading import Reading
 from ..version import __version__
 
@@ -344,25 +344,13 @@ def limit(fields: Fields) -> Body:
     """The difference quotients at the point beside the exact derivative (the command line's --limit)."""
     _, expr = fields.expression()
     point = fields.point()
-    variable = _single_variable(fields.variables(), expr, point)
+    variable = single_variable(fields.variables(), expr, point, "this", "wrt")
     if variable not in point:
         raise UsageError(f"the limit needs the point of {variable}, e.g. {variable}=1")
     others = {name: v for name, v in point.items() if name != variable}
     table = api.limit_table(expr, variable, point[variable], values=others)
     return {"rows": [[h, q] for h, q in table.rows], "exact": api.text(table.exact), "value": table.value,
             "latex": table.latex()}
-
-
-def _single_variable(variables: Sequence[str], expr: Expr, point: Mapping[str, Expr] | None) -> str:
-    """The one variable of a limit table or a plot: from "wrt", the point, or the expression."""
-    if len(variables) > 1:
-        raise UsageError("this is for a function of one variable: give one wrt")
-    if variables:
-        return variables[0]
-    if point is not None and len(point) == 1:
-        return next(iter(point))
-    free = sorted(expr.free_symbols - set(point or {}))
-    return free[0] if len(free) == 1 else default_variable(expr)
 
 
 def compare(fields: Fields) -> Body:
@@ -390,7 +378,7 @@ def plot(fields: Fields) -> Body:
     """f and its tangent at "at", or f and f' over "range" (default [-3, 3]), as SVG text."""
     _, expr = fields.expression()
     point = fields.point() if "at" in fields.payload else None
-    variable = _single_variable(fields.variables(), expr, point)
+    variable = single_variable(fields.variables(), expr, point, "this", "wrt")
     given = fields.payload.get("range")
     x_range = None if given is None else (float(given[0]), float(given[1]))
     labels = [expr] if point is not None else [expr, api.diff(expr, variable)]
