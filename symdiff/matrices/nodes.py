@@ -134,8 +134,9 @@ class MatExpr:
     __repr__ = __str__
 
     def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        """The same kind of node over new children, through the builders."""
-        raise NotImplementedError
+        """The same kind of node over new children, through the builders; a leaf (no children) is itself, and
+        every kind with children says how."""
+        return self
 
     # Python's operators, through the builders: `A @ x` and `A * x` are the matrix product, `x.T` the transpose,
     # `x ** 2` an entrywise power (the power, of a scalar); numbers and constant scalars mix in.
@@ -203,9 +204,6 @@ class Scalar(MatExpr):
     def shape(self) -> Shape:
         return SCALAR_SHAPE
 
-    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        return self
-
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Symbol(MatExpr):
@@ -222,9 +220,6 @@ class Symbol(MatExpr):
     @functools.cached_property
     def symbols(self) -> frozenset[Symbol]:
         return frozenset((self,))
-
-    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        return self
 
     def has(self, prop: str) -> bool:
         return prop in self.properties
@@ -260,12 +255,10 @@ class Identity(MatExpr):
     def shape(self) -> Shape:
         return (self.size, self.size)
 
-    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        return self
-
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Zero(MatExpr):
+class _Filled(MatExpr):
+    """A vector or matrix with one constant entry everywhere, rows x cols."""
     rows: Dim
     cols: Dim
 
@@ -273,22 +266,15 @@ class Zero(MatExpr):
     def shape(self) -> Shape:
         return (self.rows, self.cols)
 
-    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        return self
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Zero(_Filled):
+    """The vector or matrix of zeros."""
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Ones(MatExpr):
+class Ones(_Filled):
     """The vector or matrix of ones (𝟙)."""
-    rows: Dim
-    cols: Dim
-
-    @property
-    def shape(self) -> Shape:
-        return (self.rows, self.cols)
-
-    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        return self
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -301,9 +287,6 @@ class Commutation(MatExpr):
     def shape(self) -> Shape:
         size = canonical(scalar_mul(self.rows_of, self.cols_of))
         return (size, size)
-
-    def _rebuild(self, children: Sequence[MatExpr]) -> MatExpr:
-        return self
 
 
 @dataclass(frozen=True, eq=False, repr=False)
