@@ -2,7 +2,7 @@
 
 `derivative` is symdiff.diff without its guard; `partial_derivatives` and `second_partials` are the matrices
 behind gradient, jacobian and hessian, by reverse mode (symdiff.calculus.reverse). Each simplifies f first (as
-diff does: sqrt(x - x) is 0, not a division by zero once differentiated) and each result with one memo.
+diff does: sqrt(x - x) is 0, not a division by zero once differentiated) and each result, all with one memo.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..core import budget
 from ..core.errors import UsageError
 from ..core.expr import Expr
 from ..parsing.inputs import default_variable, variable_name
-from ..simplification.simplifier import LEVELS, simplify, simplify_all
+from ..simplification.simplifier import LEVELS, Simplifier, session, simplify_all
 from .forecast import GrowthForecast
 from .forward import differentiate
 from .reverse import adjoints
@@ -46,12 +46,13 @@ def derivative(expr: Expr, variables: Iterable[object] = (), order: int = 1,
         names = [default_variable(expr)]
     budget.check_order(order * len(names))
     level = simplification_level(simplify_choice)
-    result = simplify(expr, level) if level else expr
+    simplified = session(level) if level else None  # f and every order: one memo (see session)
+    result = simplified(expr) if simplified else expr
     for name in names:
         forecast = GrowthForecast(order)
 
         def between(node: Expr, name: str = name, forecast: GrowthForecast = forecast) -> Expr:
-            node = simplify(node, level) if level else node
+            node = simplified(node) if simplified else node
             forecast.record(budget.check_expression(node, depth=False))  # refuses what must outgrow the budget
             if len(forecast.sizes) < order:
                 budget.check_derivative_size(node, name)  # before the next order builds it
@@ -61,17 +62,19 @@ def derivative(expr: Expr, variables: Iterable[object] = (), order: int = 1,
     return result
 
 
-def _simplified(nodes: list[Expr], level: str | None) -> list[Expr]:
-    return nodes if level is None else simplify_all(nodes, level)
+def _simplified(nodes: list[Expr], level: str | None, simplifier: Simplifier) -> list[Expr]:
+    return nodes if level is None else simplify_all(nodes, level, simplifier)
 
 
-def partial_derivatives(fs: list[Expr], names: list[str], simplify_choice: bool | str | None) -> list[list[Expr]]:
+def partial_derivatives(fs: list[Expr], names: list[str], simplify_choice: bool | str | None,
+                        simplifier: Simplifier | None = None) -> list[list[Expr]]:
     """[[d f/d name for name in names] for f in fs]: each f simplified first, swept once, and every entry
-    simplified with one memo."""
+    simplified, all with one memo (`simplifier`'s, when the caller has one)."""
     level = simplification_level(simplify_choice)
-    fs = _simplified(fs, level)
+    simplifier = simplifier or Simplifier()
+    fs = _simplified(fs, level, simplifier)
     swept = [adjoints(f, names) for f in fs]
-    entries = iter(_simplified([row[n] for row in swept for n in names], level))
+    entries = iter(_simplified([row[n] for row in swept for n in names], level, simplifier))
     return [[next(entries) for _ in names] for _ in fs]
 
 
@@ -80,10 +83,12 @@ def second_partials(f: Expr, names: list[str], simplify_choice: bool | str | Non
     Entries below the diagonal are the ones above it (mixed partials are equal for the smooth functions symdiff
     differentiates), so each mixed partial is printed the same way in both places."""
     level = simplification_level(simplify_choice)
-    first = partial_derivatives([f], names, simplify_choice)[0]  # the second sweep starts from the simplified gradient
+    simplifier = Simplifier()
+    # the second sweep starts from the simplified gradient
+    first = partial_derivatives([f], names, simplify_choice, simplifier)[0]
     n = len(names)
     upper = [adjoints(first[i], names[i:]) for i in range(n)]
-    entries = iter(_simplified([upper[i][names[j]] for i in range(n) for j in range(i, n)], level))
+    entries = iter(_simplified([upper[i][names[j]] for i in range(n) for j in range(i, n)], level, simplifier))
     rows: list[list[Expr | None]] = [[None] * n for _ in range(n)]
     for i in range(n):
         for j in range(i, n):

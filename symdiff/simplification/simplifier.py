@@ -19,13 +19,13 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import cast
 
 from ..core.build import has_negative_sign, rebuild, substitute
 from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
 from ..core.traversal import children, parents_first
-from .canonical import Canonicalizer, canonical, canonical_add, canonical_function, canonical_mul, canonical_pow
+from .canonical import Canonicalizer, canonical_add, canonical_function, canonical_mul, canonical_pow
 from .cse import cse
 from .rational import rational_candidates
 from .rewrite import Rule, rewrites
@@ -60,13 +60,16 @@ def rules_by_head() -> dict[type[Expr] | tuple[type[Expr], str], list[Rule]]:
 
 def simplify(node: Expr, level: str = "full") -> Expr:
     """The simplified form of `node`: never bigger than its canonical form, and equal to it wherever defined."""
+    return session(level)(node)
+
+
+def session(level: str = "full") -> Callable[[Expr], Expr]:
+    """simplify() at `level` with one memo for every node it is given: a derivative is simplified after its
+    function, and each order after the one before, and the later ones are made of the earlier ones' parts
+    (cos(u) beside u, a sum's terms again in the next order), which are then simplified once."""
     if level not in LEVELS:
         raise ValueError(f"unknown simplification level {level!r}: use one of {', '.join(LEVELS)}")
-    form = canonical(node)
-    if level == "basic":
-        return form
-    simplifier = Simplifier()
-    return _no_longer(simplifier(form), form, simplifier)
+    return Canonicalizer() if level == "basic" else Simplifier().simplified
 
 
 def _no_longer(result: Expr, form: Expr, simplifier: Simplifier) -> Expr:
@@ -76,20 +79,20 @@ def _no_longer(result: Expr, form: Expr, simplifier: Simplifier) -> Expr:
     return form if simplifier.cost(result) > simplifier.cost(form) else result
 
 
-def simplify_all(nodes: Sequence[Expr], level: str = "full") -> list[Expr]:
-    """simplify() of each node, with one memo; and a large part shared between them (a gradient's
-    components share the adjoints of backpropagation, each containing the network's whole output) is
-    simplified once, standing for itself as a symbol while the rest is simplified, so that the cost stays
-    proportional to the distinct parts rather than to the printed size."""
+def simplify_all(nodes: Sequence[Expr], level: str = "full", simplifier: Simplifier | None = None) -> list[Expr]:
+    """simplify() of each node, with one memo (`simplifier`'s, when the caller shares one between calls); and
+    a large part shared between them (a gradient's components share the adjoints of backpropagation, each
+    containing the network's whole output) is simplified once, standing for itself as a symbol while the rest
+    is simplified, so that the cost stays proportional to the distinct parts rather than to the printed size."""
     if level not in LEVELS:
         raise ValueError(f"unknown simplification level {level!r}: use one of {', '.join(LEVELS)}")
-    canonicalizer = Canonicalizer()
     if level == "basic":
+        canonicalizer = Canonicalizer()
         return [canonicalizer(n) for n in nodes]
     sizes = _tree_sizes(nodes)
     found = cse(nodes, prefix="shared__", worth=lambda n: sizes[n] >= MIN_SHARED_SIZE)
-    simplifier = Simplifier()
-    simplifier.canonical = canonicalizer
+    simplifier = simplifier or Simplifier()
+    canonicalizer = simplifier.canonical
     expanded: dict[Expr, Expr] = {}
     for symbol, definition in found.replacements:  # each uses only the symbols before it
         expanded[symbol] = canonicalizer(substitute(simplifier(canonicalizer(definition)), expanded))
@@ -154,7 +157,13 @@ class Simplifier:
         self.roots: dict[Expr, bool] = {}  # whether a root is under each node (see has_root)
         self.clock = self.canonical.clock      # the time budget, checked at every node simplified and every rewrite
 
+    def simplified(self, node: Expr) -> Expr:
+        """simplify(node), with this simplifier's memo."""
+        form = self.canonical(node)
+        return _no_longer(self(form), form, self)
+
     def __call__(self, node: Expr) -> Expr:
+        """Steps 2 and 3 on the canonical `node`."""
         result = self.memo.get(node)
         if result is None:
             if node in self.active:
