@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypeAlias, cast
 from ..core.budget import Clock
 from ..core.errors import TooLarge
 from ..core.expr import ONE, Add, Const, Derivative, Expr, Float, Func, Mul, Num, Pow, Sym
-from ..core.order import sort_key
+from ..core.order import factor_key, sort_key
 from ..functions import rows
 from .canonical import (SMALL_PRIMES, canonical_add, canonical_mul, canonical_pow, coprime_basis, is_numeric_radical,
                         perfect_power)
@@ -109,6 +109,7 @@ class RationalForm:
         self.term_limit = min(MAX_TERMS, MAX_CELLS // max(1, len(generators)))
         self.clock = Clock()  # FLINT's C code cannot be interrupted: the time budget is checked before each call
         self.written: dict[str, Expr] = {}  # to_expr's memo
+        self.powers: dict[tuple[int, int], tuple[Expr, Expr | None]] = {}  # _power's memo
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
         # the roots of numbers over their basis (see radical_basis): g^L = b for each basis root g = b^(1/L),
@@ -279,10 +280,27 @@ class RationalForm:
         terms = []
         for exponents, coefficient in polynomial.terms():
             self.clock.check()
-            factors: list[Expr] = [Num(Fraction(int(coefficient.p), int(coefficient.q)))]
-            factors += [canonical_pow(self.generators[i], Num(int(k))) for i, k in enumerate(exponents) if k]
-            terms.append(canonical_mul(factors))
+            p, q = int(coefficient.p), int(coefficient.q)
+            c = Num(p if q == 1 else Fraction(p, q))
+            powers = [self._power(i, int(k)) for i, k in enumerate(exponents) if k]
+            bases = [base for _, base in powers]
+            if None in bases or len(set(bases)) < len(bases):
+                terms.append(canonical_mul([c, *(power for power, _ in powers)]))
+            else:
+                terms.append(_monomial_term(c, [power for power, _ in powers]))
         return canonical_add(terms) if terms else Num(0)
+
+    def _power(self, i: int, k: int) -> tuple[Expr, Expr | None]:
+        """(generator i to the k, its base), the base None when the power is not a lone factor that a product
+        keeps as it is (a number, a product or a sum: sqrt(x*y)^2 = x*y; or a power of a number, which merges
+        with another: sqrt(2)*sqrt(3) = sqrt(6))."""
+        found = self.powers.get((i, k))
+        if found is None:
+            power = canonical_pow(self.generators[i], Num(k))
+            base = power.base if type(power) is Pow else power
+            plain = type(power) not in (Num, Float, Mul, Add) and type(base) is not Num
+            found = self.powers[i, k] = (power, base if plain else None)
+        return found
 
     def factored(self, polynomial: fmpq_mpoly, squarefree: bool = False) -> list[Expr]:
         """A polynomial as factors: its content and irreducible factors (when it is small enough to factor),
@@ -314,6 +332,17 @@ class RationalForm:
         content, monomial = factor or self.common_factor(polynomial)
         rest = polynomial / monomial / self.constant(content)
         return [Num(content), self.to_expr(monomial), self.to_expr(rest)]
+
+
+def _monomial_term(coefficient: Num, powers: list[Expr]) -> Expr:
+    """canonical_mul([coefficient, *powers]) for powers of distinct bases that no product merges (see
+    RationalForm._power): only their order is left to make. Writing the terms of expansions back was a quarter
+    of the simplifier's time, most of it in canonical_mul."""
+    if len(powers) > 1:
+        powers.sort(key=factor_key)
+    if coefficient.value == 1 and powers:
+        return powers[0] if len(powers) == 1 else Mul(*powers)
+    return Mul(coefficient, *powers) if powers else coefficient
 
 
 def _rational_content(coefficients: Iterable[fmpq]) -> Fraction:
