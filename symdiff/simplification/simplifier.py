@@ -19,6 +19,7 @@ Levels: "basic" is step 1 alone; "full" (the default) is all three.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import cast
 
@@ -154,6 +155,7 @@ class Simplifier:
         self.reader = ReaderCost()              # the cost, folded over the tree once per node
         self.costs: dict[Expr, int] = {}
         self.names: dict[Expr, frozenset[str]] = {}  # function names under each node
+        self.name_sets: dict[frozenset[str], frozenset[str]] = {}  # each set of names once (function_names)
         self.roots: dict[Expr, bool] = {}  # whether a root is under each node (see has_root)
         self.clock = self.canonical.clock      # the time budget, checked at every node simplified and every rewrite
 
@@ -252,7 +254,9 @@ class Simplifier:
             found = frozenset().union(*(self.function_names(c) for c in children(node)))
             if type(node) is Func:
                 found = found | {node.name}
-            self.names[node] = found
+            # one set per distinct set of names (a derivative's ten thousand nodes have a handful): a new
+            # set per node was a quarter of the memory that simplifying a large derivative took
+            found = self.names[node] = self.name_sets.setdefault(found, found)
         return found
 
     def has_root(self, node: Expr) -> bool:
@@ -296,7 +300,10 @@ class Simplifier:
         found = self.rewritten.get(node)
         if found is None:
             if _is_rational_part(node):
-                rebuilt = self.canonical(rebuild(node, [self.rewrite_everywhere(c) for c in children(node)]))
+                parts = children(node)
+                rewritten = [self.rewrite_everywhere(c) for c in parts]
+                # (the candidates are canonical: with its parts as they were, a node is rebuilt as itself)
+                rebuilt = node if all(map(operator.is_, rewritten, parts)) else self.canonical(rebuild(node, rewritten))
                 found = self.rewrite(rebuilt) if _is_rational_part(rebuilt) else rebuilt
             else:
                 found = node
