@@ -57,13 +57,16 @@ def test_plain_differentiation_does_not_import_sympy():
 def test_the_command_line_loads_only_what_its_command_uses():
     """Cold start is part of the product: a plain derivative on the command line loads neither the numeric layer,
     nor derivations, batches or SymPy (the API loads them on first use, symdiff.api.LAZY), nor the version's
-    importlib.metadata (25 ms), tqdm (the batch progress line, 50 ms) or argcomplete (tab completion)."""
+    importlib.metadata (25 ms), tqdm (the batch progress line, 50 ms) or argcomplete (tab completion), nor the
+    standard library's json (for --format json), pathlib (with urllib.parse, 4 ms) or difflib (for suggestions),
+    nor FLINT (the first derivative of a polynomial needs no rational function algebra)."""
     code = ("import sys\n"
             "from symdiff.cli import main\n"
             "main(['3*x^2-4*x', '--wrt', 'x'])\n"
             "loaded = sorted(m for m in sys.modules if m.startswith(('symdiff.numeric', 'symdiff.interop', "
             "'symdiff.calculus.derivation', 'symdiff.api.batch', 'symdiff.api.numbers', 'sympy', 'numpy', "
-            "'symdiff.version', 'importlib.metadata', 'tqdm', 'argcomplete')))\n"
+            "'symdiff.version', 'importlib.metadata', 'tqdm', 'argcomplete', 'json', 'pathlib', 'difflib', "
+            "'flint')))\n"
             "print(loaded)\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr

@@ -16,14 +16,13 @@ scalar derivatives and SymPy, and by finite differences (exit 3 if any disagree)
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING
 
 from .. import api
 from ..core.errors import Notation, UsageError
 from ..parsing.reading import Note
 from .exit_status import EXIT_DISAGREE, EXIT_OK
-from .output import render_result
+from .output import json_text, render_result
 
 if TYPE_CHECKING:  # loaded with the mode's first call (symdiff.api.LAZY), not with the command line
     from ..api.matrix_calculus import MatrixDerivative
@@ -53,7 +52,7 @@ def matrix_calculus(arguments: argparse.Namespace) -> int:
     elif arguments.format == "json":  # with --check, its verdicts inside the one JSON object
         report = result.check(sympy=True) if arguments.check else None
         checked = {} if report is None else {"check": report.as_json()}
-        print(json.dumps({**result.as_json(), "description": result.describe(), **checked}))
+        print(json_text({**result.as_json(), "description": result.describe(), **checked}))
         return EXIT_OK if report is None or report.agrees else EXIT_DISAGREE
     else:
         print(render_result(result, arguments.format))

@@ -5,13 +5,17 @@ printing one expression loads no more of the API than that (--cse, for one, load
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import api
 from ..core.errors import UsageError
 from ..printing.latex import latex_symbol
+
+def json_text(value: object) -> str:
+    import json  # (for --format json only: not loaded at start-up)
+    return json.dumps(value)
+
 
 class Shown(Protocol):
     """What the result objects have in common: text (what the CLI prints), LaTeX, and fields for JSON."""
@@ -83,12 +87,12 @@ def render(value: Result, output_format: str, use_cse: bool = False, label: str 
             fields: dict[str, object] = {"result": _nested(value, api.text), "latex": _printed(value, "latex")}
             if reading is not None:
                 fields["input"] = reading_fields(reading)
-            return json.dumps(fields)
+            return json_text(fields)
         return _printed(value, output_format)
     found = api.cse(entries(value))
     reduced = same_shape(value, found.exprs)
     if output_format == "json":
-        return json.dumps({"cse": [[symbol.name, api.text(d)] for symbol, d in found.replacements],
+        return json_text({"cse": [[symbol.name, api.text(d)] for symbol, d in found.replacements],
                            "result": _nested(reduced, api.text),
                            "latex": found.latex(_printed(reduced, "latex"), label)})
     if output_format == "latex":
@@ -142,7 +146,7 @@ def explanation(reading: Reading, output_format: str, exprs: Sequence[Expr] | No
 def render_result(result: Shown, output_format: str) -> str:
     """A result object (a derivation, a tangent, a Taylor polynomial, a comparison, ...) as text, LaTeX or JSON."""
     if output_format == "json":
-        return json.dumps(result.as_json())
+        return json_text(result.as_json())
     return result.latex() if output_format == "latex" else result.text()
 
 
@@ -154,7 +158,7 @@ def render_steps(derivation: Derivation | Derivations, output_format: str) -> st
 def render_limit_table(table: LimitTable, output_format: str) -> str:
     """A table of difference quotients (--limit) as text, LaTeX or JSON."""
     if output_format == "json":
-        return json.dumps({"rows": [[h, q] for h, q in table.rows], "exact": str(table.exact),
+        return json_text({"rows": [[h, q] for h, q in table.rows], "exact": str(table.exact),
                            "value": table.value, "latex": table.latex()})
     return table.latex() if output_format == "latex" else table.text()
 

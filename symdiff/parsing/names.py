@@ -9,7 +9,6 @@ and the names other tools give to functions symdiff spells differently (tg, ctg)
 
 from __future__ import annotations
 
-import difflib
 import re
 from types import MappingProxyType
 
@@ -134,6 +133,7 @@ def suggestions(name: str) -> list[str]:
         found.append(OTHER_SPELLINGS[name])
     known = sorted(functions.KNOWN_NAMES)
     found += [k for k in known if k.lower() == name.lower()]
+    import difflib  # (only for a name that is wrong: not loaded at start-up)
     found += difflib.get_close_matches(name, known, n=3, cutoff=0.8)
     canonical = (functions.ALIASES.get(s, s) for s in found)  # arcsin and asin are one suggestion
     return list(dict.fromkeys(s for s in canonical if s != name))[:3]

@@ -21,15 +21,15 @@ takes time linear, not quadratic, in its length.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from types import FrameType
-from typing import Literal, TypeAlias, cast, overload
+from typing import TYPE_CHECKING, Literal, TypeAlias, cast, overload
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
@@ -42,6 +42,9 @@ from .pending import done
 from .reading import DerivativeRequest, Note, Reading, definition
 from .text_builder import EquationAt, TextBuilder
 from .text_tokens import TextTokens
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["parse", "parse_list", "parse_internal", "read", "read_list", "expression_of", "grammar_path", "LOOKALIKES",
            "SUPERSCRIPTS"]
@@ -80,9 +83,14 @@ _OPERAND = re.compile(r"[A-Za-z][A-Za-z0-9_]*|([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][
 
 def grammar_path() -> Path:
     """The grammar ships inside the package (see pyproject.toml); in a source checkout it is in grammar/."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "grammar" / "symdiff.lark", package.parent / "grammar" / "symdiff.lark"):
-        if candidate.is_file():
+    from pathlib import Path  # (not at start-up: pathlib and the URL parsing it loads cost the CLI 4 ms)
+    return Path(_grammar_file())
+
+
+def _grammar_file() -> str:
+    for candidate in (os.path.join(_PACKAGE, "grammar", "symdiff.lark"),
+                      os.path.join(os.path.dirname(_PACKAGE), "grammar", "symdiff.lark")):
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError("symdiff.lark not found: the package is installed incompletely")
 
@@ -97,7 +105,9 @@ def _parser_and_builder() -> tuple[Lark, TextBuilder]:
     if found is None:
         builder = TextBuilder()
         # The basic lexer does not depend on the parser's state, so the postlexer may read ahead of it.
-        parser = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+        with open(_grammar_file(), encoding="utf-8") as grammar:
+            text = grammar.read()
+        parser = Lark(text, parser="lalr", lexer="basic",
                       postlex=TextTokens(builder), transformer=builder, maybe_placeholders=False, cache=True,
                       start=["start", "expressions"])
         found = _per_thread.parser = (parser, builder)
@@ -187,7 +197,7 @@ def _warn(notes: Iterable[Note]) -> None:
         warnings.warn(SymdiffWarning(note), stacklevel=level)
 
 
-_PACKAGE = str(Path(__file__).resolve().parent.parent)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def checked_input(text: object, reader: str) -> _budget.Budget:
