@@ -39,6 +39,10 @@ _Monomial: TypeAlias = "tuple[int, dict[Expr, int]]"
 # A root of a number written over a basis of roots: n^(1/q) -> {base b: exponent k/q}; see radical_basis.
 _Radicals: TypeAlias = "dict[Expr, dict[int, Fraction]]"
 
+# Expressions written from polynomials, by their generators and then FLINT's text of the polynomial (see
+# RationalForm.to_expr).
+WrittenMemo: TypeAlias = "dict[tuple[Expr, ...], dict[str, Expr]]"
+
 # Polynomials with more terms than this are not factored (multivariate factoring is the costly step).
 MAX_FACTOR_TERMS = 60
 # Expansions that would grow past this many terms, or powers above this exponent, are not attempted: the
@@ -95,7 +99,7 @@ class RationalForm:
     """Conversion between expressions and quotients of flint polynomials over a fixed list of generators."""
 
     def __init__(self, generators: list[Expr], multiples: Mapping[Expr, _Angle] | None = None,
-                 radicals: _Radicals | None = None, algebraic: bool = False):
+                 radicals: _Radicals | None = None, algebraic: bool = False, written: WrittenMemo | None = None):
         import flint  # FLINT (C) is loaded on the first rational step, not at start-up
         self.flint = flint
         self.generators = generators
@@ -108,7 +112,9 @@ class RationalForm:
         # polynomials that would grow past this many terms are refused (TooLarge)
         self.term_limit = min(MAX_TERMS, MAX_CELLS // max(1, len(generators)))
         self.clock = Clock()  # FLINT's C code cannot be interrupted: the time budget is checked before each call
-        self.written: dict[str, Expr] = {}  # to_expr's memo
+        # to_expr's memo, by FLINT's text of a polynomial: shared by the forms over the same generators when the
+        # caller gives `written` (a simplifier simplifying a winner again meets the same polynomials)
+        self.written: dict[str, Expr] = {} if written is None else written.setdefault(tuple(generators), {})
         self.powers: dict[tuple[int, int], tuple[Expr, Expr | None]] = {}  # _power's memo
         # generator sin(k*a) (cos, sinh, cosh) -> its polynomial in sin(a) and cos(a)
         self.expansions = {node: self._multiple_angle(*spec) for node, spec in (multiples or {}).items()}
@@ -483,13 +489,14 @@ def binomial_candidates(node: Expr) -> list[Expr] | None:
             for sign in (1, -1)]
 
 
-def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
+def rational_candidates(node: Expr, budget: int | None = None, memo: WrittenMemo | None = None) -> list[Expr]:
     """Forms of `node` as one cancelled quotient (expanded, common-factored, factored numerators), or []
     when it is not worth trying (no sum) or too large. With a `budget` (the text length to beat), forms that
     cannot be shorter are not built: writing out a long expansion is most of the cost of simplifying.
     Roots of numbers are computed with (sqrt(2)^2 = 2, sqrt(6) = sqrt(2)*sqrt(3)); with square roots, the
     quotient with its denominator, or its numerator, made free of them (multiplied by the conjugates) is tried
-    too, so that (sqrt(2)*x + 2)/(x + sqrt(2)) cancels to sqrt(2)."""
+    too, so that (sqrt(2)*x + 2)/(x + sqrt(2)) cancels to sqrt(2). `memo`: the polynomials written back,
+    shared between calls (see RationalForm)."""
     found = binomial_candidates(node)
     if found is not None:
         return found
@@ -501,9 +508,10 @@ def rational_candidates(node: Expr, budget: int | None = None) -> list[Expr]:
     multiples = multiple_angles(generators)
     candidates: list[Expr] = []
     if any(map(is_numeric_radical, generators)):  # roots as free generators first, then as algebraic numbers
-        candidates += _candidates_in(RationalForm(sorted(generators, key=sort_key), multiples), node, budget)
+        candidates += _candidates_in(RationalForm(sorted(generators, key=sort_key), multiples, written=memo),
+                                     node, budget)
     radicals = radical_basis(generators)
-    form = RationalForm(sorted(generators, key=sort_key), multiples, radicals, algebraic=True)
+    form = RationalForm(sorted(generators, key=sort_key), multiples, radicals, algebraic=True, written=memo)
     return candidates + _candidates_in(form, node, budget)
 
 

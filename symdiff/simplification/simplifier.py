@@ -28,7 +28,7 @@ from ..core.expr import NEG_ONE, Add, Derivative, Expr, Func, Mul, Num, Pow
 from ..core.traversal import children, parents_first
 from .canonical import Canonicalizer, canonical_add, canonical_function, canonical_mul, canonical_pow
 from .cse import cse
-from .rational import rational_candidates
+from .rational import WrittenMemo, rational_candidates
 from .rewrite import Rule, rewrites
 from .rules import rewrite_rules
 from .textbook import ReaderCost, cleared
@@ -154,6 +154,7 @@ class Simplifier:
         self.canonical = Canonicalizer()        # one memo for every canonical form taken here
         self.reader = ReaderCost()              # the cost, folded over the tree once per node
         self.costs: dict[Expr, int] = {}
+        self.written: WrittenMemo = {}  # polynomials written back as expressions (see RationalForm.to_expr)
         self.names: dict[Expr, frozenset[str]] = {}  # function names under each node
         self.name_sets: dict[frozenset[str], frozenset[str]] = {}  # each set of names once (function_names)
         self.roots: dict[Expr, bool] = {}  # whether a root is under each node (see has_root)
@@ -196,9 +197,9 @@ class Simplifier:
         node = self.canonical(self._map_parts(node))
         candidates = [node]
         if _has_sum_to_combine(node):
-            candidates += rational_candidates(node, self.cost(node))
+            candidates += rational_candidates(node, self.cost(node), self.written)
         if not self.function_names(node).isdisjoint(TRIG_TRIGGERS):  # one basis for trig and hyperbolic algebra
-            candidates += trig_candidates(node, self.cost)
+            candidates += trig_candidates(node, self.cost, self.written)
         shortest = self.best_rewritten(candidates)
         best = shortest[0]
         # A minus sign taken into a sum changes only signs, so it is tried on the winner alone (trying it on

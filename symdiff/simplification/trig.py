@@ -33,7 +33,8 @@ from ..core.order import sort_key
 from ..functions import lookup, rows
 from ..printing.text import to_text
 from .canonical import canonical_add, canonical_function, canonical_mul, canonical_pow
-from .rational import MAX_FACTOR_TERMS, RationalForm, generators_of, multiple_angles, rational_candidates
+from .rational import (MAX_FACTOR_TERMS, RationalForm, WrittenMemo, generators_of, multiple_angles,
+                       rational_candidates)
 
 if TYPE_CHECKING:
     from flint import fmpq, fmpq_mpoly
@@ -193,9 +194,10 @@ def _to_basis(node: Expr, exponential: dict[Expr, int]) -> Expr:
     return canonical_mul([part[top], canonical_pow(part[bottom], NEG_ONE)])
 
 
-def trig_candidates(node: Expr, cost: Callable[[Expr], int]) -> list[Expr]:
+def trig_candidates(node: Expr, cost: Callable[[Expr], int], memo: WrittenMemo | None = None) -> list[Expr]:
     """Forms of `node` (canonical, with trig or hyperbolic functions) found in the sin/cos basis, each defined
-    wherever `node` is; [] when there is nothing to do or it is too large. `cost`: the simplifier's."""
+    wherever `node` is; [] when there is nothing to do or it is too large. `cost`: the simplifier's; `memo`: its
+    polynomials written back (see rational_candidates)."""
     budget = cost(node)
     if budget > MAX_TEXT:
         return []
@@ -217,7 +219,7 @@ def trig_candidates(node: Expr, cost: Callable[[Expr], int]) -> list[Expr]:
             pair = [Func(name, g.arguments[0]) for name in (odd, _FAMILIES[odd][0])]
             if not any(f in multiples for f in pair):  # (an expanded multiple angle is in its angle's variables)
                 generators.update(dict.fromkeys(pair))
-    form = RationalForm(sorted(generators, key=sort_key), multiples)
+    form = RationalForm(sorted(generators, key=sort_key), multiples, written=memo)
     form.term_limit = min(form.term_limit, MAX_BASIS_TERMS)
     families = [_Family(form.index[g], form.index[Func(even, g.arguments[0])], sign, g.name, g.arguments[0])
                 for g in form.generators if type(g) is Func and g.name in _FAMILIES
