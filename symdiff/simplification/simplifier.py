@@ -240,7 +240,9 @@ class Simplifier:
         """`node` with each non-rational part (function, root, derivative) simplified."""
         if not _is_rational_part(node):
             return self(node)
-        return rebuild(node, [self._map_parts(c) for c in children(node)])
+        parts = children(node)
+        mapped = [self._map_parts(c) for c in parts]
+        return node if all(map(operator.is_, mapped, parts)) else rebuild(node, mapped)
 
     # -- rewriting --
     def cost(self, node: Expr) -> int:
