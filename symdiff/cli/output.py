@@ -12,7 +12,9 @@ from .. import api
 from ..core.errors import UsageError
 from ..printing.latex import latex_symbol
 
+
 def json_text(value: object) -> str:
+    """`value` as JSON."""
     import json  # (for --format json only: not loaded at start-up)
     return json.dumps(value)
 

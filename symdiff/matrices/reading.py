@@ -92,7 +92,7 @@ from ..core.errors import BudgetError, ParseError, Reason, SymdiffError, Undefin
 from ..core.expr import HALF, ONE, Const, Expr, Float, Num, Sym
 from ..functions import ALIASES, lookup
 from ..parsing.names import GREEK_LETTERS
-from ..parsing.parser import check_nesting, checked_input
+from ..parsing.parser import check_nesting, checked_input, grammar_file, grammar_text
 from ..simplification.canonical import canonical
 from . import nodes as m
 from .declarations import dimension_names, read_shapes
@@ -113,12 +113,8 @@ class MatrixReading:
 
 
 def grammar_path() -> Path:
-    """The grammar ships inside the package (pyproject's force-include); in a source checkout it is in grammar/."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "grammar" / "matrix.lark", package.parent / "grammar" / "matrix.lark"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("matrix.lark not found: the package is installed incompletely")
+    """The matrix grammar's file (see symdiff.parsing.parser.grammar_file)."""
+    return Path(grammar_file("matrix.lark"))
 
 
 # ------------------------------------------------------------------------------------------ text -> syntax tree
@@ -211,7 +207,7 @@ def _parser() -> Lark:
     """Each thread has its own parser, made on its first use (Lark caches the tables on disk)."""
     found = getattr(_per_thread, "parser", None)
     if found is None:
-        found = _per_thread.parser = Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="basic",
+        found = _per_thread.parser = Lark(grammar_text("matrix.lark"), parser="lalr", lexer="basic",
                                           transformer=_TreeBuilder(), maybe_placeholders=False, cache=True)
     return found
 

@@ -49,19 +49,14 @@ from ..core.errors import BudgetError, ParseError, SymdiffError
 from ..core.expr import Const, Expr
 from .latex_builder import LatexBuilder, done
 from .latex_tokens import LatexTokens
-from .parser import check_nesting
+from .parser import check_nesting, grammar_file, grammar_text
 
 __all__ = ["parse_latex", "latex_grammar_path"]
 
 
 def latex_grammar_path() -> Path:
-    """The grammar ships inside the package (pyproject.toml's force-include); in a source checkout it is in
-    grammar/."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "grammar" / "latex.lark", package.parent / "grammar" / "latex.lark"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("latex.lark not found: the package is installed incompletely")
+    """The LaTeX grammar's file (see symdiff.parsing.parser.grammar_file)."""
+    return Path(grammar_file("latex.lark"))
 
 
 # Each thread has its own parser and builder (the builder keeps per-parse state), as for the text parser.
@@ -72,7 +67,7 @@ def _parser_and_builder() -> tuple[Lark, LatexBuilder]:
     found = getattr(_per_thread, "latex_parser", None)
     if found is None:
         builder = LatexBuilder()
-        parser = Lark(latex_grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+        parser = Lark(grammar_text("latex.lark"), parser="lalr", lexer="contextual",
                       postlex=LatexTokens(), transformer=builder, maybe_placeholders=False, cache=True)
         found = _per_thread.latex_parser = (parser, builder)
     return found

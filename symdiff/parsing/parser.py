@@ -46,8 +46,8 @@ from .text_tokens import TextTokens
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["parse", "parse_list", "parse_internal", "read", "read_list", "expression_of", "grammar_path", "LOOKALIKES",
-           "SUPERSCRIPTS"]
+__all__ = ["parse", "parse_list", "parse_internal", "read", "read_list", "expression_of", "grammar_path",
+           "grammar_file", "grammar_text", "LOOKALIKES", "SUPERSCRIPTS"]
 
 # What each terminal is called in an error message.
 _TERMINAL_NAMES = {
@@ -82,17 +82,25 @@ _OPERAND = re.compile(r"[A-Za-z][A-Za-z0-9_]*|([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][
 
 
 def grammar_path() -> Path:
-    """The grammar ships inside the package (see pyproject.toml); in a source checkout it is in grammar/."""
+    """The text grammar's file (see grammar_file)."""
     from pathlib import Path  # (not at start-up: pathlib and the URL parsing it loads cost the CLI 4 ms)
-    return Path(_grammar_file())
+    return Path(grammar_file("symdiff.lark"))
 
 
-def _grammar_file() -> str:
-    for candidate in (os.path.join(_PACKAGE, "grammar", "symdiff.lark"),
-                      os.path.join(os.path.dirname(_PACKAGE), "grammar", "symdiff.lark")):
+def grammar_file(name: str) -> str:
+    """Where grammar `name` is (symdiff.lark, latex.lark, matrix.lark): the grammars ship inside the package
+    (pyproject.toml's force-include); in a source checkout they are in grammar/."""
+    for candidate in (os.path.join(_PACKAGE, "grammar", name),
+                      os.path.join(os.path.dirname(_PACKAGE), "grammar", name)):
         if os.path.isfile(candidate):
             return candidate
-    raise FileNotFoundError("symdiff.lark not found: the package is installed incompletely")
+    raise FileNotFoundError(f"{name} not found: the package is installed incompletely")
+
+
+def grammar_text(name: str) -> str:
+    """The text of grammar `name` (see grammar_file)."""
+    with open(grammar_file(name), encoding="utf-8") as grammar:
+        return grammar.read()
 
 
 # Each thread has its own parser and node builder (the builder keeps per-parse state), made on the thread's first
@@ -105,9 +113,7 @@ def _parser_and_builder() -> tuple[Lark, TextBuilder]:
     if found is None:
         builder = TextBuilder()
         # The basic lexer does not depend on the parser's state, so the postlexer may read ahead of it.
-        with open(_grammar_file(), encoding="utf-8") as grammar:
-            text = grammar.read()
-        parser = Lark(text, parser="lalr", lexer="basic",
+        parser = Lark(grammar_text("symdiff.lark"), parser="lalr", lexer="basic",
                       postlex=TextTokens(builder), transformer=builder, maybe_placeholders=False, cache=True,
                       start=["start", "expressions"])
         found = _per_thread.parser = (parser, builder)

@@ -131,6 +131,12 @@ def _has_sum_to_combine(node: Expr) -> bool:
     return False
 
 
+def _rebuilt(node: Expr, parts: list[Expr]) -> Expr:
+    """`node` with `parts` as its children; the node itself when they are its own (the simplifier's nodes are
+    canonical, and a canonical node rebuilt from its own children is itself: the rebuilding is skipped)."""
+    return node if all(map(operator.is_, parts, children(node))) else rebuild(node, parts)
+
+
 def _sign_absorbed(node: Expr) -> Expr | None:
     """-a*(x - 1) as a*(1 - x): a product's minus sign taken into one of its sums (None if it has none)."""
     if type(node) is not Mul or not has_negative_sign(node):
@@ -240,9 +246,7 @@ class Simplifier:
         """`node` with each non-rational part (function, root, derivative) simplified."""
         if not _is_rational_part(node):
             return self(node)
-        parts = children(node)
-        mapped = [self._map_parts(c) for c in parts]
-        return node if all(map(operator.is_, mapped, parts)) else rebuild(node, mapped)
+        return _rebuilt(node, [self._map_parts(c) for c in children(node)])
 
     # -- rewriting --
     def cost(self, node: Expr) -> int:
@@ -303,10 +307,8 @@ class Simplifier:
         found = self.rewritten.get(node)
         if found is None:
             if _is_rational_part(node):
-                parts = children(node)
-                rewritten = [self.rewrite_everywhere(c) for c in parts]
-                # (the candidates are canonical: with its parts as they were, a node is rebuilt as itself)
-                rebuilt = node if all(map(operator.is_, rewritten, parts)) else self.canonical(rebuild(node, rewritten))
+                rebuilt = _rebuilt(node, [self.rewrite_everywhere(c) for c in children(node)])
+                rebuilt = rebuilt if rebuilt is node else self.canonical(rebuilt)
                 found = self.rewrite(rebuilt) if _is_rational_part(rebuilt) else rebuilt
             else:
                 found = node
